@@ -1,0 +1,336 @@
+package dev.eventual;
+
+import dev.eventual.internal.Loop;
+import dev.eventual.internal.LoopConfig;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * One thread that runs callbacks one at a time: tasks, timers and promise reactions, with the
+ * HTML/Node ordering rules. Start one with {@link #run(Runnable)} (the calling thread becomes the
+ * loop until the work is done, like a Node program) or {@link #start(String)} (a loop on its own
+ * thread, for embedding in an existing program).
+ *
+ * <h2>Order of callbacks</h2>
+ * The loop repeats: run the timers that are due, in deadline order (equal deadlines in the
+ * order they were set); then the tasks handed to {@link #execute}, in order. After each of those
+ * callbacks it drains the microtask queue (promise reactions and {@link #queueMicrotask}
+ * callbacks, including ones queued while draining) and then reports unhandled rejections: the
+ * <em>microtask checkpoint</em>. Timer delays below 1 ms are 1 ms, as in Node.
+ *
+ * <h2>Threading</h2>
+ * Every callback runs on the loop's thread, never two at once, so state touched only by
+ * callbacks of one loop needs no locks. {@link #execute}, {@link #setTimeout},
+ * {@link #setInterval}, the clear methods, {@link #withResolvers} and {@link #close} may be
+ * called from any thread. {@link #queueMicrotask} must be called on the loop's thread: a
+ * microtask belongs to the current callback. A callback that blocks blocks the whole loop.
+ *
+ * <h2>Failures</h2>
+ * An exception thrown by a task, a timer or a microtask callback goes to the loop's task error
+ * handler ({@link Builder#onTaskError}; by default a warning on {@code System.err}) and the loop
+ * goes on with the next callback. Exceptions thrown by promise handlers reject their derived
+ * promise instead.
+ *
+ * <h2>End</h2>
+ * A loop from {@link #run} ends when nothing is left that could produce a callback: no task,
+ * no microtask, no referenced timer, no held {@link KeepAlive} (rule 7). A loop from
+ * {@link #start} runs until {@link #close()}. A closed loop rejects every promise still pending
+ * on it with {@link EventLoopClosedException}, drops what was still queued (and says how much
+ * on {@code System.err}), and refuses new tasks with {@link java.util.concurrent.RejectedExecutionException}.
+ *
+ * <h2>Nulls</h2>
+ * No parameter may be {@code null}; a {@code null} fails with a {@link NullPointerException}
+ * naming the parameter.
+ */
+public interface EventLoop extends Executor, AutoCloseable {
+
+    /**
+     * Runs {@code main} as the first task of a new loop on the calling thread and returns when the
+     * loop has no work left (rule 7); the loop is then closed. Uses the default settings; see
+     * {@link #builder()} for others.
+     *
+     * @param main the program's first task; must not be null
+     * @throws UnhandledRejectionException under {@link UnhandledRejectionPolicy#THROW}
+     * @throws RuntimeException or {@link Error} thrown by {@code main} itself, after the loop closed
+     * @throws IllegalStateException if the calling thread already runs a loop
+     */
+    static void run(Runnable main) {
+        builder().run(main);
+    }
+
+    /**
+     * Starts a loop on a new platform thread named {@code name}, running until {@link #close()}.
+     *
+     * @param name the loop's and thread's name; must not be null
+     * @return the running loop
+     */
+    static EventLoop start(String name) {
+        return builder().name(name).start();
+    }
+
+    /**
+     * Returns the loop whose thread is the calling thread.
+     *
+     * @return the current loop
+     * @throws IllegalStateException if the calling thread runs no loop; the message says what
+     *     to call instead
+     */
+    static EventLoop current() {
+        return Loop.require("EventLoop.current");
+    }
+
+    /** Returns the loop whose thread is the calling thread, or empty when there is none. */
+    static Optional<EventLoop> find() {
+        return Optional.ofNullable(Loop.current());
+    }
+
+    /** Returns a builder for a loop with non-default settings. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the loop's name, also its thread's name for started loops. */
+    String name();
+
+    /** Whether the calling thread is this loop's thread. */
+    boolean inEventLoop();
+
+    /**
+     * Runs {@code task} as a task of this loop, after the tasks already queued. May be called from
+     * any thread; wakes the loop if it sleeps.
+     *
+     * @param task the task; must not be null
+     * @throws java.util.concurrent.RejectedExecutionException if the loop is closed
+     */
+    @Override
+    void execute(Runnable task);
+
+    /**
+     * Returns a promise of {@code task}'s result; the task runs as a task of this loop, as with
+     * {@link #execute}. If it throws, the promise rejects with that exception.
+     *
+     * @param task the task; must not be null
+     * @param <T> the type of the result
+     * @return a promise of this loop
+     * @throws java.util.concurrent.RejectedExecutionException if the loop is closed
+     */
+    <T> Promise<T> submit(Callable<T> task);
+
+    /**
+     * Queues {@code callback} as a microtask: it runs after the current callback, before the next
+     * task or timer, after microtasks already queued. JavaScript's {@code queueMicrotask}.
+     *
+     * @param callback the callback; must not be null
+     * @throws IllegalStateException if the calling thread is not this loop's thread
+     */
+    void queueMicrotask(Runnable callback);
+
+    /**
+     * Runs {@code callback} once, as a task, after {@code delayMillis} (at least 1 ms, as in
+     * Node). The timer keeps the loop alive until it fires unless {@link Timer#unref()}'d.
+     *
+     * @param callback the callback; must not be null
+     * @param delayMillis the delay in milliseconds; {@code 0} means 1
+     * @return the timer, to cancel or unref
+     * @throws IllegalArgumentException if {@code delayMillis} is negative
+     * @throws java.util.concurrent.RejectedExecutionException if the loop is closed
+     */
+    Timer setTimeout(Runnable callback, long delayMillis);
+
+    /**
+     * {@link #setTimeout(Runnable, long)} with a {@link Duration}, rounded down to milliseconds.
+     *
+     * @param callback the callback
+     * @param delay the delay; not negative
+     * @return the timer
+     */
+    default Timer setTimeout(Runnable callback, Duration delay) {
+        return setTimeout(callback, Objects.requireNonNull(delay, "delay").toMillis());
+    }
+
+    /**
+     * Runs {@code callback} every {@code periodMillis} (at least 1 ms), as a task, until cancelled.
+     * The next run is scheduled when the callback returns, so runs never overlap or pile up.
+     *
+     * @param callback the callback; must not be null
+     * @param periodMillis the period in milliseconds; {@code 0} means 1
+     * @return the timer, to cancel or unref
+     * @throws IllegalArgumentException if {@code periodMillis} is negative
+     */
+    Timer setInterval(Runnable callback, long periodMillis);
+
+    /**
+     * {@link #setInterval(Runnable, long)} with a {@link Duration}.
+     *
+     * @param callback the callback
+     * @param period the period; not negative
+     * @return the timer
+     */
+    default Timer setInterval(Runnable callback, Duration period) {
+        return setInterval(callback, Objects.requireNonNull(period, "period").toMillis());
+    }
+
+    /**
+     * Cancels {@code timer}; {@code null} is ignored, as in JavaScript.
+     *
+     * @param timer the timer, or null
+     */
+    default void clearTimeout(Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    /**
+     * Cancels {@code timer}; {@code null} is ignored, as in JavaScript.
+     *
+     * @param timer the timer, or null
+     */
+    default void clearInterval(Timer timer) {
+        clearTimeout(timer);
+    }
+
+    /**
+     * Returns a new pending promise of this loop with its resolving functions.
+     *
+     * @param <T> the type of the value
+     * @return a deferred; callable from any thread
+     */
+    <T> Deferred<T> withResolvers();
+
+    /**
+     * Returns a promise of this loop fulfilled with {@code value}, or following it when it is a
+     * promise or a {@link CompletionStage} (a promise of this loop is returned as it is).
+     *
+     * @param value the value; may be null
+     * @param <T> the type of the value
+     * @return a promise of this loop
+     */
+    <T> Promise<T> resolved(T value);
+
+    /**
+     * Returns a promise of this loop rejected with {@code reason}.
+     *
+     * @param reason the reason; must not be null
+     * @param <T> the type the promise would have had
+     * @return a rejected promise of this loop
+     */
+    <T> Promise<T> rejected(Throwable reason);
+
+    /**
+     * {@link Promise#from(CompletionStage)} on this loop.
+     *
+     * @param stage the stage; must not be null
+     * @param <T> the type of the value
+     * @return a promise of this loop that settles as the stage completes
+     */
+    <T> Promise<T> from(CompletionStage<? extends T> stage);
+
+    /**
+     * Takes a reference that keeps this loop running until it is closed (see {@link KeepAlive}).
+     *
+     * @return a new reference
+     * @throws java.util.concurrent.RejectedExecutionException if the loop is closed
+     */
+    KeepAlive keepAlive();
+
+    /** Whether this loop has closed. */
+    boolean isClosed();
+
+    /**
+     * Closes the loop: it finishes the current callback and its microtask checkpoint, then stops,
+     * rejecting every promise still pending on it. Called from another thread, it waits until
+     * the loop has stopped; called from a callback of the loop, it returns at once. Idempotent.
+     */
+    @Override
+    void close();
+
+    /**
+     * Returns a future that completes when the loop has closed: normally, or exceptionally with
+     * the {@link UnhandledRejectionException} that stopped it.
+     *
+     * @return the loop's termination
+     */
+    CompletableFuture<Void> terminationFuture();
+
+    /**
+     * Settings for a new loop. Not thread-safe; use one builder per loop.
+     */
+    final class Builder {
+        private final LoopConfig config = new LoopConfig();
+
+        Builder() {}
+
+        /**
+         * Sets the loop's name (default {@code "main"} for {@link #run}, {@code "eventual-N"} for
+         * {@link #start}).
+         *
+         * @param name the name; must not be null
+         * @return this builder
+         */
+        public Builder name(String name) {
+            config.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets what happens to rejections nobody handles (default {@link UnhandledRejectionPolicy#WARN}).
+         *
+         * @param policy the policy; must not be null
+         * @return this builder
+         */
+        public Builder unhandledRejections(UnhandledRejectionPolicy policy) {
+            config.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets a handler called on the loop's thread for each unhandled rejection and each later
+         * handling, before the policy applies.
+         *
+         * @param handler the handler; must not be null
+         * @return this builder
+         */
+        public Builder onUnhandledRejection(UnhandledRejectionHandler handler) {
+            config.rejectionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Sets the handler of exceptions thrown by tasks, timers and microtask callbacks; it runs
+         * on the loop's thread and the loop goes on. The default prints a warning to
+         * {@code System.err}.
+         *
+         * @param handler receives the exception; must not be null
+         * @return this builder
+         */
+        public Builder onTaskError(Consumer<? super Throwable> handler) {
+            config.taskErrorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Runs {@code main} on a new loop on the calling thread; see {@link EventLoop#run(Runnable)}.
+         *
+         * @param main the first task; must not be null
+         */
+        public void run(Runnable main) {
+            Loop.runOnCurrentThread(config.copy(), Objects.requireNonNull(main, "main"));
+        }
+
+        /**
+         * Starts the loop on a new platform thread; see {@link EventLoop#start(String)}.
+         *
+         * @return the running loop
+         */
+        public EventLoop start() {
+            return Loop.startOnNewThread(config.copy());
+        }
+    }
+}

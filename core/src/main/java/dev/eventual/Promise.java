@@ -1,0 +1,400 @@
+package dev.eventual;
+
+import dev.eventual.internal.All;
+import dev.eventual.internal.AllSettled;
+import dev.eventual.internal.Any;
+import dev.eventual.internal.Interop;
+import dev.eventual.internal.Loop;
+import dev.eventual.internal.Race;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The eventual result of an asynchronous operation: JavaScript's {@code Promise}, for Java.
+ *
+ * <p>A promise is pending, then settles once: fulfilled with a value or rejected with a reason
+ * (a {@link Throwable}). A {@code Promise<T>} is not a {@code T}: to use the value, register a
+ * handler with {@link #then then}, {@link #thenAccept thenAccept}, {@link #thenCompose
+ * thenCompose}, {@link #caught caught}, {@link #lastly lastly} or {@link #asCallback asCallback}.
+ * There is deliberately no blocking {@code get()}: see {@link #toCompletableFuture()} for code
+ * that must block outside a loop.
+ *
+ * <h2>Threading</h2>
+ * Every promise belongs to one {@link EventLoop}, fixed at creation: the loop of the creating
+ * thread, or the one named explicitly. Every handler runs on that loop's thread, one at a time,
+ * never concurrently with another callback of that loop, and never inside the call that
+ * registers it or the call that settles the promise: it runs as a <em>microtask</em>, after the
+ * current callback returns and before the loop takes its next task or timer (Promises/A+ 2.2.4).
+ * Handlers of one promise run in the order they were registered. The promise a handler method
+ * returns belongs to the same loop. All methods are thread-safe; a handler registered from
+ * another thread still runs on the promise's loop.
+ *
+ * <h2>Failures</h2>
+ * A handler that throws rejects the derived promise with that same exception, unwrapped; the
+ * loop keeps running. A rejection that reaches no handler by the end of the microtask
+ * checkpoint is reported per the loop's {@link UnhandledRejectionPolicy}. If the loop closes
+ * while a promise is pending, the promise is rejected with {@link EventLoopClosedException}
+ * and its handlers do not run (there is no thread left to run them on).
+ *
+ * <h2>Adoption</h2>
+ * Resolving a promise with another promise (or a {@link CompletionStage}) makes it follow that
+ * one, as in JavaScript; following a promise takes two microtask turns, so orderings match
+ * Node's. This holds for values returned by handlers too. Resolving a promise with itself
+ * rejects it with an {@link IllegalArgumentException}.
+ *
+ * <h2>Nulls</h2>
+ * {@code null} is a valid value. Handlers, reasons and inputs must not be {@code null}: a
+ * {@code null} fails at the call with a {@link NullPointerException} that names the parameter.
+ *
+ * <h2>Names</h2>
+ * Java reserves {@code catch} and {@code finally}; Eventual uses {@code caught} and
+ * {@code lastly} (Bluebird's names for the same methods). JavaScript's single {@code then} is
+ * split by what the handler returns: {@code then} (a value), {@code thenCompose} (a promise) and
+ * {@code thenAccept} (nothing).
+ *
+ * @param <T> the type of the value
+ */
+public interface Promise<T> {
+
+    /** The state of a promise. Settled states are final. */
+    enum State {
+        /** Not settled yet (possibly following another promise). */
+        PENDING,
+        /** Settled with a value. */
+        FULFILLED,
+        /** Settled with a reason. */
+        REJECTED
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /**
+     * Returns a promise fulfilled with {@code value}, on the current thread's loop. When
+     * {@code value} is a promise of that loop it is returned as it is; when it is another promise
+     * or a {@link CompletionStage}, the result follows it (JavaScript's {@code Promise.resolve}).
+     *
+     * @param value the value; may be {@code null}
+     * @param <T> the type of the value
+     * @return a fulfilled (or following) promise
+     * @throws IllegalStateException if the calling thread runs no event loop; use
+     *     {@link EventLoop#resolved(Object)} there
+     */
+    static <T> Promise<T> resolve(T value) {
+        return Loop.require("Promise.resolve").resolved(value);
+    }
+
+    /**
+     * Returns a promise rejected with {@code reason}, on the current thread's loop.
+     *
+     * @param reason the exception; must not be null
+     * @param <T> the type the promise would have had
+     * @return a rejected promise
+     * @throws IllegalStateException if the calling thread runs no event loop; use
+     *     {@link EventLoop#rejected(Throwable)} there
+     */
+    static <T> Promise<T> reject(Throwable reason) {
+        return Loop.require("Promise.reject").rejected(reason);
+    }
+
+    /**
+     * Returns a new pending promise of the current thread's loop with its resolving functions
+     * (JavaScript's {@code Promise.withResolvers()}).
+     *
+     * @param <T> the type of the value
+     * @return a pending promise's deferred
+     * @throws IllegalStateException if the calling thread runs no event loop; use
+     *     {@link EventLoop#withResolvers()} there
+     */
+    static <T> Deferred<T> withResolvers() {
+        return Loop.require("Promise.withResolvers").withResolvers();
+    }
+
+    /**
+     * Returns a promise of the current thread's loop that settles as {@code stage} completes.
+     * The outcome is delivered on the loop, whatever thread completes the stage; a
+     * {@link java.util.concurrent.CompletionException} is unwrapped to its cause. Until the stage
+     * completes, it keeps the loop alive (rule 7).
+     *
+     * @param stage the stage to follow; must not be null
+     * @param <T> the type of the value
+     * @return a promise of the stage's outcome
+     * @throws IllegalStateException if the calling thread runs no event loop; use
+     *     {@link EventLoop#from(CompletionStage)} there
+     */
+    static <T> Promise<T> from(CompletionStage<? extends T> stage) {
+        return Loop.require("Promise.from").from(stage);
+    }
+
+    /**
+     * Calls {@code starter} at once with a {@link NodeCallback} and returns a promise of what that
+     * callback is called with: fulfilled with {@code value} when {@code error} is {@code null},
+     * else rejected with {@code error}. The callback may be called from any thread, once; later
+     * calls are ignored. If {@code starter} throws, the promise is rejected with that exception.
+     * Until the callback is called, the promise keeps the loop alive.
+     *
+     * <pre>{@code
+     * Promise<String> text = Promise.fromCallback(cb -> legacy.read(path, cb));
+     * }</pre>
+     *
+     * @param starter starts the callback-style operation; must not be null
+     * @param <T> the type of the value
+     * @return a promise of the callback's outcome, on the current thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    static <T> Promise<T> fromCallback(Consumer<NodeCallback<T>> starter) {
+        return Interop.fromCallback(Loop.require("Promise.fromCallback"), starter);
+    }
+
+    /**
+     * Returns a promise of every input's value, in input order, once all are fulfilled; rejected
+     * with the first rejection reason as soon as one rejects (JavaScript's {@code Promise.all}).
+     * An empty input fulfils with an empty list at once, as in JavaScript. The
+     * inputs are marked handled. Inputs of other loops are allowed: their outcomes are handed to
+     * this loop.
+     *
+     * @param promises the inputs; neither the iterable nor an element may be null
+     * @param <T> the common type of the values
+     * @return a promise of an unmodifiable list of the values (elements may be null), on the
+     *     current thread's loop, or on the first input's loop when the thread runs none
+     * @throws IllegalStateException if no loop can be determined (empty input off a loop)
+     */
+    static <T> Promise<List<T>> all(Iterable<? extends Promise<? extends T>> promises) {
+        return All.of(promises);
+    }
+
+    /**
+     * Varargs form of {@link #all(Iterable)}.
+     *
+     * @param promises the inputs
+     * @param <T> the common type of the values
+     * @return a promise of the values in input order
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")
+    static <T> Promise<List<T>> all(Promise<? extends T>... promises) {
+        return All.of(Arrays.asList(promises));
+    }
+
+    /**
+     * Returns a promise of every input's outcome, in input order, once all have settled; it never
+     * rejects (JavaScript's {@code Promise.allSettled}). Loops are chosen as for {@link #all}.
+     *
+     * @param promises the inputs; neither the iterable nor an element may be null
+     * @param <T> the common type of the values
+     * @return a promise of an unmodifiable list of {@link Settled} outcomes
+     */
+    static <T> Promise<List<Settled<T>>> allSettled(Iterable<? extends Promise<? extends T>> promises) {
+        return AllSettled.of(promises);
+    }
+
+    /**
+     * Varargs form of {@link #allSettled(Iterable)}.
+     *
+     * @param promises the inputs
+     * @param <T> the common type of the values
+     * @return a promise of the outcomes in input order
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")
+    static <T> Promise<List<Settled<T>>> allSettled(Promise<? extends T>... promises) {
+        return AllSettled.of(Arrays.asList(promises));
+    }
+
+    /**
+     * Returns a promise of the first input to fulfil; if all reject, it rejects with an
+     * {@link AggregateException} holding every reason in input order (JavaScript's
+     * {@code Promise.any}); an empty input rejects that way at once. Loops are chosen as for
+     * {@link #all}.
+     *
+     * @param promises the inputs; neither the iterable nor an element may be null
+     * @param <T> the common type of the values
+     * @return a promise of the first value
+     */
+    static <T> Promise<T> any(Iterable<? extends Promise<? extends T>> promises) {
+        return Any.of(promises);
+    }
+
+    /**
+     * Varargs form of {@link #any(Iterable)}.
+     *
+     * @param promises the inputs
+     * @param <T> the common type of the values
+     * @return a promise of the first value
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")
+    static <T> Promise<T> any(Promise<? extends T>... promises) {
+        return Any.of(Arrays.asList(promises));
+    }
+
+    /**
+     * Returns a promise that settles like the first input to settle (JavaScript's
+     * {@code Promise.race}); an empty input stays pending forever, as in JavaScript. Loops are
+     * chosen as for {@link #all}.
+     *
+     * @param promises the inputs; neither the iterable nor an element may be null
+     * @param <T> the common type of the values
+     * @return a promise of the first outcome
+     */
+    static <T> Promise<T> race(Iterable<? extends Promise<? extends T>> promises) {
+        return Race.of(promises);
+    }
+
+    /**
+     * Varargs form of {@link #race(Iterable)}.
+     *
+     * @param promises the inputs
+     * @param <T> the common type of the values
+     * @return a promise of the first outcome
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")
+    static <T> Promise<T> race(Promise<? extends T>... promises) {
+        return Race.of(Arrays.asList(promises));
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    /**
+     * Returns a promise of {@code onFulfilled}'s result. The handler receives this promise's
+     * value (possibly {@code null}) on the loop's thread, as a microtask after this promise
+     * fulfils. If this promise rejects, the handler is not called and the returned promise
+     * rejects with the same reason. If the handler throws, the returned promise rejects with that
+     * exception. If it returns a promise, the returned promise follows it (prefer
+     * {@link #thenCompose} so the type says so).
+     *
+     * @param onFulfilled receives the value; must not be null
+     * @param <R> the type of the handler's result
+     * @return a promise of the handler's result, on this promise's loop
+     */
+    <R> Promise<R> then(Function<? super T, ? extends R> onFulfilled);
+
+    /**
+     * Returns a promise of whichever handler runs: {@code onFulfilled} receives the value when
+     * this promise fulfils, {@code onRejected} receives the reason when it rejects (the reason is
+     * then handled). Each runs on the loop's thread as a microtask; what it returns fulfils the
+     * result, what it throws rejects it.
+     *
+     * @param onFulfilled receives the value; must not be null
+     * @param onRejected receives the reason; must not be null
+     * @param <R> the type of the handlers' result
+     * @return a promise of the handler's result, on this promise's loop
+     */
+    <R> Promise<R> then(Function<? super T, ? extends R> onFulfilled,
+                        Function<? super Throwable, ? extends R> onRejected);
+
+    /**
+     * Returns a promise that follows the promise {@code onFulfilled} returns. The handler receives
+     * the value as in {@link #then(Function)}; its promise is adopted two microtask turns later,
+     * as in JavaScript. A rejection of this promise skips the handler and rejects the result;
+     * a handler that throws or returns {@code null} rejects the result (with the exception, or a
+     * {@link NullPointerException}).
+     *
+     * @param onFulfilled receives the value and returns the next promise; must not be null
+     * @param <R> the type of the next promise's value
+     * @return a promise of the next promise's outcome, on this promise's loop
+     */
+    <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled);
+
+    /**
+     * Returns a promise fulfilled with {@code null} after {@code onFulfilled} has consumed the
+     * value: {@code then(v -> { onFulfilled.accept(v); return null; })}. Failures behave as in
+     * {@link #then(Function)}.
+     *
+     * @param onFulfilled receives the value; must not be null
+     * @return a promise that fulfils when the handler returns, on this promise's loop
+     */
+    Promise<Void> thenAccept(Consumer<? super T> onFulfilled);
+
+    /**
+     * JavaScript's {@code catch}: returns a promise of this promise's value, or, if it rejects,
+     * of what {@code onRejected} returns for the reason. The handler runs on the loop's thread as
+     * a microtask, only on rejection; if it throws, the result rejects with that exception.
+     *
+     * @param onRejected receives the reason; must not be null
+     * @return a promise of the value or the recovery, on this promise's loop
+     */
+    Promise<T> caught(Function<? super Throwable, ? extends T> onRejected);
+
+    /**
+     * Like {@link #caught(Function)}, for reasons of one class only: other rejections pass
+     * through unchanged (the reason is still marked handled).
+     *
+     * @param type the class of reasons to handle; subclasses match; must not be null
+     * @param onRejected receives the reason, cast; must not be null
+     * @param <E> the class of reasons handled
+     * @return a promise of the value, the recovery, or the unmatched rejection
+     */
+    <E extends Throwable> Promise<T> caught(Class<E> type, Function<? super E, ? extends T> onRejected);
+
+    /**
+     * JavaScript's {@code finally}: returns a promise that settles like this one after
+     * {@code onSettled} has run. The action receives nothing, runs on the loop's thread as a
+     * microtask whatever the outcome; if it throws, the result rejects with that exception
+     * instead.
+     *
+     * @param onSettled the action; must not be null
+     * @return a promise of the same outcome, on this promise's loop
+     */
+    Promise<T> lastly(Runnable onSettled);
+
+    /**
+     * Calls {@code callback} Node-style when this promise settles: {@code (null, value)} on
+     * fulfilment, {@code (reason, null)} on rejection. It runs on the loop's thread as a
+     * microtask and marks a rejection handled; an exception it throws goes to the loop's task
+     * error handler.
+     *
+     * @param callback receives the outcome; must not be null
+     * @return this promise
+     */
+    Promise<T> asCallback(NodeCallback<? super T> callback);
+
+    // ---------------------------------------------------------------- inspection
+
+    /** Returns the loop this promise belongs to, whose thread runs its handlers. */
+    EventLoop loop();
+
+    /**
+     * Returns the current state, without waiting. For tests and diagnostics: to act on the
+     * outcome, register a handler.
+     */
+    State state();
+
+    /** {@code state() == PENDING}. */
+    default boolean isPending() {
+        return state() == State.PENDING;
+    }
+
+    /** {@code state() == FULFILLED}. */
+    default boolean isFulfilled() {
+        return state() == State.FULFILLED;
+    }
+
+    /** {@code state() == REJECTED}. */
+    default boolean isRejected() {
+        return state() == State.REJECTED;
+    }
+
+    /**
+     * Returns the outcome if this promise has settled, without waiting and without marking a
+     * rejection handled; empty while it is pending. For tests and diagnostics.
+     */
+    Optional<Settled<T>> peek();
+
+    /**
+     * Returns a {@link CompletableFuture} that completes with this promise's outcome, for code
+     * outside the loop. It completes on the loop's thread (so its own dependent stages run there
+     * unless given an executor) and marks a rejection handled. {@code join()} or {@code get()}
+     * on it from the loop's own thread while it is incomplete fails at once with an
+     * {@link IllegalStateException} instead of deadlocking; register a handler there instead.
+     * If the loop closes first, it completes exceptionally with {@link EventLoopClosedException}.
+     *
+     * @return a future of the outcome; a rejection reason is its exceptional cause, unwrapped
+     */
+    CompletableFuture<T> toCompletableFuture();
+}

@@ -1,0 +1,38 @@
+package dev.eventual;
+
+/**
+ * A pending timeout or interval, as returned by {@link EventLoop#setTimeout} and
+ * {@link EventLoop#setInterval}: Node's {@code Timeout} object.
+ *
+ * <p>Every method may be called from any thread; when called from another thread than the
+ * loop's, the change takes effect on the loop shortly after (a callback already due may still
+ * run). Methods return {@code this} for chaining where Node's do.
+ */
+public interface Timer {
+    /**
+     * Stops the timer: its callback will not run again. Idempotent; the same as
+     * {@link EventLoop#clearTimeout(Timer)}.
+     */
+    void cancel();
+
+    /**
+     * Lets the loop end while this timer is pending: {@link EventLoop#run} does not wait for an
+     * unreferenced timer. The timer still fires if the loop is running for another reason.
+     *
+     * @return this timer
+     */
+    Timer unref();
+
+    /**
+     * Undoes {@link #unref()}.
+     *
+     * @return this timer
+     */
+    Timer ref();
+
+    /** Whether this timer keeps its loop alive. */
+    boolean hasRef();
+
+    /** Whether the callback may still run: not cancelled and, for a timeout, not yet fired. */
+    boolean isActive();
+}

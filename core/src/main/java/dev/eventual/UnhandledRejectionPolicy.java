@@ -1,0 +1,25 @@
+package dev.eventual;
+
+/**
+ * What an event loop does with a rejection that no handler claimed by the end of the microtask
+ * checkpoint in which it happened (rule 5 of the design). Set it with
+ * {@link EventLoop.Builder#unhandledRejections(UnhandledRejectionPolicy)}.
+ *
+ * <p>Whatever the policy, a {@link UnhandledRejectionHandler} set on the builder is called first.
+ */
+public enum UnhandledRejectionPolicy {
+    /**
+     * The default: print a warning with the reason's stack trace to {@code System.err}, and a
+     * second line if a handler is attached later. The loop keeps running.
+     */
+    WARN,
+    /**
+     * Stop the loop: it closes (rejecting what is still pending) and {@link EventLoop#run}
+     * throws {@link UnhandledRejectionException} with the reason as its cause. This is what
+     * Node.js does by default since version 15. On a loop from {@link EventLoop#start} the
+     * exception completes {@link EventLoop#terminationFuture()} exceptionally.
+     */
+    THROW,
+    /** Report nothing (the handler, if any, is still called). */
+    IGNORE
+}

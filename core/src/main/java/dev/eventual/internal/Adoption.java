@@ -1,0 +1,26 @@
+package dev.eventual.internal;
+
+/**
+ * Makes a locked promise follow another promise of ours, in JavaScript's two turns: first run
+ * as a microtask with the source as argument (NewPromiseResolveThenableJob), it registers
+ * itself on the source; then it runs as the source's reaction and settles the target.
+ * {@code started} is confined to the loop threads that run it, in that order.
+ */
+final class Adoption implements Reaction {
+    private final PromiseImpl<?> target;
+    private boolean registered;
+
+    Adoption(PromiseImpl<?> target) {
+        this.target = target;
+    }
+
+    @Override
+    public void react(Object arg) {
+        if (!registered) {
+            registered = true;
+            ((PromiseImpl<?>) arg).register(this);
+        } else {
+            target.completeFollowing(arg);
+        }
+    }
+}

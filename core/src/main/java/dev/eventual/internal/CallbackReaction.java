@@ -1,0 +1,30 @@
+package dev.eventual.internal;
+
+import dev.eventual.NodeCallback;
+
+/**
+ * Calls a Node-style callback with a promise's outcome, on the loop thread. An exception from the
+ * callback has no derived promise to reject, so it goes to the loop's task error handler.
+ */
+final class CallbackReaction<T> implements Reaction {
+    private final Loop loop;
+    private final NodeCallback<? super T> callback;
+
+    CallbackReaction(Loop loop, NodeCallback<? super T> callback) {
+        this.loop = loop;
+        this.callback = callback;
+    }
+
+    @Override
+    public void react(Object r) {
+        try {
+            if (r instanceof Failure f) {
+                callback.call(f.reason, null);
+            } else {
+                callback.call(null, PromiseImpl.decode(r));
+            }
+        } catch (Throwable t) {
+            loop.taskError(t);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.eventual.internal;
+
+import dev.eventual.KeepAlive;
+import dev.eventual.NodeCallback;
+import dev.eventual.Promise;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Bridges from the outside world into promises: {@link CompletionStage}s and Node-style
+ * callbacks. Both may complete on any thread; the promise is settled from there (rule 3) and a
+ * {@link KeepAlive} held until then keeps the loop running (rule 7).
+ */
+public final class Interop {
+    private Interop() {}
+
+    /** Makes {@code target} (already LOCKED) follow {@code stage}. */
+    static void follow(PromiseImpl<?> target, CompletionStage<?> stage) {
+        KeepAlive alive = target.loop.keepAliveOrNull();
+        stage.whenComplete((value, error) -> {
+            try {
+                target.completeFollowing(error != null ? new Failure(unwrap(error)) : PromiseImpl.encode(value));
+            } finally {
+                // After the settle posted its dispatch task, so the loop never looks idle between.
+                if (alive != null) {
+                    alive.close();
+                }
+            }
+        });
+    }
+
+    static <T> Promise<T> from(Loop loop, CompletionStage<? extends T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        PromiseImpl<T> promise = new PromiseImpl<>(loop);
+        promise.resolveFromHandler(stage);
+        return promise;
+    }
+
+    /** See {@link Promise#fromCallback}. */
+    public static <T> Promise<T> fromCallback(Loop loop, Consumer<NodeCallback<T>> starter) {
+        Objects.requireNonNull(starter, "starter");
+        PromiseImpl<T> promise = new PromiseImpl<>(loop);
+        KeepAlive alive = loop.keepAlive();
+        AtomicBoolean called = new AtomicBoolean();
+        NodeCallback<T> callback = (error, value) -> {
+            if (!called.compareAndSet(false, true)) {
+                return; // called twice: the first call stands, as documented
+            }
+            try {
+                if (error != null) {
+                    promise.tryReject(error);
+                } else {
+                    promise.tryResolve(value);
+                }
+            } finally {
+                alive.close();
+            }
+        };
+        try {
+            starter.accept(callback);
+        } catch (Throwable t) {
+            callback.call(t, null);
+        }
+        return promise;
+    }
+
+    static Throwable unwrap(Throwable error) {
+        while (error instanceof CompletionException && error.getCause() != null) {
+            error = error.getCause();
+        }
+        return error;
+    }
+}

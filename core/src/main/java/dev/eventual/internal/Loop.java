@@ -1,0 +1,557 @@
+package dev.eventual.internal;
+
+import dev.eventual.Deferred;
+import dev.eventual.EventLoop;
+import dev.eventual.EventLoopClosedException;
+import dev.eventual.KeepAlive;
+import dev.eventual.Promise;
+import dev.eventual.Timer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The event loop: one thread, a task queue, a timer heap and a microtask queue.
+ *
+ * <pre>
+ * Overview
+ *
+ * One iteration (see {@link #loop}):
+ *   1. read the clock once into {@code now} (timers set during this iteration count from it,
+ *      as libuv's cached loop time does);
+ *   2. run every timer due at {@code now}, in (deadline, seq) order;
+ *   3. run up to TASK_BATCH queued tasks, in FIFO order;
+ *   4. if there is nothing to do: end (run mode, nothing keeps the loop alive), or sleep until
+ *      the next timer or a wake-up.
+ * After every single timer callback and task comes the microtask checkpoint ({@link
+ * #checkpoint}): drain microtasks, then report unhandled rejections, repeat until both are done.
+ *
+ * Threads: fields without a comment are loop-thread only. Other threads reach the loop through
+ * {@link #post} (the MPSC {@link TaskQueue}) and the volatile fields below.
+ *
+ * Sleep protocol (no lost wake-up): the loop writes sleeping=1 (volatile), then re-reads the
+ * task queue's tail, closeRequested and keepAlives (all volatile) and parks only if all say
+ * idle. A producer first publishes its work with a volatile write (the queue's getAndSet, the
+ * keep-alive decrement, closeRequested), then reads sleeping (volatile) and unparks if it is 1
+ * and it wins the CAS 1 -> 0. Volatile accesses are sequentially consistent, so either the
+ * loop sees the work or the producer sees sleeping=1. At most one unpark per sleep.
+ *
+ * Closing ({@link #shutdown}): closed=true is written first; from then on every promise of this
+ * loop that is still pending reads as rejected (PromiseImpl.resultOrClosed), tasks are refused,
+ * and promises with external reactions (watched) are flushed so callers outside are told.
+ * </pre>
+ */
+public final class Loop implements EventLoop {
+    private static final ThreadLocal<Loop> CURRENT = new ThreadLocal<>();
+    private static final AtomicInteger STARTED = new AtomicInteger();
+    /** Tasks run per iteration before timers get another look. */
+    private static final int TASK_BATCH = 1024;
+
+    private static final VarHandle SLEEPING;
+    private static final VarHandle KEEP_ALIVES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SLEEPING = lookup.findVarHandle(Loop.class, "sleeping", int.class);
+            KEEP_ALIVES = lookup.findVarHandle(Loop.class, "keepAlives", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final boolean exitWhenIdle;
+    private final Consumer<? super Throwable> taskErrorHandler;
+    /** Set before the loop accepts work (constructor or run); read by any thread. */
+    private volatile Thread thread;
+
+    final MicrotaskQueue microtasks = new MicrotaskQueue();
+    final TaskQueue tasks = new TaskQueue();
+    final TimerQueue timers = new TimerQueue();
+    final RejectionTracker rejections;
+    /** Promises with external reactions, flushed at close. Pruned of settled ones as it grows. */
+    private final Set<PromiseImpl<?>> watched = ConcurrentHashMap.newKeySet();
+    private volatile int pruneWatchedAt = 64;
+    private final CompletableFuture<Void> termination = new CompletableFuture<>();
+    private final long originNanos = System.nanoTime();
+
+    /** The loop clock at the start of this iteration, in ms since the loop was made. */
+    private long now;
+    /** The first fatal error (THROW policy or main's exception); ends the loop. */
+    private Throwable fatal;
+
+    /** 1 while the loop parks or is about to; see the sleep protocol. */
+    @SuppressWarnings("unused") // accessed through SLEEPING
+    private volatile int sleeping;
+    /** Held KeepAlive references; getAndAdd only. */
+    @SuppressWarnings("unused") // accessed through KEEP_ALIVES
+    private volatile int keepAlives;
+    /** Any thread may request; the loop acts on it after the current checkpoint. */
+    private volatile boolean closeRequested;
+    /** Written once, by the loop thread, first thing in shutdown. */
+    private volatile boolean closed;
+
+    private Loop(LoopConfig config, boolean exitWhenIdle) {
+        this.name = config.name;
+        this.exitWhenIdle = exitWhenIdle;
+        this.rejections = new RejectionTracker(this, config.policy, config.rejectionHandler);
+        this.taskErrorHandler = config.taskErrorHandler;
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    /** The loop of the calling thread, or null. */
+    public static Loop current() {
+        return CURRENT.get();
+    }
+
+    /** The loop of the calling thread; fails with a message that says what to do instead. */
+    public static Loop require(String what) {
+        Loop loop = CURRENT.get();
+        if (loop == null) {
+            throw new IllegalStateException(what + " needs an event loop, but thread '"
+                    + Thread.currentThread().getName() + "' runs none. Call it inside EventLoop.run(...) or a"
+                    + " callback of a loop, or use the methods of a loop you hold (loop.withResolvers(),"
+                    + " loop.resolved(value), loop.from(stage), ...)");
+        }
+        return loop;
+    }
+
+    /** {@link EventLoop#run}: the calling thread becomes the loop until no work is left. */
+    public static void runOnCurrentThread(LoopConfig config, Runnable main) {
+        Loop existing = CURRENT.get();
+        if (existing != null) {
+            throw new IllegalStateException("EventLoop.run called on thread '" + Thread.currentThread().getName()
+                    + "', which already runs event loop '" + existing.name
+                    + "'; a thread runs one loop at a time. Use the current loop's methods instead");
+        }
+        if (config.name == null) {
+            config.name = "main";
+        }
+        Loop loop = new Loop(config, true);
+        loop.thread = Thread.currentThread();
+        CURRENT.set(loop);
+        try {
+            loop.tasks.offer((Runnable) () -> {
+                try {
+                    main.run();
+                } catch (Throwable t) {
+                    loop.fail(t);
+                }
+            });
+            loop.loop();
+        } finally {
+            CURRENT.remove();
+        }
+        Throwable failure = loop.fatal;
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure); // unreachable: Runnable throws no checked exception
+        }
+    }
+
+    /** {@link EventLoop#start}: a loop on a new platform thread, until closed. */
+    public static Loop startOnNewThread(LoopConfig config) {
+        if (config.name == null) {
+            config.name = "eventual-" + STARTED.getAndIncrement();
+        }
+        Loop loop = new Loop(config, false);
+        Thread t = new Thread(() -> {
+            CURRENT.set(loop);
+            loop.loop();
+        }, config.name);
+        loop.thread = t;
+        t.start();
+        return loop;
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void loop() {
+        try {
+            for (;;) {
+                now = clock();
+                runDueTimers();
+                if (closeRequested) {
+                    break;
+                }
+                runTasks();
+                if (closeRequested) {
+                    break;
+                }
+                if (tasks.isEmpty() && !sleepUntilWork()) {
+                    break;
+                }
+            }
+        } finally {
+            shutdown();
+        }
+    }
+
+    private long clock() {
+        return (System.nanoTime() - originNanos) / 1_000_000L;
+    }
+
+    private void runDueTimers() {
+        TimerTask t;
+        while ((t = timers.peek()) != null && t.deadline <= now) {
+            timers.poll();
+            Runnable callback = t.callback;
+            if (t.period == 0) {
+                if (!t.markFired()) {
+                    continue; // cancelled from another thread; its removal task is queued
+                }
+                t.callback = null;
+            } else if (!t.isActive()) {
+                continue;
+            }
+            try {
+                callback.run();
+            } catch (Throwable e) {
+                taskError(e);
+            }
+            if (t.period > 0 && t.isActive()) {
+                timers.add(t, now + t.period);
+            }
+            checkpoint();
+            if (closeRequested) {
+                return;
+            }
+        }
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < TASK_BATCH; i++) {
+            Object task = tasks.pollSpinning();
+            if (task == null) {
+                return;
+            }
+            try {
+                if (task instanceof PromiseImpl<?> promise) {
+                    promise.dispatch();
+                } else {
+                    ((Runnable) task).run();
+                }
+            } catch (Throwable e) {
+                taskError(e);
+            }
+            checkpoint();
+            if (closeRequested) {
+                return;
+            }
+        }
+    }
+
+    /** The microtask checkpoint: drain, report unhandled rejections, repeat while either has work. */
+    private void checkpoint() {
+        for (;;) {
+            microtasks.drain(this);
+            if (!rejections.hasPending() || !rejections.process() || microtasks.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Sleeps until a task, a due timer, a close request or (run mode) a change of keep-alives.
+     * Returns false when a run-mode loop has nothing left that could produce a callback.
+     */
+    private boolean sleepUntilWork() {
+        SLEEPING.setVolatile(this, 1);
+        try {
+            if (!tasks.isEmpty() || closeRequested) {
+                return true;
+            }
+            if (exitWhenIdle && timers.referencedCount() == 0 && (int) KEEP_ALIVES.getVolatile(this) == 0) {
+                return false;
+            }
+            TimerTask next = timers.peek();
+            if (next == null) {
+                LockSupport.park(this);
+            } else {
+                long waitMillis = next.deadline - clock();
+                if (waitMillis > 0) {
+                    LockSupport.parkNanos(this, waitMillis * 1_000_000L);
+                }
+            }
+            return true;
+        } finally {
+            SLEEPING.setVolatile(this, 0);
+        }
+    }
+
+    private void wake() {
+        if ((int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Stops the loop after the current checkpoint with {@code failure} (kept if first). */
+    void fail(Throwable failure) {
+        assert inEventLoop();
+        if (fatal == null) {
+            fatal = failure;
+        } else if (fatal != failure) {
+            fatal.addSuppressed(failure);
+        }
+        closeRequested = true;
+    }
+
+    private void shutdown() {
+        closed = true;
+        int droppedMicrotasks = microtasks.clear();
+        int droppedTimers = timers.clear();
+        int droppedTasks = 0;
+        Object task;
+        while ((task = tasks.pollSpinning()) != null) {
+            if (!(task instanceof PromiseImpl<?>)) {
+                droppedTasks++;
+            }
+        }
+        for (PromiseImpl<?> promise : watched) {
+            promise.flushOnClosedLoop();
+        }
+        watched.clear();
+        if (droppedTasks + droppedTimers + droppedMicrotasks > 0 && fatal == null) {
+            System.err.println("[eventual] event loop '" + name + "' closed with " + droppedTasks + " task(s), "
+                    + droppedTimers + " timer(s) and " + droppedMicrotasks + " microtask(s) not run");
+        }
+        if (fatal != null) {
+            termination.completeExceptionally(fatal);
+        } else {
+            termination.complete(null);
+        }
+    }
+
+    // ------------------------------------------------------------------ internal services
+
+    /** Queues a reaction as a microtask; from another thread, through one task. */
+    void schedule(Object reaction, Object result) {
+        if (inEventLoop() && !closed) {
+            microtasks.add(reaction, result);
+        } else if (!post((Runnable) () -> microtasks.add(reaction, result))
+                && reaction instanceof Reaction r && r.external()) {
+            r.react(result); // the loop is gone; tell the outside caller from here
+        }
+    }
+
+    /** Queues an internal task; false (and nothing queued) once the loop has closed. */
+    boolean post(Object task) {
+        if (closed) {
+            return false;
+        }
+        tasks.offer(task);
+        wake();
+        return true;
+    }
+
+    /** Runs {@code action} now if on the loop thread, else as a task; dropped if closed. */
+    void runOnLoop(Runnable action) {
+        if (inEventLoop()) {
+            action.run();
+        } else {
+            post(action);
+        }
+    }
+
+    void watch(PromiseImpl<?> promise) {
+        watched.add(promise);
+        int size = watched.size();
+        if (size > pruneWatchedAt) {
+            watched.removeIf(PromiseImpl::isSettled);
+            pruneWatchedAt = Math.max(64, 2 * watched.size());
+        }
+    }
+
+    void taskError(Throwable error) {
+        if (taskErrorHandler != null) {
+            try {
+                taskErrorHandler.accept(error);
+                return;
+            } catch (Throwable t) {
+                error.addSuppressed(t);
+            }
+        }
+        System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
+        error.printStackTrace();
+    }
+
+    KeepAlive keepAliveOrNull() {
+        return closed ? null : keepAlive();
+    }
+
+    private void checkLoopThread(String what) {
+        if (!inEventLoop()) {
+            throw new IllegalStateException(what + " must be called on the thread of event loop '" + name
+                    + "', but was called on thread '" + Thread.currentThread().getName()
+                    + "'. From other threads use execute(...) to run code on the loop");
+        }
+    }
+
+    private RejectedExecutionException closedError(String what) {
+        return new RejectedExecutionException(new EventLoopClosedException(
+                what + " refused: event loop '" + name + "' is closed"));
+    }
+
+    // ------------------------------------------------------------------ EventLoop
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (!post(task)) {
+            throw closedError("execute");
+        }
+    }
+
+    @Override
+    public <T> Promise<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        PromiseImpl<T> promise = new PromiseImpl<>(this);
+        execute(() -> {
+            try {
+                promise.tryResolve(task.call());
+            } catch (Throwable t) {
+                promise.tryReject(t);
+            }
+        });
+        return promise;
+    }
+
+    @Override
+    public void queueMicrotask(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkLoopThread("queueMicrotask");
+        microtasks.add(callback, null);
+    }
+
+    @Override
+    public Timer setTimeout(Runnable callback, long delayMillis) {
+        return addTimer(callback, delayMillis, false, "delayMillis");
+    }
+
+    @Override
+    public Timer setInterval(Runnable callback, long periodMillis) {
+        return addTimer(callback, periodMillis, true, "periodMillis");
+    }
+
+    private Timer addTimer(Runnable callback, long millis, boolean repeat, String parameter) {
+        Objects.requireNonNull(callback, "callback");
+        if (millis < 0) {
+            throw new IllegalArgumentException(parameter + " must be >= 0: " + millis);
+        }
+        long delay = Math.max(1, millis); // Node: a delay below 1 ms is 1 ms
+        TimerTask t = new TimerTask(this, callback, repeat ? delay : 0);
+        if (inEventLoop()) {
+            timers.add(t, now + delay);
+        } else if (!post((Runnable) () -> {
+            if (t.isActive()) {
+                timers.add(t, now + delay);
+            }
+        })) {
+            throw closedError(repeat ? "setInterval" : "setTimeout");
+        }
+        return t;
+    }
+
+    @Override
+    public <T> Deferred<T> withResolvers() {
+        return new PromiseImpl<>(this);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Promise<T> resolved(T value) {
+        if (value instanceof PromiseImpl<?> p && p.loop == this) {
+            return (Promise<T>) p;
+        }
+        if (value instanceof Promise<?> || value instanceof CompletionStage<?>) {
+            PromiseImpl<T> promise = new PromiseImpl<>(this);
+            promise.tryResolve(value);
+            return promise;
+        }
+        return new PromiseImpl<>(this, PromiseImpl.encode(value));
+    }
+
+    @Override
+    public <T> Promise<T> rejected(Throwable reason) {
+        Objects.requireNonNull(reason, "reason");
+        PromiseImpl<T> promise = new PromiseImpl<>(this);
+        promise.tryReject(reason);
+        return promise;
+    }
+
+    @Override
+    public <T> Promise<T> from(CompletionStage<? extends T> stage) {
+        return Interop.from(this, stage);
+    }
+
+    @Override
+    public KeepAlive keepAlive() {
+        if (closed) {
+            throw closedError("keepAlive");
+        }
+        KEEP_ALIVES.getAndAdd(this, 1);
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                KEEP_ALIVES.getAndAdd(this, -1);
+                wake(); // a run-mode loop re-checks whether anything is left
+            }
+        };
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closeRequested = true;
+        if (inEventLoop()) {
+            return;
+        }
+        wake();
+        try {
+            termination.join();
+        } catch (RuntimeException e) {
+            // The loop ended with a failure; it is closed all the same, and terminationFuture says why.
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> terminationFuture() {
+        return termination.copy();
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop['" + name + "', " + (closed ? "closed" : closeRequested ? "closing" : "running") + "]";
+    }
+}

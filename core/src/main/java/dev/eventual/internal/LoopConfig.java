@@ -1,0 +1,22 @@
+package dev.eventual.internal;
+
+import dev.eventual.UnhandledRejectionHandler;
+import dev.eventual.UnhandledRejectionPolicy;
+import java.util.function.Consumer;
+
+/** The settings of {@link dev.eventual.EventLoop.Builder}; copied when a loop is made. */
+public final class LoopConfig {
+    public String name;
+    public UnhandledRejectionPolicy policy = UnhandledRejectionPolicy.WARN;
+    public UnhandledRejectionHandler rejectionHandler;
+    public Consumer<? super Throwable> taskErrorHandler;
+
+    public LoopConfig copy() {
+        LoopConfig c = new LoopConfig();
+        c.name = name;
+        c.policy = policy;
+        c.rejectionHandler = rejectionHandler;
+        c.taskErrorHandler = taskErrorHandler;
+        return c;
+    }
+}

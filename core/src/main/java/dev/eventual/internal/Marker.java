@@ -1,0 +1,15 @@
+package dev.eventual.internal;
+
+/** A named sentinel for the encoded fields of {@link PromiseImpl}; never visible to users. */
+final class Marker {
+    private final String name;
+
+    Marker(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

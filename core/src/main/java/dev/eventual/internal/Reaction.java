@@ -1,0 +1,18 @@
+package dev.eventual.internal;
+
+/**
+ * Something to do when a promise settles that is not itself a derived promise: a combinator
+ * slot, an adoption, a bridge to a {@code CompletableFuture} or a Node-style callback.
+ *
+ * <p>{@link #react} runs on the source promise's loop thread, as a microtask, with the source's
+ * encoded result (a value, {@link PromiseImpl#NIL} or a {@link Failure}). A reaction that is
+ * {@link #external()} touches no loop-confined state and may instead run on any thread when the
+ * loop has closed, so that callers outside the loop are told (see {@link Loop#shutdown}).
+ */
+interface Reaction {
+    void react(Object result);
+
+    default boolean external() {
+        return false;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.eventual.internal;
+
+import dev.eventual.UnhandledRejectionException;
+import dev.eventual.UnhandledRejectionHandler;
+import dev.eventual.UnhandledRejectionPolicy;
+import java.util.ArrayList;
+
+/**
+ * Rule 5's bookkeeping, as Node's {@code processPromiseRejections}: a promise rejected with no
+ * reaction is remembered here (its reactions field holds UNHANDLED); at the end of the microtask
+ * checkpoint, each one still UNHANDLED becomes REPORTED and is reported per the policy. A
+ * reaction attached after the report calls {@link #handledLater}.
+ *
+ * <p>Loop thread only.
+ */
+final class RejectionTracker {
+    private final Loop loop;
+    private final UnhandledRejectionPolicy policy;
+    private final UnhandledRejectionHandler handler;
+    private ArrayList<PromiseImpl<?>> pending = new ArrayList<>();
+
+    RejectionTracker(Loop loop, UnhandledRejectionPolicy policy, UnhandledRejectionHandler handler) {
+        this.loop = loop;
+        this.policy = policy;
+        this.handler = handler;
+    }
+
+    void rejectedUnhandled(PromiseImpl<?> promise) {
+        pending.add(promise);
+    }
+
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Reports what is still unhandled; returns true if user code ran (it may queue microtasks). */
+    boolean process() {
+        ArrayList<PromiseImpl<?>> batch = pending;
+        pending = new ArrayList<>();
+        boolean ranUserCode = false;
+        for (PromiseImpl<?> promise : batch) {
+            if (!promise.markReported()) {
+                continue; // a handler came in time
+            }
+            Throwable reason = promise.reason();
+            if (handler != null) {
+                ranUserCode = true;
+                try {
+                    handler.unhandled(promise, reason);
+                } catch (Throwable t) {
+                    loop.taskError(t);
+                }
+            }
+            switch (policy) {
+                case WARN -> {
+                    System.err.println("[eventual] Unhandled promise rejection on event loop '" + loop.name()
+                            + "' (attach a handler with caught(...) or then(..., onRejected)):");
+                    reason.printStackTrace();
+                }
+                case THROW -> loop.fail(new UnhandledRejectionException(
+                        "unhandled promise rejection on event loop '" + loop.name() + "': " + reason, reason));
+                case IGNORE -> { }
+            }
+        }
+        return ranUserCode;
+    }
+
+    /** A reaction was attached to a promise already reported unhandled. Any thread. */
+    void handledLater(PromiseImpl<?> promise) {
+        loop.runOnLoop(() -> {
+            Throwable reason = promise.reason();
+            if (handler != null) {
+                try {
+                    handler.handledLater(promise, reason);
+                } catch (Throwable t) {
+                    loop.taskError(t);
+                }
+            }
+            if (policy == UnhandledRejectionPolicy.WARN) {
+                System.err.println("[eventual] Promise rejection was handled asynchronously on event loop '"
+                        + loop.name() + "': " + reason);
+            }
+        });
+    }
+}
