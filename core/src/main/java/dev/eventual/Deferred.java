@@ -35,15 +35,17 @@ public interface Deferred<T> {
     boolean tryResolve(T value);
 
     /**
-     * Makes the promise follow {@code other}: it settles as {@code other} settles, two microtask
-     * turns later, as in JavaScript.
+     * Resolves the promise with {@code other}, typed: it follows {@code other} and settles as
+     * {@code other} settles, two microtask turns later, as JavaScript's {@code resolve(promise)}
+     * does. (A separate name, because an overload of {@code tryResolve} would make
+     * {@code tryResolve(null)} ambiguous.)
      *
      * @param other the promise to follow
      * @return {@code true} if this call resolved the promise, {@code false} if it was already
      *     resolved
      * @throws NullPointerException if {@code other} is null
      */
-    boolean tryResolve(Promise<? extends T> other);
+    boolean tryFollow(Promise<? extends T> other);
 
     /**
      * Rejects the promise with {@code reason}.
@@ -68,13 +70,13 @@ public interface Deferred<T> {
     }
 
     /**
-     * Like {@link #tryResolve(Promise)}, but fails if the promise was already resolved.
+     * Like {@link #tryFollow(Promise)}, but fails if the promise was already resolved.
      *
      * @param other the promise to follow
      * @throws IllegalStateException if the promise was already resolved or rejected
      */
-    default void resolve(Promise<? extends T> other) {
-        if (!tryResolve(other)) {
+    default void follow(Promise<? extends T> other) {
+        if (!tryFollow(other)) {
             throw new IllegalStateException("already resolved: " + promise());
         }
     }

@@ -73,7 +73,7 @@ public final class Loop implements EventLoop {
     private final String name;
     private final boolean exitWhenIdle;
     private final Consumer<? super Throwable> taskErrorHandler;
-    /** Set before the loop accepts work (constructor or run); read by any thread. */
+    /** Set before the loop accepts work (constructor or run), null once closed; read by any thread. */
     private volatile Thread thread;
 
     final MicrotaskQueue microtasks = new MicrotaskQueue();
@@ -332,6 +332,8 @@ public final class Loop implements EventLoop {
             System.err.println("[eventual] event loop '" + name + "' closed with " + droppedTasks + " task(s), "
                     + droppedTimers + " timer(s) and " + droppedMicrotasks + " microtask(s) not run");
         }
+        // No thread is this loop's anymore: late settles on the old thread take the closed path.
+        thread = null;
         if (fatal != null) {
             termination.completeExceptionally(fatal);
         } else {

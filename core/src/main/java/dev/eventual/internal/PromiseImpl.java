@@ -163,7 +163,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     @Override
-    public boolean tryResolve(Promise<? extends T> other) {
+    public boolean tryFollow(Promise<? extends T> other) {
         return resolveThenable(Objects.requireNonNull(other, "other"));
     }
 
