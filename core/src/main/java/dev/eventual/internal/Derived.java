@@ -6,119 +6,196 @@ import java.util.function.Function;
 
 /**
  * A promise returned by a handler method ({@code then}, {@code caught}, ...), which is also the
- * reaction registered on its source: one object per handler, no separate reaction node.
+ * reaction registered on its source: one object per handler, no separate reaction node. Each
+ * handler method has its subclass below; the subclass is the kind, so the object needs no kind
+ * field (with compressed pointers a derived promise is 24 bytes: header, loop, state, handler).
  *
- * <p>{@link #fire} runs on the loop thread as a microtask with the source's encoded result,
+ * <p>{@link #react} runs on the loop thread as a microtask with the source's encoded result,
  * calls the handler (or passes the result through when the handler does not apply) and
  * resolves this promise with the outcome; an exception from the handler rejects it, unwrapped.
  * The handler field is cleared before the call, so a settled chain keeps no handler reachable.
  *
- * <p>After a handler returned a promise, the same object turns into the adoption job
- * ({@link #ADOPT}: register on the returned promise) and then the follower ({@link #FOLLOW}:
- * take its outcome), so adopting costs no allocation. {@code kind} and {@code handler} are
- * confined to the loop thread after construction; the construction itself is published to the
- * loop by the registration CAS or the task queue.
+ * <p>After a handler returned a promise, the same object serves as the adoption job
+ * ({@code handler == ADOPTING}: register on the returned promise) and then as the follower
+ * ({@code handler == FOLLOWING}: take its outcome), so adopting costs no allocation.
+ * {@code handler} is written before the CAS or queue handoff that publishes this object to the
+ * thread that runs it, and only that thread changes it afterwards; so it needs no volatile.
  */
-final class Derived<T> extends PromiseImpl<T> {
-    static final byte THEN = 0;
-    static final byte THEN_BOTH = 1;
-    static final byte COMPOSE = 2;
-    static final byte ACCEPT = 3;
-    static final byte CAUGHT = 4;
-    static final byte CAUGHT_TYPE = 5;
-    static final byte LASTLY = 6;
-    static final byte ADOPT = 7;
-    static final byte FOLLOW = 8;
+abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
+    private static final Object ADOPTING = new Marker("ADOPTING");
+    private static final Object FOLLOWING = new Marker("FOLLOWING");
 
-    /** The handler: a function, a consumer, a runnable or an {@code Object[]} pair; null once fired. */
+    /** The handler; null once fired, or one of the two markers above. */
     private Object handler;
-    private byte kind;
 
-    Derived(Loop loop, byte kind, Object handler) {
+    Derived(Loop loop, Object handler) {
         super(loop);
-        this.kind = kind;
         this.handler = handler;
     }
 
     @Override
-    Object adoptionJob() {
-        // This promise is locked and its handler has run: reuse it as the job.
-        kind = ADOPT;
+    final Reaction adoptionJob() {
+        handler = ADOPTING; // this promise is locked and its handler has run: reuse it
         return this;
     }
 
-    @SuppressWarnings("unchecked")
-    void fire(Object r) {
+    @Override
+    public final void react(Object r) {
         Object h = handler;
+        if (h == ADOPTING) {
+            handler = FOLLOWING;
+            ((PromiseImpl<?>) r).register(this); // r is the promise to follow
+            return;
+        }
+        if (h == FOLLOWING) {
+            completeFollowing(r);
+            return;
+        }
         handler = null;
         Object out;
         try {
-            switch (kind) {
-                case THEN -> {
-                    if (r instanceof Failure) {
-                        complete(r);
-                        return;
-                    }
-                    out = ((Function<Object, Object>) h).apply(decode(r));
-                }
-                case THEN_BOTH -> {
-                    Object[] pair = (Object[]) h;
-                    out = r instanceof Failure f
-                            ? ((Function<Throwable, Object>) pair[1]).apply(f.reason)
-                            : ((Function<Object, Object>) pair[0]).apply(decode(r));
-                }
-                case COMPOSE -> {
-                    if (r instanceof Failure) {
-                        complete(r);
-                        return;
-                    }
-                    out = Objects.requireNonNull(((Function<Object, Object>) h).apply(decode(r)),
-                            "thenCompose handler returned null instead of a promise");
-                }
-                case ACCEPT -> {
-                    if (r instanceof Failure) {
-                        complete(r);
-                        return;
-                    }
-                    ((Consumer<Object>) h).accept(decode(r));
-                    out = null;
-                }
-                case CAUGHT -> {
-                    if (!(r instanceof Failure f)) {
-                        complete(r);
-                        return;
-                    }
-                    out = ((Function<Throwable, Object>) h).apply(f.reason);
-                }
-                case CAUGHT_TYPE -> {
-                    Object[] pair = (Object[]) h;
-                    if (!(r instanceof Failure f) || !((Class<?>) pair[0]).isInstance(f.reason)) {
-                        complete(r);
-                        return;
-                    }
-                    out = ((Function<Throwable, Object>) pair[1]).apply(f.reason);
-                }
-                case LASTLY -> {
-                    ((Runnable) h).run();
-                    complete(r);
-                    return;
-                }
-                case ADOPT -> {
-                    // r is the promise to follow (see PromiseImpl.resolveThenable).
-                    kind = FOLLOW;
-                    ((PromiseImpl<?>) r).register(this);
-                    return;
-                }
-                case FOLLOW -> {
-                    completeFollowing(r);
-                    return;
-                }
-                default -> throw new AssertionError("kind " + kind);
-            }
+            out = run(h, r);
         } catch (Throwable t) {
             complete(new Failure(t));
             return;
         }
-        resolveFromHandler(out);
+        if (out != PASS) {
+            resolveFromHandler(out);
+        }
+    }
+
+    /** Returned by {@link #run} when it already settled this promise (or passed r through). */
+    static final Object PASS = new Marker("PASS");
+
+    /** Calls the handler for result {@code r}; returns its result, or PASS. */
+    abstract Object run(Object handler, Object r) throws Throwable;
+
+    /** Settles this promise with the source's outcome unchanged (a fresh box for a rejection). */
+    final Object passThrough(Object r) {
+        complete(r instanceof Failure f ? new Failure(f.reason) : r);
+        return PASS;
+    }
+
+    static final class Then<T> extends Derived<T> {
+        Then(Loop loop, Function<?, ?> fn) {
+            super(loop, fn);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Object run(Object h, Object r) {
+            return r instanceof Failure ? passThrough(r) : ((Function<Object, Object>) h).apply(decode(r));
+        }
+    }
+
+    static final class ThenBoth<T> extends Derived<T> {
+        private final Function<? super Throwable, ?> onRejected;
+
+        ThenBoth(Loop loop, Function<?, ?> onFulfilled, Function<? super Throwable, ?> onRejected) {
+            super(loop, onFulfilled);
+            this.onRejected = onRejected;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Object run(Object h, Object r) {
+            return r instanceof Failure f ? onRejected.apply(f.reason) : ((Function<Object, Object>) h).apply(decode(r));
+        }
+    }
+
+    static final class Compose<T> extends Derived<T> {
+        Compose(Loop loop, Function<?, ?> fn) {
+            super(loop, fn);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Object run(Object h, Object r) {
+            if (r instanceof Failure) {
+                return passThrough(r);
+            }
+            return Objects.requireNonNull(((Function<Object, Object>) h).apply(decode(r)),
+                    "thenCompose handler returned null instead of a promise");
+        }
+    }
+
+    static final class Accept<T> extends Derived<T> {
+        Accept(Loop loop, Consumer<?> fn) {
+            super(loop, fn);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Object run(Object h, Object r) {
+            if (r instanceof Failure) {
+                return passThrough(r);
+            }
+            ((Consumer<Object>) h).accept(decode(r));
+            return null;
+        }
+    }
+
+    static final class Caught<T> extends Derived<T> {
+        Caught(Loop loop, Function<?, ?> fn) {
+            super(loop, fn);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Object run(Object h, Object r) {
+            return r instanceof Failure f ? ((Function<Object, Object>) h).apply(f.reason) : passThrough(r);
+        }
+    }
+
+    static final class CaughtType<T> extends Derived<T> {
+        private final Class<?> type;
+
+        CaughtType(Loop loop, Class<?> type, Function<?, ?> fn) {
+            super(loop, fn);
+            this.type = type;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        Object run(Object h, Object r) {
+            if (r instanceof Failure f && type.isInstance(f.reason)) {
+                return ((Function<Object, Object>) h).apply(f.reason);
+            }
+            return passThrough(r);
+        }
+    }
+
+    /**
+     * JavaScript's {@code finally}, turn for turn: after the action, the outcome is passed on
+     * through {@code Promise.resolve(undefined).then(() => value)} (or {@code () => { throw
+     * reason }}), which this promise then adopts; so a finally step costs three more microtask
+     * turns than a {@code then}, as in Node.
+     */
+    static final class Lastly<T> extends Derived<T> {
+        Lastly(Loop loop, Runnable action) {
+            super(loop, action);
+        }
+
+        @Override
+        Object run(Object h, Object r) {
+            ((Runnable) h).run();
+            PromiseImpl<Object> thunk = new PromiseImpl<>(loop);
+            loop.schedule(new Settle(thunk), r);
+            return thunk;
+        }
+    }
+
+    /** Settles a promise with a result, as a microtask: the value thunk of {@link Lastly}. */
+    private static final class Settle implements Reaction {
+        private final PromiseImpl<?> target;
+
+        Settle(PromiseImpl<?> target) {
+            this.target = target;
+        }
+
+        @Override
+        public void react(Object r) {
+            target.complete(r instanceof Failure f ? new Failure(f.reason) : r);
+        }
     }
 }

@@ -1,14 +1,56 @@
 package dev.eventual.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
- * The encoded result of a rejected promise: a box around the reason, so that any user value
- * (including a {@link Throwable} used as a value) can be stored unboxed in the same field.
+ * The encoded result of a rejected promise: the reason, boxed so that any user value (a
+ * {@link Throwable} used as a value included) can share the promise's state field, plus the
+ * promise's unhandled-rejection status for rule 5. Each rejected promise has its own box.
+ *
+ * <p>{@code status} moves by CAS: {@code UNTRACKED -> HANDLED} (a reaction existed or came before
+ * the loop looked), {@code UNTRACKED -> UNHANDLED} (dispatched with no reaction; queued in the
+ * {@link RejectionTracker}), {@code UNHANDLED -> REPORTED} (reported at the checkpoint), and
+ * {@code UNHANDLED | REPORTED -> HANDLED} (a late reaction; from REPORTED that is "handled
+ * later"). HANDLED is final. Volatile: a registration on another thread races with the loop.
  */
 final class Failure {
+    static final int UNTRACKED = 0;
+    static final int UNHANDLED = 1;
+    static final int REPORTED = 2;
+    static final int HANDLED = 3;
+
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(Failure.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final Throwable reason;
+    @SuppressWarnings("unused") // accessed through STATUS
+    private volatile int status;
 
     Failure(Throwable reason) {
         this.reason = reason;
+    }
+
+    /** Loop thread, at dispatch with no reaction: false if a reaction came first. */
+    boolean markUnhandled() {
+        return STATUS.compareAndSet(this, UNTRACKED, UNHANDLED);
+    }
+
+    /** Loop thread, at the checkpoint: false if a reaction came in time. */
+    boolean markReported() {
+        return STATUS.compareAndSet(this, UNHANDLED, REPORTED);
+    }
+
+    /** Any thread: a reaction now handles this rejection. Returns the status before. */
+    int markHandled() {
+        return (int) STATUS.getAndSet(this, HANDLED);
     }
 
     @Override

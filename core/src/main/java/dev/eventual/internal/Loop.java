@@ -243,11 +243,7 @@ public final class Loop implements EventLoop {
                 return;
             }
             try {
-                if (task instanceof PromiseImpl<?> promise) {
-                    promise.dispatch();
-                } else {
-                    ((Runnable) task).run();
-                }
+                ((Runnable) task).run();
             } catch (Throwable e) {
                 taskError(e);
             }
@@ -320,12 +316,17 @@ public final class Loop implements EventLoop {
         int droppedTasks = 0;
         Object task;
         while ((task = tasks.pollSpinning()) != null) {
-            if (!(task instanceof PromiseImpl<?>)) {
+            // Handoffs of promise outcomes still tell callers outside the loop; other tasks are lost.
+            if (task instanceof Dispatch dispatch) {
+                dispatch.runExternal();
+            } else if (task instanceof ScheduledReaction scheduled) {
+                scheduled.runExternal();
+            } else {
                 droppedTasks++;
             }
         }
         for (PromiseImpl<?> promise : watched) {
-            promise.flushOnClosedLoop();
+            promise.resultOrClosed();
         }
         watched.clear();
         if (droppedTasks + droppedTimers + droppedMicrotasks > 0 && fatal == null) {
@@ -344,12 +345,11 @@ public final class Loop implements EventLoop {
     // ------------------------------------------------------------------ internal services
 
     /** Queues a reaction as a microtask; from another thread, through one task. */
-    void schedule(Object reaction, Object result) {
+    void schedule(Reaction reaction, Object result) {
         if (inEventLoop() && !closed) {
             microtasks.add(reaction, result);
-        } else if (!post((Runnable) () -> microtasks.add(reaction, result))
-                && reaction instanceof Reaction r && r.external()) {
-            r.react(result); // the loop is gone; tell the outside caller from here
+        } else if (!post(new ScheduledReaction(this, reaction, result)) && reaction.external()) {
+            reaction.react(result); // the loop is gone; tell the outside caller from here
         }
     }
 
@@ -376,7 +376,7 @@ public final class Loop implements EventLoop {
         watched.add(promise);
         int size = watched.size();
         if (size > pruneWatchedAt) {
-            watched.removeIf(PromiseImpl::isSettled);
+            watched.removeIf(p -> p.isSettled());
             pruneWatchedAt = Math.max(64, 2 * watched.size());
         }
     }

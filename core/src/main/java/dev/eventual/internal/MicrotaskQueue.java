@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The loop's microtask queue: a growable ring of (task, argument) pairs, FIFO.
  *
- * <p>Loop thread only: plain fields, no synchronization. A task is a {@link Derived} (argument:
- * its source's encoded result), a {@link Reaction} (same), or a {@link Runnable} from
+ * <p>Loop thread only: plain fields, no synchronization. A task is a {@link Reaction} (argument:
+ * its source's encoded result; derived promises are reactions too), or a {@link Runnable} from
  * {@code queueMicrotask} (argument unused). Storing the argument beside the task lets a settled
  * promise schedule its reactions without allocating a job object per reaction. Slots are
  * cleared as they are taken, so the queue retains nothing that already ran.
@@ -59,9 +59,7 @@ final class MicrotaskQueue {
             r[h + 1] = null;
             head = (h + 2) & (r.length - 1);
             try {
-                if (task instanceof Derived<?> derived) {
-                    derived.fire(arg);
-                } else if (task instanceof Reaction reaction) {
+                if (task instanceof Reaction reaction) {
                     reaction.react(arg);
                 } else {
                     ((Runnable) task).run();

@@ -21,48 +21,42 @@ import java.util.function.Function;
  * <pre>
  * Overview
  *
- * Two fields, both changed by CAS only, encode everything:
+ * One field, changed by CAS only, encodes everything:
  *
- *   result     null       pending
- *              LOCKED     pending, resolved to another promise or stage and following it
- *              NIL        fulfilled with null
- *              Failure    rejected (the box holds the reason)
- *              other      fulfilled with that value
- *   Transitions: null -> anything; LOCKED -> settled. Settled is final. The thread whose CAS
- *   moves result to a settled value is the one winner of rule 3.
- *
- *   reactions  null          no reaction yet
- *              a reaction    one reaction (a Derived or a Reaction)
- *              ReactionNode  a stack of reactions, newest first
- *              SETTLED       reactions were handed to the loop; new ones are scheduled directly
- *              UNHANDLED     rejected with no reaction; queued in the loop's RejectionTracker
- *              REPORTED      rejected, no reaction, reported as unhandled
- *   Reactions are pushed until the loop dispatches the settled promise, which swaps the
- *   stack for one of the three markers; a marker is replaced only by SETTLED (a late
- *   handler marks the rejection handled).
+ *   state   null          pending, no reaction
+ *           a Reaction    pending, one reaction (a Derived promise or another Reaction)
+ *           ReactionNode  pending, a stack of reactions, newest first; a node with
+ *                         locked=true means the promise was resolved to another promise or
+ *                         stage and follows it (further resolve calls lose)
+ *           NIL           fulfilled with null
+ *           Failure       rejected (the box holds the reason and the unhandled-rejection status)
+ *           other         fulfilled with that value (never a Promise or CompletionStage: those
+ *                         are adopted, never stored)
+ *   Transitions: pending -> pending with one more reaction (register); unlocked -> locked
+ *   (resolve with a thenable); pending -> settled (the one CAS that settles, rule 3). Settled
+ *   is final. So the settling CAS also takes the reactions: the winner holds them alone.
  *
  * Who does what, on which thread:
- *   - settling (tryResolve/tryReject/completeFollowing) may run on any thread. On the loop
- *     thread the winner dispatches at once (queues the reactions as microtasks); elsewhere it
- *     posts this promise to the loop's task queue, and the loop dispatches it there as one
- *     task. Reactions therefore only ever run on the loop (rule 1) and never inside the
- *     settling call (rule 2).
- *   - registering (then, caught, ...) may run on any thread. Before dispatch it pushes onto
- *     the stack; after dispatch it schedules the one reaction with the result.
- *   - dispatch runs on the loop thread only, once per promise.
+ *   - settling may run on any thread. On the loop thread the winner dispatches at once
+ *     (queues the reactions as microtasks); elsewhere it posts a {@link Dispatch} task, so
+ *     reactions only ever run on the loop (rule 1) and never inside the settling call (rule 2).
+ *   - registering may run on any thread: while pending it pushes onto the stack; once settled
+ *     it schedules the one reaction with the result.
  *
- * Memory ordering: both fields are volatile and moved with volatile-mode CAS. A reaction is
- * scheduled only by the thread that (a) swapped it out of the stack, which happens after the
- * result CAS in the same thread or on the loop thread that received this promise through the
- * task queue (the queue's release/acquire publishes the result), or (b) saw a marker, which is
- * written only after result was set, so the volatile read of result that follows sees it.
+ * Memory ordering: all accesses to state are volatile (plain reads of a volatile field, and
+ * volatile-mode CAS). A reaction object and its handler are written before the CAS that
+ * publishes it, and read by the loop after the CAS that takes it (or after the task queue's
+ * release/acquire handoff), so handler fields need no volatile.
+ *
+ * Unhandled rejections (rule 5) live in the Failure box: see {@link Failure}. A pass-through
+ * rejection gets a new box, so each rejected promise has its own status.
  *
  * A closed loop settles what is pending on it lazily: any read that finds the promise pending
- * on a closed loop CASes result to a Failure(EventLoopClosedException), so the first observer
- * and any racing settler agree on one outcome (see {@link #resultOrClosed()}).
+ * on a closed loop CASes state to Failure(EventLoopClosedException); the winner runs the
+ * external reactions it took (see {@link Reaction#external()}), so callers outside are told.
  *
- * GC hygiene: a settled promise holds its result and a marker only; a derived promise drops
- * its handler when it fires. So a settled chain does not keep its predecessors reachable.
+ * GC hygiene: a settled promise holds its result only; a derived promise drops its handler when
+ * it fires. So a settled chain does not keep its predecessors reachable.
  * </pre>
  *
  * @param <T> the type of the value
@@ -70,23 +64,14 @@ import java.util.function.Function;
 public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     /** Encoded result of a promise fulfilled with {@code null}. */
     static final Object NIL = new Marker("NIL");
-    /** Encoded result of a promise resolved to another promise or stage, still pending. */
-    static final Object LOCKED = new Marker("LOCKED");
-    /** Reactions marker: dispatched; a later reaction is scheduled at once. */
-    static final Object SETTLED = new Marker("SETTLED");
-    /** Reactions marker: rejected with no reaction; the loop will report it if none comes. */
-    static final Object UNHANDLED = new Marker("UNHANDLED");
-    /** Reactions marker: rejected and reported unhandled; a later reaction reports "handled later". */
-    static final Object REPORTED = new Marker("REPORTED");
+    /** Pending, locked, no reaction yet. */
+    static final ReactionNode LOCKED = new ReactionNode(null, null, true);
 
-    private static final VarHandle RESULT;
-    private static final VarHandle REACTIONS;
+    private static final VarHandle STATE;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            RESULT = lookup.findVarHandle(PromiseImpl.class, "result", Object.class);
-            REACTIONS = lookup.findVarHandle(PromiseImpl.class, "reactions", Object.class);
+            STATE = MethodHandles.lookup().findVarHandle(PromiseImpl.class, "state", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -94,10 +79,8 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     /** The loop whose thread runs this promise's reactions. Never null. */
     final Loop loop;
-    /** See the overview. CAS only. */
-    private volatile Object result;
-    /** See the overview. CAS only. */
-    private volatile Object reactions;
+    /** See the overview. Volatile reads and CAS only. */
+    private volatile Object state;
 
     PromiseImpl(Loop loop) {
         this.loop = loop;
@@ -105,12 +88,11 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     /** A promise fulfilled from birth (rejections go through {@link #tryReject} for tracking). */
     PromiseImpl(Loop loop, Object encodedValue) {
-        assert !(encodedValue instanceof Failure) && isSettledResult(encodedValue);
+        assert isSettled(encodedValue) && !(encodedValue instanceof Failure);
         this.loop = loop;
-        // Plain stores: the promise is not yet published, and whatever publishes it (a return to
-        // the creating thread, a volatile write, a queue handoff) orders these before it.
-        RESULT.set(this, encodedValue);
-        REACTIONS.set(this, SETTLED);
+        // Plain store: the promise is not yet published, and whatever publishes it (a return to
+        // the creating thread, a volatile write, a queue handoff) orders this store before it.
+        STATE.set(this, encodedValue);
     }
 
     // ------------------------------------------------------------------ encoding
@@ -124,8 +106,12 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         return encoded == NIL ? null : (V) encoded;
     }
 
-    static boolean isSettledResult(Object r) {
-        return r != null && r != LOCKED;
+    static boolean isSettled(Object s) {
+        return s != null && !(s instanceof Reaction) && !(s instanceof ReactionNode);
+    }
+
+    private static boolean isLocked(Object s) {
+        return s instanceof ReactionNode node && node.locked;
     }
 
     /** Converts any {@link Promise} to this implementation, following foreign ones. */
@@ -135,8 +121,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         if (promise instanceof PromiseImpl<?> impl) {
             return (PromiseImpl<V>) impl;
         }
-        Loop loop = (Loop) promise.loop();
-        PromiseImpl<V> follower = new PromiseImpl<>(loop);
+        PromiseImpl<V> follower = new PromiseImpl<>((Loop) promise.loop());
         promise.asCallback((error, value) -> {
             if (error != null) {
                 follower.tryReject(error);
@@ -181,19 +166,32 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         }
     }
 
-    /** Moves a pending (not locked) promise to {@code r}; false if it was already resolved. */
+    /** Settles an unlocked pending promise with {@code r}; false if it was already resolved. */
     final boolean complete(Object r) {
-        if (!RESULT.compareAndSet(this, null, r)) {
-            return false;
+        for (;;) {
+            Object s = state;
+            if (isSettled(s) || isLocked(s)) {
+                return false;
+            }
+            // Loses to a registration (retry with its longer stack) or to another settle.
+            if (STATE.compareAndSet(this, s, r)) {
+                afterSettle(s, r);
+                return true;
+            }
         }
-        afterSettle();
-        return true;
     }
 
-    /** Settles a LOCKED promise with the outcome of the promise it follows. */
+    /** Settles a locked promise with the outcome of the promise it follows. */
     final void completeFollowing(Object r) {
-        if (RESULT.compareAndSet(this, LOCKED, r)) {
-            afterSettle();
+        for (;;) {
+            Object s = state;
+            if (!isLocked(s)) {
+                return; // settled as closed in the meantime
+            }
+            if (STATE.compareAndSet(this, s, r)) {
+                afterSettle(s, r);
+                return;
+            }
         }
     }
 
@@ -208,12 +206,19 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
             return complete(new Failure(new IllegalArgumentException(
                     "chaining cycle: a promise cannot be resolved with itself: " + this)));
         }
-        if (!RESULT.compareAndSet(this, null, LOCKED)) {
-            return false;
+        for (;;) {
+            Object s = state;
+            if (isSettled(s) || isLocked(s)) {
+                return false;
+            }
+            Object locked = s == null ? LOCKED : new ReactionNode(null, s, true);
+            // Loses to a registration (retry) or a settle (then fail above).
+            if (STATE.compareAndSet(this, s, locked)) {
+                break;
+            }
         }
         if (thenable instanceof Promise<?> promise) {
-            PromiseImpl<?> source = of(promise, "thenable");
-            loop.schedule(adoptionJob(), source);
+            loop.schedule(adoptionJob(), of(promise, "thenable"));
         } else {
             Interop.follow(this, (CompletionStage<?>) thenable);
         }
@@ -221,87 +226,66 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     /** The reaction that runs the adoption job; a Derived reuses itself to save an object. */
-    Object adoptionJob() {
+    Reaction adoptionJob() {
         return new Adoption(this);
     }
 
-    private void afterSettle() {
+    /** {@code taken} is what the settling CAS replaced: the reactions, now owned by this thread. */
+    private void afterSettle(Object taken, Object r) {
         if (loop.inEventLoop()) {
-            dispatch();
-        } else {
-            loop.post(this);
+            dispatch(taken, r);
+        } else if (taken != null && taken != LOCKED || r instanceof Failure) {
+            // Nothing to do on the loop for a fulfilment nobody waits for.
+            loop.post(new Dispatch(this, taken, r));
         }
     }
 
     /**
-     * Hands the reactions to the microtask queue, or records an unhandled rejection. Runs on the
-     * loop thread, exactly once, after result was settled.
+     * Queues the reactions as microtasks, in registration order (A+ 2.2.6), or records an
+     * unhandled rejection. Loop thread, once per promise.
      */
-    final void dispatch() {
+    final void dispatch(Object taken, Object r) {
         assert loop.inEventLoop() : "dispatch off the loop thread";
-        Object r = result;
-        Object rs;
-        Object marker;
-        do {
-            // Loses only to a concurrent push; retry with the longer stack.
-            rs = reactions;
-            marker = rs == null && r instanceof Failure ? UNHANDLED : SETTLED;
-        } while (!REACTIONS.compareAndSet(this, rs, marker));
-        if (rs == null) {
-            if (marker == UNHANDLED) {
-                loop.rejections.rejectedUnhandled(this);
-            }
+        boolean none = false;
+        if (taken instanceof Reaction single) {
+            loop.schedule(single, r); // the common case: no array
         } else {
-            scheduleAll(rs, r);
+            Reaction[] reactions = ReactionNode.oldestFirst(taken);
+            if (reactions == null) {
+                none = true;
+            } else {
+                for (Reaction reaction : reactions) {
+                    loop.schedule(reaction, r);
+                }
+            }
         }
-    }
-
-    private void scheduleAll(Object rs, Object r) {
-        if (!(rs instanceof ReactionNode)) {
-            loop.schedule(rs, r);
-            return;
-        }
-        // The stack is newest first; reactions must run in registration order (A+ 2.2.6).
-        int n = 0;
-        for (Object p = rs; p instanceof ReactionNode node; p = node.next) {
-            n++;
-        }
-        Object[] ordered = new Object[n + 1];
-        int i = n;
-        Object p = rs;
-        while (p instanceof ReactionNode node) {
-            ordered[i--] = node.reaction;
-            p = node.next;
-        }
-        ordered[0] = p;
-        for (Object reaction : ordered) {
-            loop.schedule(reaction, r);
+        if (r instanceof Failure f) {
+            if (none) {
+                if (f.markUnhandled()) {
+                    loop.rejections.rejectedUnhandled(this);
+                }
+            } else {
+                f.markHandled();
+            }
         }
     }
 
     // ------------------------------------------------------------------ registering
 
     /** Adds a reaction; it runs as a microtask with the result once this promise settles. */
-    final void register(Object reaction) {
+    final void register(Reaction reaction) {
         for (;;) {
-            Object cur = reactions;
-            if (cur instanceof Marker) {
-                if (cur != SETTLED) {
-                    // Loses only to another late registration; retry to see SETTLED.
-                    if (!REACTIONS.compareAndSet(this, cur, SETTLED)) {
-                        continue;
-                    }
-                    if (cur == REPORTED) {
-                        loop.rejections.handledLater(this);
-                    }
+            Object s = state;
+            if (isSettled(s)) {
+                if (s instanceof Failure f && f.markHandled() == Failure.REPORTED) {
+                    loop.rejections.handledLater(this);
                 }
-                // A marker is written after result was settled; this volatile read sees it.
-                loop.schedule(reaction, result);
+                loop.schedule(reaction, s);
                 return;
             }
-            Object next = cur == null ? reaction : new ReactionNode(reaction, cur);
-            // Loses to another registration or to dispatch; retry either way.
-            if (REACTIONS.compareAndSet(this, cur, next)) {
+            Object next = s == null ? reaction : new ReactionNode(reaction, s, isLocked(s));
+            // Loses to another registration or to the settling CAS; retry either way.
+            if (STATE.compareAndSet(this, s, next)) {
                 return;
             }
         }
@@ -315,63 +299,65 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         loop.watch(this);
         register(reaction);
         if (loop.isClosed()) {
-            flushOnClosedLoop();
+            resultOrClosed();
         }
     }
 
     /**
-     * Called when the loop has closed: settles this promise as closed if still pending and runs
-     * its external reactions on the calling thread. Other reactions cannot run anymore.
+     * The settled state, settling this promise as closed first when it is pending on a closed
+     * loop; then the external reactions it had run on the calling thread (no loop is left to run
+     * the others).
      */
-    final void flushOnClosedLoop() {
-        Object r = resultOrClosed();
-        Object rs = REACTIONS.getAndSet(this, SETTLED);
-        for (Object p = rs; p != null && !(p instanceof Marker); ) {
-            Object reaction = p instanceof ReactionNode node ? node.reaction : p;
-            if (reaction instanceof Reaction x && x.external()) {
-                x.react(r);
-            }
-            p = p instanceof ReactionNode node ? node.next : null;
-        }
-    }
-
-    /** The result, settling this promise as closed first when it is pending on a closed loop. */
     final Object resultOrClosed() {
-        Object r = result;
-        if (isSettledResult(r) || !loop.isClosed()) {
-            return r;
+        Object s = state;
+        if (isSettled(s) || !loop.isClosed()) {
+            return s;
         }
         Failure closed = new Failure(new EventLoopClosedException(
                 "event loop '" + loop.name() + "' closed while this promise was pending"));
-        // Loses only to a settle that happened first; its value stands.
-        while (!isSettledResult(r = result)) {
-            if (RESULT.compareAndSet(this, r, closed)) {
+        closed.markHandled(); // nobody is left to report it to
+        while (!isSettled(s = state)) {
+            // Loses to a registration (retry) or a settle that came first (its value stands).
+            if (STATE.compareAndSet(this, s, closed)) {
+                runExternal(s, closed);
                 return closed;
             }
         }
-        return r;
+        return s;
     }
 
-    /** RejectionTracker: UNHANDLED -> REPORTED; false if a reaction came first. Loop thread. */
+    /** Runs the external reactions among {@code taken} on this thread (the loop is gone). */
+    static void runExternal(Object taken, Object r) {
+        Reaction[] reactions = taken instanceof Reaction single ? new Reaction[] {single} : ReactionNode.oldestFirst(taken);
+        if (reactions != null) {
+            for (Reaction reaction : reactions) {
+                if (reaction.external()) {
+                    reaction.react(r);
+                }
+            }
+        }
+    }
+
+    /** RejectionTracker: whether this rejection is still unhandled, and mark it reported. */
     final boolean markReported() {
-        return REACTIONS.compareAndSet(this, UNHANDLED, REPORTED);
+        return ((Failure) state).markReported();
     }
 
     /** The rejection reason; only for a rejected promise. */
     final Throwable reason() {
-        return ((Failure) result).reason;
+        return ((Failure) state).reason;
     }
 
     /** The loop's watch set no longer needs this promise once it has settled. */
     final boolean isSettled() {
-        return isSettledResult(result);
+        return isSettled(state);
     }
 
     // ------------------------------------------------------------------ handlers
 
     @Override
     public <R> Promise<R> then(Function<? super T, ? extends R> onFulfilled) {
-        return derive(Derived.THEN, Objects.requireNonNull(onFulfilled, "onFulfilled"));
+        return derive(new Derived.Then<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")));
     }
 
     @Override
@@ -379,34 +365,34 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
                                Function<? super Throwable, ? extends R> onRejected) {
         Objects.requireNonNull(onFulfilled, "onFulfilled");
         Objects.requireNonNull(onRejected, "onRejected");
-        return derive(Derived.THEN_BOTH, new Object[] {onFulfilled, onRejected});
+        return derive(new Derived.ThenBoth<>(loop, onFulfilled, onRejected));
     }
 
     @Override
     public <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled) {
-        return derive(Derived.COMPOSE, Objects.requireNonNull(onFulfilled, "onFulfilled"));
+        return derive(new Derived.Compose<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")));
     }
 
     @Override
     public Promise<Void> thenAccept(Consumer<? super T> onFulfilled) {
-        return derive(Derived.ACCEPT, Objects.requireNonNull(onFulfilled, "onFulfilled"));
+        return derive(new Derived.Accept<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")));
     }
 
     @Override
     public Promise<T> caught(Function<? super Throwable, ? extends T> onRejected) {
-        return derive(Derived.CAUGHT, Objects.requireNonNull(onRejected, "onRejected"));
+        return derive(new Derived.Caught<>(loop, Objects.requireNonNull(onRejected, "onRejected")));
     }
 
     @Override
     public <E extends Throwable> Promise<T> caught(Class<E> type, Function<? super E, ? extends T> onRejected) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(onRejected, "onRejected");
-        return derive(Derived.CAUGHT_TYPE, new Object[] {type, onRejected});
+        return derive(new Derived.CaughtType<>(loop, type, onRejected));
     }
 
     @Override
     public Promise<T> lastly(Runnable onSettled) {
-        return derive(Derived.LASTLY, Objects.requireNonNull(onSettled, "onSettled"));
+        return derive(new Derived.Lastly<>(loop, Objects.requireNonNull(onSettled, "onSettled")));
     }
 
     @Override
@@ -415,8 +401,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         return this;
     }
 
-    private <R> Promise<R> derive(byte kind, Object handler) {
-        Derived<R> derived = new Derived<>(loop, kind, handler);
+    private <R> Promise<R> derive(Derived<R> derived) {
         register(derived);
         return derived;
     }
@@ -430,20 +415,20 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     @Override
     public State state() {
-        Object r = resultOrClosed();
-        if (!isSettledResult(r)) {
+        Object s = resultOrClosed();
+        if (!isSettled(s)) {
             return State.PENDING;
         }
-        return r instanceof Failure ? State.REJECTED : State.FULFILLED;
+        return s instanceof Failure ? State.REJECTED : State.FULFILLED;
     }
 
     @Override
     public Optional<Settled<T>> peek() {
-        Object r = resultOrClosed();
-        if (!isSettledResult(r)) {
+        Object s = resultOrClosed();
+        if (!isSettled(s)) {
             return Optional.empty();
         }
-        return Optional.of(r instanceof Failure f ? new Settled.Rejected<>(f.reason) : new Settled.Fulfilled<>(decode(r)));
+        return Optional.of(s instanceof Failure f ? new Settled.Rejected<>(f.reason) : new Settled.Fulfilled<>(decode(s)));
     }
 
     @Override
@@ -455,18 +440,18 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     @Override
     public String toString() {
-        Object r = result;
-        String state;
-        if (r == null) {
-            state = loop.isClosed() ? "pending on a closed loop" : "pending";
-        } else if (r == LOCKED) {
-            state = "pending, following another promise";
-        } else if (r instanceof Failure f) {
-            state = "rejected: " + f.reason;
+        Object s = state;
+        String text;
+        if (s instanceof Failure f) {
+            text = "rejected: " + f.reason;
+        } else if (isSettled(s)) {
+            text = "fulfilled: " + decode(s);
+        } else if (loop.isClosed()) {
+            text = "pending on a closed loop";
         } else {
-            state = "fulfilled: " + decode(r);
+            text = isLocked(s) ? "pending, following another promise" : "pending";
         }
         return "Promise@" + Integer.toHexString(System.identityHashCode(this))
-                + "[" + state + ", loop '" + loop.name() + "']";
+                + "[" + text + ", loop '" + loop.name() + "']";
     }
 }
