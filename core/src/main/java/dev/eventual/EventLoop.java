@@ -316,6 +316,19 @@ public interface EventLoop extends Executor, AutoCloseable {
         }
 
         /**
+         * Makes the thread of a {@link #start() started} loop a daemon thread, which does not keep
+         * the JVM alive (default {@code false}: like any non-daemon thread, a started loop keeps
+         * the JVM running until it is closed). Ignored by {@link #run(Runnable)}.
+         *
+         * @param daemon whether the loop's thread is a daemon
+         * @return this builder
+         */
+        public Builder daemon(boolean daemon) {
+            config.daemon = daemon;
+            return this;
+        }
+
+        /**
          * Runs {@code main} on a new loop on the calling thread; see {@link EventLoop#run(Runnable)}.
          *
          * @param main the first task; must not be null

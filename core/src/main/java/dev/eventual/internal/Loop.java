@@ -176,6 +176,7 @@ public final class Loop implements EventLoop {
             CURRENT.set(loop);
             loop.loop();
         }, config.name);
+        t.setDaemon(config.daemon);
         loop.thread = t;
         t.start();
         return loop;
@@ -243,7 +244,11 @@ public final class Loop implements EventLoop {
                 return;
             }
             try {
-                ((Runnable) task).run();
+                if (task instanceof PromiseImpl<?> promise) {
+                    promise.dispatchSettling();
+                } else {
+                    ((Runnable) task).run();
+                }
             } catch (Throwable e) {
                 taskError(e);
             }
@@ -317,8 +322,8 @@ public final class Loop implements EventLoop {
         Object task;
         while ((task = tasks.pollSpinning()) != null) {
             // Handoffs of promise outcomes still tell callers outside the loop; other tasks are lost.
-            if (task instanceof Dispatch dispatch) {
-                dispatch.runExternal();
+            if (task instanceof PromiseImpl<?> promise) {
+                promise.resultOrClosed();
             } else if (task instanceof ScheduledReaction scheduled) {
                 scheduled.runExternal();
             } else {

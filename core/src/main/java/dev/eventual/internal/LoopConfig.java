@@ -10,6 +10,7 @@ public final class LoopConfig {
     public UnhandledRejectionPolicy policy = UnhandledRejectionPolicy.WARN;
     public UnhandledRejectionHandler rejectionHandler;
     public Consumer<? super Throwable> taskErrorHandler;
+    public boolean daemon;
 
     public LoopConfig copy() {
         LoopConfig c = new LoopConfig();
@@ -17,6 +18,7 @@ public final class LoopConfig {
         c.policy = policy;
         c.rejectionHandler = rejectionHandler;
         c.taskErrorHandler = taskErrorHandler;
+        c.daemon = daemon;
         return c;
     }
 }

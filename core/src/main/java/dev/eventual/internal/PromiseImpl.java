@@ -28,6 +28,8 @@ import java.util.function.Function;
  *           ReactionNode  pending, a stack of reactions, newest first; a node with
  *                         locked=true means the promise was resolved to another promise or
  *                         stage and follows it (further resolve calls lose)
+ *           Settling      settled on another thread, not yet dispatched by the loop: the result
+ *                         and the reactions taken (late reactions are pushed there, in order)
  *           NIL           fulfilled with null
  *           Failure       rejected (the box holds the reason and the unhandled-rejection status)
  *           other         fulfilled with that value (never a Promise or CompletionStage: those
@@ -38,8 +40,10 @@ import java.util.function.Function;
  *
  * Who does what, on which thread:
  *   - settling may run on any thread. On the loop thread the winner dispatches at once
- *     (queues the reactions as microtasks); elsewhere it posts a {@link Dispatch} task, so
- *     reactions only ever run on the loop (rule 1) and never inside the settling call (rule 2).
+ *     (queues the reactions as microtasks); elsewhere it installs a {@link Settling} state and
+ *     posts this promise to the loop, which dispatches it there as one task. So reactions only
+ *     ever run on the loop (rule 1), never inside the settling call (rule 2), and always in
+ *     registration order.
  *   - registering may run on any thread: while pending it pushes onto the stack; once settled
  *     it schedules the one reaction with the result.
  *
@@ -174,8 +178,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
                 return false;
             }
             // Loses to a registration (retry with its longer stack) or to another settle.
-            if (STATE.compareAndSet(this, s, r)) {
-                afterSettle(s, r);
+            if (settleFrom(s, r)) {
                 return true;
             }
         }
@@ -188,8 +191,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
             if (!isLocked(s)) {
                 return; // settled as closed in the meantime
             }
-            if (STATE.compareAndSet(this, s, r)) {
-                afterSettle(s, r);
+            if (settleFrom(s, r)) {
                 return;
             }
         }
@@ -230,14 +232,42 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         return new Adoption(this);
     }
 
-    /** {@code taken} is what the settling CAS replaced: the reactions, now owned by this thread. */
-    private void afterSettle(Object taken, Object r) {
+    /**
+     * The settling CAS from pending state {@code s}. On the loop thread the new state is the
+     * result and the reactions taken are dispatched at once; elsewhere it is a {@link Settling}
+     * and this promise goes to the loop's task queue (unless nothing there needs the loop: a
+     * fulfilment that nobody waits for).
+     */
+    private boolean settleFrom(Object s, Object r) {
         if (loop.inEventLoop()) {
-            dispatch(taken, r);
-        } else if (taken != null && taken != LOCKED || r instanceof Failure) {
-            // Nothing to do on the loop for a fulfilment nobody waits for.
-            loop.post(new Dispatch(this, taken, r));
+            if (!STATE.compareAndSet(this, s, r)) {
+                return false;
+            }
+            dispatch(s, r);
+            return true;
         }
+        boolean needsLoop = (s != null && s != LOCKED) || r instanceof Failure;
+        if (!STATE.compareAndSet(this, s, needsLoop ? new Settling(r, s) : r)) {
+            return false;
+        }
+        if (needsLoop) {
+            loop.post(this);
+        }
+        return true;
+    }
+
+    /** The task posted by {@link #settleFrom}: replaces the Settling state by the result and dispatches. */
+    final void dispatchSettling() {
+        Object s;
+        do {
+            s = state; // a Settling: only this task and a closed loop replace it
+            if (!(s instanceof Settling)) {
+                return;
+            }
+            // Loses only to a late registration, which installed a longer Settling: retry.
+        } while (!STATE.compareAndSet(this, s, ((Settling) s).result));
+        Settling settling = (Settling) s;
+        dispatch(settling.taken, settling.result);
     }
 
     /**
@@ -276,6 +306,15 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     final void register(Reaction reaction) {
         for (;;) {
             Object s = state;
+            if (s instanceof Settling settling) {
+                Object taken = settling.taken;
+                Object pushed = taken == null ? reaction : new ReactionNode(reaction, taken, false);
+                // Loses to another late registration or to the dispatch task; retry either way.
+                if (STATE.compareAndSet(this, s, new Settling(settling.result, pushed))) {
+                    return;
+                }
+                continue;
+            }
             if (isSettled(s)) {
                 if (s instanceof Failure f && f.markHandled() == Failure.REPORTED) {
                     loop.rejections.handledLater(this);
@@ -310,6 +349,16 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      */
     final Object resultOrClosed() {
         Object s = state;
+        if (s instanceof Settling settling) {
+            if (!loop.isClosed()) {
+                return settling.result;
+            }
+            // The loop closed before its dispatch task ran: finish the handoff here.
+            if (STATE.compareAndSet(this, s, settling.result)) {
+                runExternal(settling.taken, settling.result);
+            }
+            return resultOrClosed();
+        }
         if (isSettled(s) || !loop.isClosed()) {
             return s;
         }
@@ -440,7 +489,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     @Override
     public String toString() {
-        Object s = state;
+        Object s = state instanceof Settling settling ? settling.result : state;
         String text;
         if (s instanceof Failure f) {
             text = "rejected: " + f.reason;
