@@ -42,6 +42,11 @@ public sealed interface Settled<T> {
      * @param <T> the type the promise would have had
      */
     record Rejected<T>(Throwable reason) implements Settled<T> {
+        /**
+         * Creates one.
+         *
+         * @throws NullPointerException if {@code reason} is null
+         */
         public Rejected {
             Objects.requireNonNull(reason, "reason");
         }
