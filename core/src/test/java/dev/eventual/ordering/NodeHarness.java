@@ -1,0 +1,65 @@
+package dev.eventual.ordering;
+
+import dev.eventual.EventLoop;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs one small program in Node.js and the same program, written against Eventual, on an
+ * {@link EventLoop}; both append to a log, and the two logs must be identical.
+ *
+ * <p>The JavaScript side gets a {@code log(...args)} function; its entries are printed one per
+ * line when the process exits (so timers and microtasks have all run, as {@code EventLoop.run}
+ * guarantees on the Java side).
+ */
+final class NodeHarness {
+    private static final String PRELUDE = """
+            const __out = [];
+            const log = (...args) => __out.push(args.map(String).join(' '));
+            process.on('exit', () => { for (const line of __out) console.log(line); });
+            """;
+
+    private NodeHarness() {}
+
+    /** The path of {@code node}, or null when it is not installed. */
+    static String findNode() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dir, "node");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    static List<String> runNode(String node, String program) throws IOException, InterruptedException {
+        Path file = Files.createTempFile("eventual-ordering", ".js");
+        try {
+            Files.writeString(file, PRELUDE + program);
+            Process process = new ProcessBuilder(node, file.toString()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("node did not finish within 30 s:\n" + program);
+            }
+            if (process.exitValue() != 0) {
+                throw new AssertionError("node failed with exit code " + process.exitValue() + ":\n" + output);
+            }
+            return output.lines().toList();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    static List<String> runEventual(Consumer<List<String>> program) {
+        List<String> log = new ArrayList<>();
+        EventLoop.run(() -> program.accept(log));
+        return log;
+    }
+}
