@@ -26,7 +26,10 @@ public interface Deferred<T> {
 
     /**
      * Resolves the promise with {@code value}, or, when {@code value} is a {@link Promise} or a
-     * {@link java.util.concurrent.CompletionStage}, makes it follow that one (rule 4).
+     * {@link java.util.concurrent.CompletionStage}, makes it follow that one (rule 4), as
+     * JavaScript's {@code resolve} does. That check is made at run time, so declare {@code T} as
+     * the value's type: a {@code Deferred<Promise<X>>} would end up holding an {@code X}.
+     * {@link #tryFollow} is the typed way to adopt.
      *
      * @param value the value; may be {@code null}
      * @return {@code true} if this call resolved the promise, {@code false} if it was already

@@ -44,8 +44,11 @@ import java.util.function.Function;
  * <h2>Adoption</h2>
  * Resolving a promise with another promise (or a {@link CompletionStage}) makes it follow that
  * one, as in JavaScript; following a promise takes two microtask turns, so orderings match
- * Node's. This holds for values returned by handlers too. Resolving a promise with itself
- * rejects it with an {@link IllegalArgumentException}.
+ * Node's. The promise returned by a {@link #thenCompose thenCompose} handler is followed the
+ * same way. Resolving a promise with itself rejects it with an {@link IllegalArgumentException}.
+ * Unlike JavaScript, the value returned by a {@code then} or {@code caught} handler is never
+ * followed, even if it is a promise: it is the value, so that a {@code Promise<R>} always holds
+ * an {@code R} (write {@code thenCompose} to follow a returned promise).
  *
  * <h2>Nulls</h2>
  * {@code null} is a valid value. Handlers, reasons and inputs must not be {@code null}: a
@@ -265,8 +268,8 @@ public interface Promise<T> {
      * value (possibly {@code null}) on the loop's thread, as a microtask after this promise
      * fulfils. If this promise rejects, the handler is not called and the returned promise
      * rejects with the same reason. If the handler throws, the returned promise rejects with that
-     * exception. If it returns a promise, the returned promise follows it (prefer
-     * {@link #thenCompose} so the type says so).
+     * exception. What the handler returns is the value as it is, even a promise or a stage: use
+     * {@link #thenCompose} to follow a returned promise.
      *
      * @param onFulfilled receives the value; must not be null
      * @param <R> the type of the handler's result

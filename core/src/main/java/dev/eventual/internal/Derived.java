@@ -52,28 +52,27 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
             return;
         }
         handler = null;
-        Object out;
         try {
-            out = run(h, r);
+            run(h, r);
         } catch (Throwable t) {
             complete(new Failure(t));
-            return;
-        }
-        if (out != PASS) {
-            resolveFromHandler(out);
         }
     }
 
-    /** Returned by {@link #run} when it already settled this promise (or passed r through). */
-    static final Object PASS = new Marker("PASS");
+    /** Calls the handler for result {@code r} and settles this promise with what it returns. */
+    abstract void run(Object handler, Object r) throws Throwable;
 
-    /** Calls the handler for result {@code r}; returns its result, or PASS. */
-    abstract Object run(Object handler, Object r) throws Throwable;
+    /**
+     * Fulfils with a handler's result as it is. A returned promise or stage is a value here, not
+     * followed: only {@link Compose} follows, so a {@code Promise<R>}'s static type never lies.
+     */
+    final void fulfil(Object value) {
+        complete(encode(value));
+    }
 
     /** Settles this promise with the source's outcome unchanged (a fresh box for a rejection). */
-    final Object passThrough(Object r) {
+    final void passThrough(Object r) {
         complete(r instanceof Failure f ? new Failure(f.reason) : r);
-        return PASS;
     }
 
     static final class Then<T> extends Derived<T> {
@@ -83,8 +82,12 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
         @Override
         @SuppressWarnings("unchecked")
-        Object run(Object h, Object r) {
-            return r instanceof Failure ? passThrough(r) : ((Function<Object, Object>) h).apply(decode(r));
+        void run(Object h, Object r) {
+            if (r instanceof Failure) {
+                passThrough(r);
+            } else {
+                fulfil(((Function<Object, Object>) h).apply(decode(r)));
+            }
         }
     }
 
@@ -98,8 +101,8 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
         @Override
         @SuppressWarnings("unchecked")
-        Object run(Object h, Object r) {
-            return r instanceof Failure f ? onRejected.apply(f.reason) : ((Function<Object, Object>) h).apply(decode(r));
+        void run(Object h, Object r) {
+            fulfil(r instanceof Failure f ? onRejected.apply(f.reason) : ((Function<Object, Object>) h).apply(decode(r)));
         }
     }
 
@@ -110,12 +113,13 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
         @Override
         @SuppressWarnings("unchecked")
-        Object run(Object h, Object r) {
+        void run(Object h, Object r) {
             if (r instanceof Failure) {
-                return passThrough(r);
+                passThrough(r);
+            } else {
+                resolveFromHandler(Objects.requireNonNull(((Function<Object, Object>) h).apply(decode(r)),
+                        "thenCompose handler returned null instead of a promise"));
             }
-            return Objects.requireNonNull(((Function<Object, Object>) h).apply(decode(r)),
-                    "thenCompose handler returned null instead of a promise");
         }
     }
 
@@ -126,12 +130,13 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
         @Override
         @SuppressWarnings("unchecked")
-        Object run(Object h, Object r) {
+        void run(Object h, Object r) {
             if (r instanceof Failure) {
-                return passThrough(r);
+                passThrough(r);
+            } else {
+                ((Consumer<Object>) h).accept(decode(r));
+                fulfil(null);
             }
-            ((Consumer<Object>) h).accept(decode(r));
-            return null;
         }
     }
 
@@ -142,8 +147,12 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
         @Override
         @SuppressWarnings("unchecked")
-        Object run(Object h, Object r) {
-            return r instanceof Failure f ? ((Function<Object, Object>) h).apply(f.reason) : passThrough(r);
+        void run(Object h, Object r) {
+            if (r instanceof Failure f) {
+                fulfil(((Function<Object, Object>) h).apply(f.reason));
+            } else {
+                passThrough(r);
+            }
         }
     }
 
@@ -157,11 +166,12 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
         @Override
         @SuppressWarnings("unchecked")
-        Object run(Object h, Object r) {
+        void run(Object h, Object r) {
             if (r instanceof Failure f && type.isInstance(f.reason)) {
-                return ((Function<Object, Object>) h).apply(f.reason);
+                fulfil(((Function<Object, Object>) h).apply(f.reason));
+            } else {
+                passThrough(r);
             }
-            return passThrough(r);
         }
     }
 
@@ -177,11 +187,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         }
 
         @Override
-        Object run(Object h, Object r) {
+        void run(Object h, Object r) {
             ((Runnable) h).run();
             PromiseImpl<Object> thunk = new PromiseImpl<>(loop);
             loop.schedule(new Settle(thunk), r);
-            return thunk;
+            resolveFromHandler(thunk);
         }
     }
 

@@ -17,19 +17,38 @@ import java.util.function.Consumer;
 public final class Interop {
     private Interop() {}
 
-    /** Makes {@code target} (already LOCKED) follow {@code stage}. */
+    /**
+     * Makes {@code target} (already locked) follow {@code stage}. A stage that completes with a
+     * promise or another stage is followed in turn (A+ 2.3.3.3.1); a stage whose
+     * {@code whenComplete} throws rejects the target unless it already settled it (A+ 2.3.3.3.4).
+     */
     static void follow(PromiseImpl<?> target, CompletionStage<?> stage) {
         KeepAlive alive = target.loop.keepAliveOrNull();
-        stage.whenComplete((value, error) -> {
-            try {
-                target.completeFollowing(error != null ? new Failure(unwrap(error)) : PromiseImpl.encode(value));
-            } finally {
-                // After the settle posted its dispatch task, so the loop never looks idle between.
-                if (alive != null) {
-                    alive.close();
+        try {
+            stage.whenComplete((value, error) -> {
+                try {
+                    if (error != null) {
+                        target.completeFollowing(new Failure(unwrap(error)));
+                    } else if (value instanceof Promise<?> || value instanceof CompletionStage<?>) {
+                        target.followLocked(value);
+                    } else {
+                        target.completeFollowing(PromiseImpl.encode(value));
+                    }
+                } finally {
+                    // After the settle posted its dispatch task, so the loop never looks idle between.
+                    release(alive);
                 }
-            }
-        });
+            });
+        } catch (Throwable t) {
+            target.completeFollowing(new Failure(t)); // ignored if the stage settled it first
+            release(alive);
+        }
+    }
+
+    private static void release(KeepAlive alive) {
+        if (alive != null) {
+            alive.close(); // idempotent
+        }
     }
 
     static <T> Promise<T> from(Loop loop, CompletionStage<? extends T> stage) {
@@ -53,7 +72,7 @@ public final class Interop {
                 if (error != null) {
                     promise.tryReject(error);
                 } else {
-                    promise.tryResolve(value);
+                    promise.fulfilAsIs(value); // typed as T: a promise value is a value
                 }
             } finally {
                 alive.close();

@@ -442,7 +442,7 @@ public final class Loop implements EventLoop {
         PromiseImpl<T> promise = new PromiseImpl<>(this);
         execute(() -> {
             try {
-                promise.tryResolve(task.call());
+                promise.fulfilAsIs(task.call()); // typed as T: a returned promise is a value
             } catch (Throwable t) {
                 promise.tryReject(t);
             }

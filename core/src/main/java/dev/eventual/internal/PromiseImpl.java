@@ -161,6 +161,11 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         return complete(new Failure(Objects.requireNonNull(reason, "reason")));
     }
 
+    /** Fulfils with {@code value} as it is, even a promise or stage: for results typed as values. */
+    final boolean fulfilAsIs(Object value) {
+        return complete(encode(value));
+    }
+
     /** Resolves with a handler's result: adopts promises and stages, like tryResolve. */
     final void resolveFromHandler(Object value) {
         if (value instanceof Promise<?> || value instanceof CompletionStage<?>) {
@@ -219,12 +224,23 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
                 break;
             }
         }
-        if (thenable instanceof Promise<?> promise) {
+        followLocked(thenable);
+        return true;
+    }
+
+    /**
+     * Makes this locked promise follow {@code thenable}: also used when a followed stage completes
+     * with yet another promise or stage (A+ 2.3.3.3.1 resolves recursively).
+     */
+    final void followLocked(Object thenable) {
+        if (thenable == this) {
+            completeFollowing(new Failure(new IllegalArgumentException(
+                    "chaining cycle: a promise cannot follow itself: " + this)));
+        } else if (thenable instanceof Promise<?> promise) {
             loop.schedule(adoptionJob(), of(promise, "thenable"));
         } else {
             Interop.follow(this, (CompletionStage<?>) thenable);
         }
-        return true;
     }
 
     /** The reaction that runs the adoption job; a Derived reuses itself to save an object. */
