@@ -27,8 +27,11 @@ import java.util.function.Consumer;
  * Overview
  *
  * One iteration (see {@link #loop}):
- *   1. read the clock once into {@code now} (timers set during this iteration count from it,
- *      as libuv's cached loop time does);
+ *   1. read the clock once into {@code now}: the time against which timers are due in this
+ *      iteration (Node's processTimers(now)). A timer set counts its delay from a fresh clock
+ *      read at the call, and an interval's next run from a read just before its callback, as
+ *      Node's insert(getLibuvNow()) does: Node updates the loop time there, so a timer set
+ *      late in a long task fires after one set earlier with a longer delay that is due first;
  *   2. run every timer due at {@code now}, in (deadline, seq) order;
  *   3. run up to TASK_BATCH queued tasks, in FIFO order;
  *   4. if there is nothing to do: end (run mode, nothing keeps the loop alive), or sleep until
@@ -222,13 +225,16 @@ public final class Loop implements EventLoop {
             } else if (!t.isActive()) {
                 continue;
             }
+            // Node reads the clock for an interval's next run before its callback, not at `now`:
+            // earlier callbacks of this iteration may have taken a while.
+            long start = t.period > 0 ? clock() : now;
             try {
                 callback.run();
             } catch (Throwable e) {
                 taskError(e);
             }
             if (t.period > 0 && t.isActive()) {
-                timers.add(t, now + t.period);
+                timers.add(t, start + t.period);
             }
             checkpoint();
             if (closeRequested) {
@@ -475,7 +481,8 @@ public final class Loop implements EventLoop {
         long delay = Math.max(1, millis); // Node: a delay below 1 ms is 1 ms
         TimerTask t = new TimerTask(this, callback, repeat ? delay : 0);
         if (inEventLoop()) {
-            timers.add(t, now + delay);
+            // A fresh clock read, not the iteration's `now`: Node counts from the call (see overview).
+            timers.add(t, clock() + delay);
         } else if (!post((Runnable) () -> {
             if (t.isActive()) {
                 timers.add(t, now + delay);

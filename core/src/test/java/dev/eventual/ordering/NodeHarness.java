@@ -1,6 +1,7 @@
 package dev.eventual.ordering;
 
 import dev.eventual.EventLoop;
+import dev.eventual.UnhandledRejectionPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
 final class NodeHarness {
     private static final String PRELUDE = """
             const __out = [];
-            const log = (...args) => __out.push(args.map(String).join(' '));
+            const log = (...args) => { __out.push(args.map(String).join(' ')); }; // returns undefined, as Java's thenAccept gives null
             process.on('exit', () => { for (const line of __out) console.log(line); });
             """;
 
@@ -59,7 +60,8 @@ final class NodeHarness {
 
     static List<String> runEventual(Consumer<List<String>> program) {
         List<String> log = new ArrayList<>();
-        EventLoop.run(() -> program.accept(log));
+        // THROW: an unhandled rejection ends the Node process with an error, so it fails here too.
+        EventLoop.builder().unhandledRejections(UnhandledRejectionPolicy.THROW).run(() -> program.accept(log));
         return log;
     }
 }
