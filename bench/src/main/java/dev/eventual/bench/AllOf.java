@@ -53,7 +53,7 @@ public class AllOf {
 
     @Benchmark
     public int eventual(Peers peers) {
-        peers.eventual.execute(() -> {
+        peers.eventual.execute(done.guard(() -> {
             List<Deferred<Integer>> deferreds = new ArrayList<>(n);
             List<Promise<Integer>> promises = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -65,7 +65,7 @@ public class AllOf {
             for (int i = 0; i < n; i++) {
                 deferreds.get(i).resolve(i);
             }
-        });
+        }));
         done.await();
         return size;
     }
@@ -87,7 +87,7 @@ public class AllOf {
 
     @Benchmark
     public int netty(Peers peers) {
-        peers.netty.execute(() -> {
+        peers.netty.execute(done.guard(() -> {
             PromiseCombiner combiner = new PromiseCombiner(peers.netty);
             List<DefaultPromise<Integer>> promises = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -101,14 +101,14 @@ public class AllOf {
             for (int i = 0; i < n; i++) {
                 promises.get(i).setSuccess(i);
             }
-        });
+        }));
         done.await();
         return size;
     }
 
     @Benchmark
     public int vertx(Peers peers) {
-        peers.onVertx(() -> {
+        peers.onVertx(done.guard(() -> {
             List<io.vertx.core.Promise<Integer>> promises = new ArrayList<>(n);
             List<Future<Integer>> futures = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -120,14 +120,14 @@ public class AllOf {
             for (int i = 0; i < n; i++) {
                 promises.get(i).complete(i);
             }
-        });
+        }));
         done.await();
         return size;
     }
 
     @Benchmark
     public int guava(Peers peers) {
-        peers.guava.execute(() -> {
+        peers.guava.execute(done.guard(() -> {
             List<SettableFuture<Integer>> futures = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 futures.add(SettableFuture.create());
@@ -140,20 +140,20 @@ public class AllOf {
 
                 @Override
                 public void onFailure(Throwable t) {
-                    throw new AssertionError(t);
+                    done.fail(t);
                 }
             }, peers.guava);
             for (int i = 0; i < n; i++) {
                 futures.get(i).set(i);
             }
-        });
+        }));
         done.await();
         return size;
     }
 
     @Benchmark
     public int reactor(Peers peers) {
-        peers.reactor.schedule(() -> {
+        peers.reactor.schedule(done.guard(() -> {
             List<Sinks.One<Integer>> sinks = new ArrayList<>(n);
             List<Mono<Integer>> monos = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -161,11 +161,11 @@ public class AllOf {
                 sinks.add(s);
                 monos.add(s.asMono());
             }
-            Mono.when(monos).publishOn(peers.reactor).subscribe(null, null, () -> finish(sinks.size()));
+            Mono.when(monos).publishOn(peers.reactor).subscribe(null, done::fail, () -> finish(sinks.size()));
             for (int i = 0; i < n; i++) {
                 sinks.get(i).tryEmitValue(i);
             }
-        });
+        }));
         done.await();
         return size;
     }
@@ -173,7 +173,7 @@ public class AllOf {
     /** The floor: the values land in an array and a countdown fires the handler. */
     @Benchmark
     public int floor(Peers peers) {
-        peers.floor.execute(() -> {
+        peers.floor.execute(done.guard(() -> {
             int[] values = new int[n];
             int remaining = n;
             for (int i = 0; i < n; i++) {
@@ -182,7 +182,7 @@ public class AllOf {
                     finish(values.length);
                 }
             }
-        });
+        }));
         done.await();
         return size;
     }

@@ -66,7 +66,7 @@ public class Chain {
 
     @Benchmark
     public long eventual(Peers peers) {
-        peers.eventual.execute(() -> {
+        peers.eventual.execute(done.guard(() -> {
             Deferred<Integer> d = peers.eventual.withResolvers();
             Promise<Integer> p = resolved() ? peers.eventual.resolved(0) : d.promise();
             for (int i = 0; i < n; i++) {
@@ -74,7 +74,7 @@ public class Chain {
             }
             p.thenAccept(this::finish);
             d.resolve(0);
-        });
+        }));
         done.await();
         return last;
     }
@@ -94,7 +94,7 @@ public class Chain {
 
     @Benchmark
     public long netty(Peers peers) {
-        peers.netty.execute(() -> {
+        peers.netty.execute(done.guard(() -> {
             DefaultPromise<Integer> start = new DefaultPromise<>(peers.netty);
             if (resolved()) {
                 start.setSuccess(0);
@@ -107,14 +107,14 @@ public class Chain {
             }
             p.addListener(f -> finish((Integer) f.getNow()));
             start.trySuccess(0);
-        });
+        }));
         done.await();
         return last;
     }
 
     @Benchmark
     public long vertx(Peers peers) {
-        peers.onVertx(() -> {
+        peers.onVertx(done.guard(() -> {
             io.vertx.core.Promise<Integer> start = io.vertx.core.Promise.promise();
             if (resolved()) {
                 start.complete(0);
@@ -125,14 +125,14 @@ public class Chain {
             }
             p.onSuccess(this::finish);
             start.tryComplete(0);
-        });
+        }));
         done.await();
         return last;
     }
 
     @Benchmark
     public long guava(Peers peers) {
-        peers.guava.execute(() -> {
+        peers.guava.execute(done.guard(() -> {
             SettableFuture<Integer> start = SettableFuture.create();
             if (resolved()) {
                 start.set(0);
@@ -149,18 +149,18 @@ public class Chain {
 
                 @Override
                 public void onFailure(Throwable t) {
-                    throw new AssertionError(t);
+                    done.fail(t);
                 }
             }, peers.guava);
             start.set(0);
-        });
+        }));
         done.await();
         return last;
     }
 
     @Benchmark
     public long reactor(Peers peers) {
-        peers.reactor.schedule(() -> {
+        peers.reactor.schedule(done.guard(() -> {
             Sinks.One<Integer> start = Sinks.one();
             if (resolved()) {
                 start.tryEmitValue(0);
@@ -169,9 +169,9 @@ public class Chain {
             for (int i = 0; i < n; i++) {
                 p = p.map(INC);
             }
-            p.publishOn(peers.reactor).subscribe(this::finish);
+            p.publishOn(peers.reactor).subscribe(this::finish, done::fail);
             start.tryEmitValue(0);
-        });
+        }));
         done.await();
         return last;
     }
@@ -179,7 +179,7 @@ public class Chain {
     /** The floor: each link is a task on a bare ArrayDeque that queues the next one. */
     @Benchmark
     public long floor(Peers peers) {
-        peers.floor.execute(() -> {
+        peers.floor.execute(done.guard(() -> {
             ArrayDeque<int[]> queue = new ArrayDeque<>();
             int[] value = {0};
             queue.add(value);
@@ -192,7 +192,7 @@ public class Chain {
                 }
             }
             finish(value[0]);
-        });
+        }));
         done.await();
         return last;
     }

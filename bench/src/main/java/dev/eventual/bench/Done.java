@@ -2,20 +2,49 @@ package dev.eventual.bench;
 
 /**
  * How a benchmark thread waits for work it handed to a loop: the loop's last handler calls
- * {@link #signal()}, the benchmark thread spins in {@link #await()} (no park: a wake-up of a
- * parked thread costs more than most operations measured here). Volatile read and write only.
+ * {@link #signal()}, the benchmark thread polls in {@link #await()}. No park: a wake-up of a parked
+ * thread costs more than most operations measured here. It yields instead of spinning: with 2
+ * cores, a spinning waiter that shares a core with the loop thread would take the loop's time
+ * and make every result depend on where the scheduler put the two threads.
+ *
+ * <p>A peer that breaks (Reactor's {@code Mono.map} chain of 100,000 overflows the stack, for
+ * one) reports it with {@link #fail}; {@link #await} then throws it, so JMH records that
+ * benchmark as failed, with the error, and goes on with the next one instead of waiting forever.
+ * Volatile reads and writes only: {@code failure} is written before {@code done}, and read after.
  */
 final class Done {
     private volatile boolean done;
+    private volatile Throwable failure;
 
     void signal() {
         done = true;
     }
 
+    void fail(Throwable t) {
+        failure = t;
+        done = true;
+    }
+
+    /** Runs {@code work}, and reports what it throws through {@link #fail}. */
+    Runnable guard(Runnable work) {
+        return () -> {
+            try {
+                work.run();
+            } catch (Throwable t) {
+                fail(t);
+            }
+        };
+    }
+
     void await() {
         while (!done) {
-            Thread.onSpinWait();
+            Thread.yield();
         }
         done = false;
+        Throwable t = failure;
+        if (t != null) {
+            failure = null;
+            throw new IllegalStateException("the implementation under test failed: " + t, t);
+        }
     }
 }

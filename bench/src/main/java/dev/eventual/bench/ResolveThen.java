@@ -70,20 +70,20 @@ public class ResolveThen {
 
         @Override
         public void onFailure(Throwable t) {
-            throw new AssertionError(t);
+            done.fail(t);
         }
     };
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long eventual(Peers peers) {
-        peers.eventual.execute(() -> {
+        peers.eventual.execute(done.guard(() -> {
             for (int i = 0; i < BATCH; i++) {
                 Deferred<Integer> d = peers.eventual.withResolvers();
                 d.promise().thenAccept(eventualHandler);
                 d.resolve(VALUES[i]);
             }
-        });
+        }));
         done.await();
         return sum;
     }
@@ -103,13 +103,13 @@ public class ResolveThen {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long netty(Peers peers) {
-        peers.netty.execute(() -> {
+        peers.netty.execute(done.guard(() -> {
             for (int i = 0; i < BATCH; i++) {
                 DefaultPromise<Integer> p = new DefaultPromise<>(peers.netty);
                 p.addListener(nettyListener);
                 p.setSuccess(VALUES[i]);
             }
-        });
+        }));
         done.await();
         return sum;
     }
@@ -117,13 +117,13 @@ public class ResolveThen {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long vertx(Peers peers) {
-        peers.onVertx(() -> {
+        peers.onVertx(done.guard(() -> {
             for (int i = 0; i < BATCH; i++) {
                 Promise<Integer> p = Promise.promise();
                 p.future().onSuccess(this::handle);
                 p.complete(VALUES[i]);
             }
-        });
+        }));
         done.await();
         return sum;
     }
@@ -131,13 +131,13 @@ public class ResolveThen {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long guava(Peers peers) {
-        peers.guava.execute(() -> {
+        peers.guava.execute(done.guard(() -> {
             for (int i = 0; i < BATCH; i++) {
                 SettableFuture<Integer> f = SettableFuture.create();
                 Futures.addCallback(f, guavaCallback, peers.guava);
                 f.set(VALUES[i]);
             }
-        });
+        }));
         done.await();
         return sum;
     }
@@ -145,13 +145,13 @@ public class ResolveThen {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long reactor(Peers peers) {
-        peers.reactor.schedule(() -> {
+        peers.reactor.schedule(done.guard(() -> {
             for (int i = 0; i < BATCH; i++) {
                 Sinks.One<Integer> sink = Sinks.one();
-                sink.asMono().publishOn(peers.reactor).subscribe(this::handle);
+                sink.asMono().publishOn(peers.reactor).subscribe(this::handle, done::fail);
                 sink.tryEmitValue(VALUES[i]);
             }
-        });
+        }));
         done.await();
         return sum;
     }
@@ -160,13 +160,13 @@ public class ResolveThen {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long floor(Peers peers) {
-        peers.floor.execute(() -> {
+        peers.floor.execute(done.guard(() -> {
             ArrayDeque<Integer> queue = new ArrayDeque<>();
             for (int i = 0; i < BATCH; i++) {
                 queue.add(VALUES[i]);
                 handle(queue.poll());
             }
-        });
+        }));
         done.await();
         return sum;
     }
