@@ -75,7 +75,8 @@ public interface EventLoop extends Executor, AutoCloseable {
     }
 
     /**
-     * Returns the loop whose thread is the calling thread.
+     * Returns the loop whose thread is the calling thread, or whose {@link Async async body} the
+     * calling thread runs.
      *
      * @return the current loop
      * @throws IllegalStateException if the calling thread runs no loop; the message says what
@@ -98,7 +99,10 @@ public interface EventLoop extends Executor, AutoCloseable {
     /** Returns the loop's name, also its thread's name for started loops. */
     String name();
 
-    /** Whether the calling thread is this loop's thread. */
+    /**
+     * Whether the calling thread is this loop's thread, or runs an {@link Async async body} of this
+     * loop (which takes the loop's turn while it runs).
+     */
     boolean inEventLoop();
 
     /**

@@ -4,7 +4,9 @@
  * <h2>Where to start</h2>
  * {@link dev.eventual.EventLoop#run(Runnable)} turns the calling thread into an event loop until
  * the work is done; {@link dev.eventual.Promise} is the result of work that finishes later;
- * {@link dev.eventual.Deferred} settles one. The README maps every JavaScript operation to its
+ * {@link dev.eventual.Deferred} settles one; {@link dev.eventual.Async} writes sequential code
+ * with {@code async}/{@code await}; {@link dev.eventual.AsyncLocal} carries a value to every
+ * callback registered inside its scope. The README maps every JavaScript operation to its
  * Eventual and {@code CompletableFuture} counterpart.
  *
  * <h2>Threading</h2>

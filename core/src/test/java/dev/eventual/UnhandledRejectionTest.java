@@ -60,6 +60,23 @@ class UnhandledRejectionTest {
         assertThat(r.events).containsExactly("unhandled: passes through");
     }
 
+    /**
+     * Found by the differential fuzzer: a promise that took its rejection from another promise
+     * (by adoption or from a combinator input) shared that promise's status, already "handled"
+     * by the reaction that passed the rejection on, so its own unhandled rejection was lost.
+     */
+    @Test
+    void promiseRejectedByAdoptionOrByACombinatorInput_isItselfUnhandled() {
+        Recorder r = runWith(UnhandledRejectionPolicy.IGNORE, () -> {
+            Promise.withResolvers().follow(Promise.reject(new RuntimeException("adopted")));
+            Promise.resolve(1).thenCompose(v -> Promise.reject(new RuntimeException("composed")));
+            Promise.all(Promise.reject(new RuntimeException("all")));
+            Promise.race(Promise.reject(new RuntimeException("race")));
+        });
+        // Printed by Node 20 for the same program, in this order.
+        assertThat(r.events).containsExactly("unhandled: all", "unhandled: race", "unhandled: adopted", "unhandled: composed");
+    }
+
     @Test
     void handlerAttachedInALaterTask_isReportedAsHandledLater() {
         Recorder r = runWith(UnhandledRejectionPolicy.IGNORE, () -> {
@@ -67,6 +84,28 @@ class UnhandledRejectionTest {
             EventLoop.current().setTimeout(() -> p.caught(e -> null), 1);
         });
         assertThat(r.events).containsExactly("unhandled: late", "handled later: late");
+    }
+
+    /**
+     * Found by the differential fuzzer: "handled later" was reported inside the call that attached
+     * the handler. Node emits {@code rejectionHandled} at the end of the checkpoint, after its
+     * microtasks and before the next timer, as {@link UnhandledRejectionHandler} says.
+     */
+    @Test
+    void handledLater_isReportedAfterTheCheckpointsMicrotasks_beforeTheNextTimer() {
+        Recorder r = new Recorder();
+        EventLoop.builder().unhandledRejections(UnhandledRejectionPolicy.IGNORE).onUnhandledRejection(r).run(() -> {
+            Promise<Object> p = Promise.reject(new RuntimeException("late"));
+            EventLoop loop = EventLoop.current();
+            loop.setTimeout(() -> {
+                p.caught(e -> r.events.add("caught: " + e.getMessage()));
+                loop.queueMicrotask(() -> r.events.add("microtask"));
+                r.events.add("timer");
+            }, 1);
+            loop.setTimeout(() -> r.events.add("timer 2"), 1);
+        });
+        // Printed by Node 20 for the same program.
+        assertThat(r.events).containsExactly("unhandled: late", "timer", "caught: late", "microtask", "handled later: late", "timer 2");
     }
 
     @Test

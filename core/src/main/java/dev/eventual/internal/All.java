@@ -29,7 +29,7 @@ public final class All<T> extends Combinator<List<T>> {
     @SuppressWarnings("unchecked")
     void onSettled(int index, Object r) {
         if (r instanceof Failure) {
-            result.complete(r);
+            result.complete(PromiseImpl.ownResult(r));
             return;
         }
         values[index] = PromiseImpl.decode(r);

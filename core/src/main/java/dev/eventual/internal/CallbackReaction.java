@@ -12,7 +12,7 @@ final class CallbackReaction<T> implements Reaction {
 
     CallbackReaction(Loop loop, NodeCallback<? super T> callback) {
         this.loop = loop;
-        this.callback = callback;
+        this.callback = AsyncContext.capture(callback);
     }
 
     @Override

@@ -30,7 +30,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
     Derived(Loop loop, Object handler) {
         super(loop);
-        this.handler = handler;
+        this.handler = AsyncContext.capture(handler); // the handler itself unless an AsyncLocal is bound
     }
 
     @Override
@@ -96,7 +96,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
         ThenBoth(Loop loop, Function<?, ?> onFulfilled, Function<? super Throwable, ?> onRejected) {
             super(loop, onFulfilled);
-            this.onRejected = onRejected;
+            this.onRejected = AsyncContext.capture(onRejected);
         }
 
         @Override

@@ -40,7 +40,9 @@ import java.util.function.Consumer;
  * #checkpoint}): drain microtasks, then report unhandled rejections, repeat until both are done.
  *
  * Threads: fields without a comment are loop-thread only. Other threads reach the loop through
- * {@link #post} (the MPSC {@link TaskQueue}) and the volatile fields below.
+ * {@link #post} (the MPSC {@link TaskQueue}) and the volatile fields below. "Loop thread" means
+ * the thread that has the loop's turn: while an async body runs, the loop thread is parked and
+ * the body's thread acts for it, inEventLoop() included (rule 8; see {@link AsyncBody}).
  *
  * Sleep protocol (no lost wake-up): the loop writes sleeping=1 (volatile), then re-reads the
  * task queue's tail, closeRequested and keepAlives (all volatile) and parks only if all say
@@ -55,7 +57,8 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class Loop implements EventLoop {
-    private static final ThreadLocal<Loop> CURRENT = new ThreadLocal<>();
+    /** The loop of the calling thread: set on the loop thread and on its async bodies' threads. */
+    static final ThreadLocal<Loop> CURRENT = new ThreadLocal<>();
     private static final AtomicInteger STARTED = new AtomicInteger();
     /** Tasks run per iteration before timers get another look. */
     private static final int TASK_BATCH = 1024;
@@ -93,6 +96,16 @@ public final class Loop implements EventLoop {
     private long now;
     /** The first fatal error (THROW policy or main's exception); ends the loop. */
     private Throwable fatal;
+    /**
+     * The async body that has this loop's turn (rule 8), or null while the loop thread has it.
+     * Written only by the thread that has the turn, before the handoff that passes the turn on
+     * (see AsyncBody). Plain: the body it names reads it after that handoff; any other thread
+     * reading a stale value still finds it does not name its own thread, which is all
+     * {@link #inEventLoop} asks.
+     */
+    AsyncBody<?> turn;
+    /** Live async bodies, ended at close; null until the first. Turn-confined. */
+    AsyncBodies bodies;
 
     /** 1 while the loop parks or is about to; see the sleep protocol. */
     @SuppressWarnings("unused") // accessed through SLEEPING
@@ -322,6 +335,9 @@ public final class Loop implements EventLoop {
 
     private void shutdown() {
         closed = true;
+        if (bodies != null) {
+            bodies.closeAll(); // suspended async bodies end now: their await throws EventLoopClosedException
+        }
         int droppedMicrotasks = microtasks.clear();
         int droppedTimers = timers.clear();
         int droppedTasks = 0;
@@ -431,13 +447,18 @@ public final class Loop implements EventLoop {
 
     @Override
     public boolean inEventLoop() {
-        return Thread.currentThread() == thread;
+        Thread t = Thread.currentThread();
+        if (t == thread) {
+            return true;
+        }
+        AsyncBody<?> body = turn; // an async body that has the turn acts as the loop thread
+        return body != null && body.thread == t;
     }
 
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (!post(task)) {
+        if (!post(AsyncContext.capture(task))) {
             throw closedError("execute");
         }
     }
@@ -460,7 +481,7 @@ public final class Loop implements EventLoop {
     public void queueMicrotask(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         checkLoopThread("queueMicrotask");
-        microtasks.add(callback, null);
+        microtasks.add(AsyncContext.capture(callback), null);
     }
 
     @Override
@@ -479,7 +500,7 @@ public final class Loop implements EventLoop {
             throw new IllegalArgumentException(parameter + " must be >= 0: " + millis);
         }
         long delay = Math.max(1, millis); // Node: a delay below 1 ms is 1 ms
-        TimerTask t = new TimerTask(this, callback, repeat ? delay : 0);
+        TimerTask t = new TimerTask(this, AsyncContext.capture(callback), repeat ? delay : 0);
         if (inEventLoop()) {
             // A fresh clock read, not the iteration's `now`: Node counts from the call (see overview).
             timers.add(t, clock() + delay);

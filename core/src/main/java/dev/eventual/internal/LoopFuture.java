@@ -23,7 +23,7 @@ final class LoopFuture<T> extends CompletableFuture<T> {
             throw new IllegalStateException(method + "() on the thread of event loop '" + loop.name()
                     + "' would block it forever: the promise can only settle after the current callback"
                     + " returns. Register a handler instead (promise.then(...), thenAccept(...),"
-                    + " asCallback(...)).");
+                    + " asCallback(...)), or await(promise) inside an async body.");
         }
     }
 

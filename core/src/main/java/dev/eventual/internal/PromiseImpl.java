@@ -191,15 +191,26 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     /** Settles a locked promise with the outcome of the promise it follows. */
     final void completeFollowing(Object r) {
+        Object own = ownResult(r);
         for (;;) {
             Object s = state;
             if (!isLocked(s)) {
                 return; // settled as closed in the meantime
             }
-            if (settleFrom(s, r)) {
+            if (settleFrom(s, own)) {
                 return;
             }
         }
+    }
+
+    /**
+     * Another promise's result {@code r}, to settle this one with: a rejection gets a new box.
+     * Sharing the box would share the unhandled-rejection status (rule 5): the source's box is
+     * marked handled by the very reaction that passes it on, so this promise's own rejection
+     * would never be reported if nobody handles it.
+     */
+    static Object ownResult(Object r) {
+        return r instanceof Failure f ? new Failure(f.reason) : r;
     }
 
     /**

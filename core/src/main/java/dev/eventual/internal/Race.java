@@ -16,6 +16,6 @@ public final class Race<T> extends Combinator<T> {
 
     @Override
     void onSettled(int index, Object r) {
-        result.complete(r); // later inputs lose the CAS, as later resolve calls do in JavaScript
+        result.complete(PromiseImpl.ownResult(r)); // later inputs lose the CAS, as later resolve calls do in JavaScript
     }
 }

@@ -9,7 +9,9 @@ import java.util.ArrayList;
  * Rule 5's bookkeeping, as Node's {@code processPromiseRejections}: a promise rejected with no
  * reaction is remembered here (its reactions field holds UNHANDLED); at the end of the microtask
  * checkpoint, each one still UNHANDLED becomes REPORTED and is reported per the policy. A
- * reaction attached after the report calls {@link #handledLater}.
+ * reaction attached after the report calls {@link #handledLater}, which is reported at the end
+ * of that checkpoint too, before the new unhandled ones (Node's {@code rejectionHandled} events
+ * come first in the same pass).
  *
  * <p>Loop thread only.
  */
@@ -18,6 +20,8 @@ final class RejectionTracker {
     private final UnhandledRejectionPolicy policy;
     private final UnhandledRejectionHandler handler;
     private ArrayList<PromiseImpl<?>> pending = new ArrayList<>();
+    /** Reported rejections handled since the last checkpoint, in the order they were handled. */
+    private ArrayList<PromiseImpl<?>> handledLate = new ArrayList<>();
 
     RejectionTracker(Loop loop, UnhandledRejectionPolicy policy, UnhandledRejectionHandler handler) {
         this.loop = loop;
@@ -30,14 +34,24 @@ final class RejectionTracker {
     }
 
     boolean hasPending() {
-        return !pending.isEmpty();
+        return !pending.isEmpty() || !handledLate.isEmpty();
     }
 
-    /** Reports what is still unhandled; returns true if user code ran (it may queue microtasks). */
+    /**
+     * Reports the rejections handled late, then those still unhandled; returns true if user code
+     * ran (it may queue microtasks).
+     */
     boolean process() {
+        boolean ranUserCode = false;
+        if (!handledLate.isEmpty()) {
+            ArrayList<PromiseImpl<?>> late = handledLate;
+            handledLate = new ArrayList<>();
+            for (PromiseImpl<?> promise : late) {
+                ranUserCode |= reportHandledLater(promise);
+            }
+        }
         ArrayList<PromiseImpl<?>> batch = pending;
         pending = new ArrayList<>();
-        boolean ranUserCode = false;
         for (PromiseImpl<?> promise : batch) {
             if (!promise.markReported()) {
                 continue; // a handler came in time
@@ -65,21 +79,29 @@ final class RejectionTracker {
         return ranUserCode;
     }
 
-    /** A reaction was attached to a promise already reported unhandled. Any thread. */
+    /**
+     * A reaction was attached to a promise already reported unhandled. Any thread: the report
+     * waits for the end of the loop's current checkpoint (or, from another thread, of the task
+     * this posts), never runs inside the call that attached the reaction.
+     */
     void handledLater(PromiseImpl<?> promise) {
-        loop.runOnLoop(() -> {
-            Throwable reason = promise.reason();
-            if (handler != null) {
-                try {
-                    handler.handledLater(promise, reason);
-                } catch (Throwable t) {
-                    loop.taskError(t);
-                }
+        loop.runOnLoop(() -> handledLate.add(promise));
+    }
+
+    /** Returns true if user code ran. */
+    private boolean reportHandledLater(PromiseImpl<?> promise) {
+        Throwable reason = promise.reason();
+        if (handler != null) {
+            try {
+                handler.handledLater(promise, reason);
+            } catch (Throwable t) {
+                loop.taskError(t);
             }
-            if (policy == UnhandledRejectionPolicy.WARN) {
-                System.err.println("[eventual] Promise rejection was handled asynchronously on event loop '"
-                        + loop.name() + "': " + reason);
-            }
-        });
+        }
+        if (policy == UnhandledRejectionPolicy.WARN) {
+            System.err.println("[eventual] Promise rejection was handled asynchronously on event loop '"
+                    + loop.name() + "': " + reason);
+        }
+        return handler != null;
     }
 }

@@ -1,13 +1,17 @@
 package dev.eventual.examples;
 
+import static dev.eventual.Async.async;
+import static dev.eventual.Async.await;
+
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
 
 /**
  * The scenario of "What is asynchronous code execution?", in Java: a program asks a (simulated)
  * server for data, keeps running while the request travels, and receives the data through a
- * callback passed inline, a callback passed by reference, and a promise chain. Last, it shows
- * what happens when the result is used as if the call were synchronous.
+ * callback passed inline, a callback passed by reference, and a promise chain. Then it shows
+ * what happens when the result is used as if the call were synchronous, and last how to write
+ * the same requests as sequential code that does work: {@code async}/{@code await}.
  *
  * <p>Run it with {@code mvn -q -pl examples -am compile exec:exec}. Each line starts with the
  * milliseconds since the start, so the order shows which code ran when.
@@ -66,13 +70,39 @@ public final class SeedDemo {
         result.thenAccept(SeedDemo::doSomethingCool); // what to write instead
     }
 
+    /**
+     * Sequential code that waits without blocking: JavaScript's
+     * <pre>{@code
+     * (async () => {
+     *   do_something_cool(await get('/users/6'));
+     *   try { do_something_cool(await get('/missing/7')); } catch (e) { ... }
+     * })();
+     * }</pre>
+     * The body runs on a virtual thread ({@code main/async}) that takes turns with the loop: while
+     * it waits for an answer, the loop runs everything else; it never runs at the same time as the
+     * loop's callbacks.
+     */
+    static void asyncAwait() {
+        async(() -> {
+            Promise<String> user = SERVER.get("/users/6");
+            say("async/await: request sent, this body waits for the answer; the loop does not");
+            doSomethingCool(await(user));
+            try {
+                doSomethingCool(await(SERVER.get("/missing/7")));
+            } catch (IllegalArgumentException notFound) {
+                say("async/await: the second request failed: " + notFound.getMessage());
+            }
+        });
+        say("async/await: the body is waiting; the program keeps running");
+    }
+
     static void say(String line) {
         long millis = (System.nanoTime() - START) / 1_000_000;
         System.out.printf("%5d ms  [%s]  %s%n", millis, Thread.currentThread().getName(), line);
     }
 
     /**
-     * Runs the four parts on one event loop; returns when every answer has arrived.
+     * Runs the five parts on one event loop; returns when every answer has arrived.
      *
      * @param args ignored
      */
@@ -83,6 +113,7 @@ public final class SeedDemo {
             callbackByReference();
             promiseChain();
             usedAsIfSynchronous();
+            asyncAwait();
             say("main: done sending; the answers arrive on this same thread once main returns");
         });
         say("main: the loop has no work left, EventLoop.run returned");

@@ -26,7 +26,7 @@ class SeedDemoTest {
     }
 
     @Test
-    void main_restOfProgramKeepsRunning_answersArriveLaterOnTheSameThread() {
+    void main_restOfProgramKeepsRunning_answersArriveLaterOnTheLoopOrItsAsyncBody() {
         List<String> lines = runDemo();
 
         assertThat(lines).containsExactly(
@@ -36,14 +36,19 @@ class SeedDemoTest {
                 "[main]  promise chain: two requests in sequence, the program keeps running",
                 lines.get(4),
                 lines.get(5),
+                "[main/async]  async/await: request sent, this body waits for the answer; the loop does not",
+                "[main]  async/await: the body is waiting; the program keeps running",
                 "[main]  main: done sending; the answers arrive on this same thread once main returns",
                 "[main]  do_something_cool got: data from /users/1",
                 "[main]  do_something_cool got: data from /users/2",
                 "[main]  do_something_cool got: DATA FROM /USERS/3",
                 "[main]  do_something_cool got: data from /users/5",
+                "[main/async]  do_something_cool got: data from /users/6",
                 "[main]  promise chain: the second request failed: GET /missing/4: 404 Not Found",
+                "[main/async]  async/await: the second request failed: GET /missing/7: 404 Not Found",
                 "[main]  main: the loop has no work left, EventLoop.run returned");
         assertThat(lines.get(4)).startsWith("[main]  as if synchronous: the call returned Promise@").contains("pending");
-        assertThat(lines.get(5)).contains("waiting for it here is refused", "would block it forever");
+        assertThat(lines.get(5)).contains("waiting for it here is refused", "would block it forever",
+                "await(promise) inside an async body");
     }
 }

@@ -1,0 +1,78 @@
+package dev.eventual.internal;
+
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The async bodies of one loop that have started and not ended, so that closing the loop can end
+ * them: an intrusive doubly-linked list through {@link AsyncBody#prev}/{@link AsyncBody#next}
+ * (no allocation per body, O(1) unlink), plus the factory of their virtual threads, named
+ * {@code <loop>/async}. Created with the loop's first body ({@code loop.bodies}).
+ *
+ * <p>Turn-confined: read and written only by the thread that has the loop's turn (see
+ * {@link AsyncBody}), whose handoffs order every access; no field needs more.
+ */
+final class AsyncBodies {
+    private final ThreadFactory threads;
+    private AsyncBody<?> head;
+
+    private AsyncBodies(Loop loop) {
+        // No inherited InheritableThreadLocals: a suspended body should retain only its own stack.
+        threads = Thread.ofVirtual().name(loop.name() + "/async").inheritInheritableThreadLocals(false).factory();
+    }
+
+    /** The list of {@code loop}; with the turn. */
+    static AsyncBodies of(Loop loop) {
+        AsyncBodies bodies = loop.bodies;
+        if (bodies == null) {
+            bodies = new AsyncBodies(loop);
+            loop.bodies = bodies;
+        }
+        return bodies;
+    }
+
+    Thread newThread(Runnable body) {
+        return threads.newThread(body);
+    }
+
+    void link(AsyncBody<?> b) {
+        b.next = head;
+        if (head != null) {
+            head.prev = b;
+        }
+        head = b;
+    }
+
+    void unlink(AsyncBody<?> b) {
+        if (b.prev != null) {
+            b.prev.next = b.next;
+        } else if (head == b) {
+            head = b.next;
+        } else {
+            return; // not linked (already unlinked)
+        }
+        if (b.next != null) {
+            b.next.prev = b.prev;
+        }
+        b.prev = null;
+        b.next = null;
+    }
+
+    /**
+     * Ends every live body: each suspended one is given the turn with an
+     * {@code EventLoopClosedException} as its await's outcome, and runs until it ends (a later
+     * await on the closed loop throws at once, so it cannot suspend again). Bodies started
+     * meanwhile (by a finally block) are ended the same way. Loop thread, during close.
+     */
+    void closeAll() {
+        while (head != null) {
+            AsyncBody<?> b = head;
+            if (b.isSuspended()) {
+                b.enter(b.closedFailure("event loop '" + b.loop.name() + "' closed while this async body was"
+                        + " suspended in await"));
+            }
+            if (head == b) {
+                unlink(b); // it did not end (it cannot, unless it is not suspended): drop it all the same
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+package dev.eventual.internal;
+
+import dev.eventual.AwaitException;
+import dev.eventual.EventLoopClosedException;
+import dev.eventual.Promise;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One async body (rule 8): user code on its own virtual thread that takes turns with its loop's
+ * callbacks, so that it never runs at the same time as any of them or as another body of the loop.
+ *
+ * <pre>
+ * Overview
+ *
+ * The turn. At any moment exactly one thread may run a loop's code (callbacks, bodies, anything
+ * that touches the loop's confined state): the thread that has the loop's turn. It is the loop
+ * thread, except while a body runs: then it is that body's virtual thread, and the thread that
+ * gave it the turn (the "giver": the loop thread, or the body whose code called async) is parked
+ * in {@link #enter} until the body gives the turn back, which it does when it suspends in
+ * {@link #await} or when it ends. {@code loop.turn} names the body that has the turn (null: the
+ * loop thread has it), so {@link Loop#inEventLoop()} is true on that body's thread, and every
+ * API call in a body behaves as it does on the loop thread (handlers queue as microtasks,
+ * settling dispatches at once, queueMicrotask is allowed).
+ *
+ *   giver (has the turn)                       body (virtual thread)
+ *   giver = me; input = r; loop.turn = body
+ *   TURN.setRelease(BODY); unpark(body) ──────▶ TURN.getAcquire() == BODY: runs user code until
+ *   park while TURN.getAcquire() == BODY        await (registers itself on the promise) or its end
+ *   loop.turn = previous ◀──────────────────── TURN.setRelease(GIVER); unpark(giver); park
+ *
+ * Invariants: (1) only the thread with the turn reads or writes the loop's confined state, this
+ * body's plain fields and loop.turn; (2) the thread with the turn is the only one not waiting on
+ * some body's TURN (the loop thread is the only other runner, and it is the giver of whatever
+ * runs); (3) a SUSPENDED body is registered, as a Reaction, on exactly the promise it awaits, and
+ * is in its loop's {@link AsyncBodies} list until DONE.
+ *
+ * Waiting: the giver first yields its core up to GIVER_YIELDS times, re-reading TURN, then parks
+ * (most turns are short; see GIVER_YIELDS); the body parks at once (a virtual thread's park only
+ * unmounts it).
+ *
+ * Memory ordering: TURN is the only variable the handoff shares. The thread with the turn makes
+ * all its writes, then stores TURN with release; the other thread reads TURN with acquire before
+ * it touches anything. So each turn happens-before the next (a release/acquire pair), and the
+ * loop's confined state, this object's plain fields and loop.turn need no fence of their own.
+ * Thread.start also orders the first turn. park/unpark only wake: every wait loops on TURN, so a
+ * spurious return or a permit left over from an earlier round is harmless, and an unpark that
+ * comes before the park leaves the permit that ends it (no lost wake-up).
+ *
+ * Ordering against JavaScript: a body runs synchronously inside async(...) until its first await
+ * (the giver waits), as an async function does. await(p) registers this body on p, like
+ * p.then(resume), so it resumes as a microtask in the same turn as a then handler registered at
+ * that point; on a settled promise that is still one microtask later, as `await value` is.
+ *
+ * Close ({@link AsyncBodies#closeAll}): the loop thread gives each suspended body the turn with an
+ * EventLoopClosedException as the awaited outcome; await throws it, finally blocks run, and any
+ * later await on the closed loop throws it at once, so the body ends and its thread exits.
+ *
+ * GC hygiene: the callable is dropped when the body starts, the input when await takes it; a
+ * DONE body is unlinked from the list and retains only its result promise.
+ * </pre>
+ */
+public final class AsyncBody<T> implements Runnable, Reaction {
+    private static final int GIVER = 0;
+    private static final int BODY = 1;
+
+    private static final int RUNNING = 0;
+    private static final int SUSPENDED = 1;
+    private static final int DONE = 2;
+
+    private static final VarHandle TURN;
+    /**
+     * How many times a giver yields its core, re-reading TURN, before it parks. Most turns are
+     * short (a body runs until its next await), and a parked platform loop thread costs a futex
+     * wake-up when the body gives the turn back: on the 2-core machine of BENCHMARKS.md, with
+     * little else running, yielding first took an await round trip (loop thread to body and back)
+     * from about 13 us to 4 us, and starting a body that suspends from about 30 us to 12 us; with
+     * another benchmark using both cores the two were alike. Yielding, not spinning: with 2 cores
+     * the body's carrier may need this very core (busy-spinning with onSpinWait measured slower
+     * than parking at once). A long turn costs the giver at most this many yields.
+     */
+    private static final int GIVER_YIELDS = 200;
+
+    static {
+        try {
+            TURN = MethodHandles.lookup().findVarHandle(AsyncBody.class, "turn", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Loop loop;
+    /**
+     * The body's virtual thread; started by the first {@link #enter}. Turn-confined; cleared when
+     * the body ends, so that a promise that never settles, still holding this body as a reaction,
+     * does not retain the dead thread. Read racily by {@link Loop#inEventLoop()}: a stale value
+     * never equals the reading thread unless that thread is this body's, which wrote it.
+     */
+    Thread thread;
+    /** Fulfilled with what the body returns, rejected with what it throws. */
+    final PromiseImpl<T> result;
+    /** The context of the async(...) call, installed on the body's thread; null when empty. */
+    private final AsyncContext context;
+    /** The user's code; turn-confined, cleared when it starts. */
+    private Callable<? extends T> body;
+    /** The thread parked in {@link #enter} for this body; turn-confined. */
+    private Thread giver;
+    /** The encoded outcome handed to {@link #await}; turn-confined, cleared when taken. */
+    private Object input;
+    /** RUNNING, SUSPENDED (in await, registered on a promise) or DONE; turn-confined. */
+    private int state;
+    /** Whether the thread was started; turn-confined. */
+    private boolean started;
+    /** Neighbours in the loop's list of live bodies ({@link AsyncBodies}); turn-confined. */
+    AsyncBody<?> prev;
+    AsyncBody<?> next;
+    /** GIVER or BODY: who has the turn between this body and its giver. See the overview. */
+    @SuppressWarnings("unused") // accessed through TURN
+    private volatile int turn;
+
+    private AsyncBody(Loop loop, Callable<? extends T> body, AsyncContext context, PromiseImpl<T> result,
+                      AsyncBodies bodies) {
+        this.loop = loop;
+        this.body = body;
+        this.context = context;
+        this.result = result;
+        this.thread = bodies.newThread(this);
+    }
+
+    /**
+     * {@code Async.async}: returns the promise of {@code body}'s outcome. On a thread that has
+     * {@code loop}'s turn the body runs at once, on a new virtual thread, until its first await or
+     * its end; from any other thread it starts so as a task of the loop. Either way it runs in the
+     * calling thread's {@link AsyncContext}.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException from another thread, if the loop is closed
+     */
+    public static <T> Promise<T> start(Loop loop, Callable<? extends T> body) {
+        PromiseImpl<T> result = new PromiseImpl<>(loop);
+        AsyncContext context = AsyncContext.current();
+        if (loop.inEventLoop()) {
+            begin(loop, body, context, result);
+        } else {
+            loop.execute(() -> begin(loop, body, context, result));
+        }
+        return result;
+    }
+
+    private static <T> void begin(Loop loop, Callable<? extends T> body, AsyncContext context, PromiseImpl<T> result) {
+        AsyncBodies bodies = AsyncBodies.of(loop);
+        AsyncBody<T> b = new AsyncBody<>(loop, body, context, result, bodies);
+        bodies.link(b);
+        b.enter(null);
+    }
+
+    /**
+     * The body that has {@code loop}'s turn when it is the calling thread, else null (the caller
+     * is the loop thread, or a thread of no loop).
+     */
+    public static AsyncBody<?> current(Loop loop) {
+        AsyncBody<?> b = loop.turn;
+        return b != null && b.thread == Thread.currentThread() ? b : null;
+    }
+
+    // ------------------------------------------------------------------ giver side
+
+    /**
+     * Gives this body the turn, with {@code in} as the outcome its await returns (unused at the
+     * first entry), and waits until it suspends again or ends. Called with the turn: by
+     * {@link #start}, by {@link #react} (a microtask), or by {@link AsyncBodies#closeAll}.
+     */
+    void enter(Object in) {
+        assert loop.inEventLoop() : "enter off the loop's turn";
+        AsyncBody<?> previous = loop.turn;
+        giver = Thread.currentThread();
+        input = in;
+        state = RUNNING;
+        loop.turn = this;
+        TURN.setRelease(this, BODY); // hands over every write above and the whole loop state
+        Thread t = thread;
+        if (started) {
+            LockSupport.unpark(t);
+        } else {
+            started = true;
+            try {
+                t.start();
+            } catch (Throwable cannotStart) { // e.g. OutOfMemoryError: unable to create thread
+                TURN.setRelease(this, GIVER);
+                loop.turn = previous;
+                state = DONE;
+                AsyncBodies.of(loop).unlink(this);
+                thread = null;
+                result.tryReject(cannotStart);
+                return;
+            }
+        }
+        for (int i = 0; i < GIVER_YIELDS && (int) TURN.getAcquire(this) == BODY; i++) {
+            Thread.yield();
+        }
+        boolean interrupted = false;
+        while ((int) TURN.getAcquire(this) == BODY) { // acquire: pairs with the body's release
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        loop.turn = previous;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The awaited promise settled: as a microtask of the loop, resume the body with its outcome. */
+    @Override
+    public void react(Object r) {
+        if (state == SUSPENDED) { // else the body already ended (the loop closed and woke it)
+            enter(r);
+        }
+    }
+
+    // ------------------------------------------------------------------ body side
+
+    @Override
+    public void run() {
+        Loop.CURRENT.set(loop);
+        if (context != null) {
+            AsyncContext.swap(context);
+        }
+        Callable<? extends T> code = body;
+        body = null;
+        try {
+            T value;
+            try {
+                value = code.call();
+            } catch (Throwable t) {
+                // An AwaitException carries a checked reason out of await: the body's promise
+                // rejects with the reason itself, so it travels through nested bodies unchanged.
+                result.tryReject(t instanceof AwaitException a && a.getCause() != null ? a.getCause() : t);
+                return;
+            }
+            result.fulfilAsIs(value); // typed as T: a returned promise is a value, as with submit
+        } finally {
+            state = DONE;
+            AsyncBodies.of(loop).unlink(this);
+            thread = null;
+            giveBack(false); // the thread ends here; nothing after this touches the loop
+        }
+    }
+
+    /**
+     * {@code Async.await} in this body, on its thread: returns {@code promise}'s value once it
+     * fulfils, or throws its rejection reason itself (an {@link EventLoopClosedException} if the
+     * loop closes first). A promise of another loop (or of another implementation) is followed
+     * through a {@code CompletableFuture}, as {@code loop.from(promise.toCompletableFuture())}:
+     * it keeps this loop alive until it settles, and is told if its own loop closes.
+     */
+    public Object awaitValue(Promise<?> promise) throws Throwable {
+        PromiseImpl<?> p = promise instanceof PromiseImpl<?> impl && impl.loop == loop
+                ? impl
+                : (PromiseImpl<?>) Interop.from(loop, promise.toCompletableFuture());
+        Object r = await(p);
+        if (r instanceof Failure f) {
+            throw f.reason;
+        }
+        return PromiseImpl.decode(r);
+    }
+
+    /**
+     * Registers on {@code promise} (of this loop), gives the turn back and waits to be resumed, on
+     * this body's thread with the turn. Returns the encoded outcome: the promise's, or an
+     * EventLoopClosedException failure if the loop closed meanwhile.
+     */
+    private Object await(PromiseImpl<?> promise) {
+        assert current(loop) == this : "await off its body's turn";
+        if (loop.isClosed()) {
+            return closedFailure("await called in an async body after event loop '" + loop.name() + "' closed");
+        }
+        state = SUSPENDED;
+        promise.register(this);
+        giveBack(true);
+        Object in = input;
+        input = null;
+        return in;
+    }
+
+    /** The outcome with which {@link AsyncBodies#closeAll} wakes a suspended body. */
+    Failure closedFailure(String message) {
+        Failure f = new Failure(new EventLoopClosedException(message));
+        f.markHandled(); // it is thrown by await, not reported as a rejection
+        return f;
+    }
+
+    boolean isSuspended() {
+        return state == SUSPENDED;
+    }
+
+    /** Hands the turn back to the giver; then, if {@code wait}, parks until it is given again. */
+    private void giveBack(boolean wait) {
+        Thread g = giver;
+        giver = null;
+        TURN.setRelease(this, GIVER); // hands over every write of this turn; pairs with enter's acquire
+        LockSupport.unpark(g);
+        if (!wait) {
+            return;
+        }
+        boolean interrupted = false;
+        while ((int) TURN.getAcquire(this) != BODY) { // acquire: pairs with enter's release
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        String s = switch (state) {
+            case RUNNING -> "running";
+            case SUSPENDED -> "suspended in await";
+            default -> "done";
+        };
+        return "AsyncBody[" + s + ", loop '" + loop.name() + "', " + thread + "]";
+    }
+}
