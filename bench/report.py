@@ -19,10 +19,10 @@ BEGIN = "<!-- bench:results:begin (written by bench/run; edits here are lost) --
 END = "<!-- bench:results:end -->"
 
 IMPLS = ["eventual", "completableFuture", "netty", "vertx", "guava", "reactor", "floor"]
-SCENARIOS = ["ResolveThen", "Chain", "AllOf", "CrossThreadSubmit", "Timers"]
+SCENARIOS = ["ResolveThen", "Chain", "AllOf", "CrossThreadSubmit", "Timers", "Await"]
 # Scenarios whose JMH score is per batch of `n` items: the tables show cost per item.
 PER_N = {"Chain": "link", "AllOf": "input", "Timers": "timer"}
-PER_OP = {"ResolveThen": "promise", "CrossThreadSubmit": "task"}
+PER_OP = {"ResolveThen": "promise", "CrossThreadSubmit": "task", "Await": "await"}
 TO_NS = {"ns/op": 1.0, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}
 # Peers that deliver handlers asynchronously on a loop (scenarios 1-3 goal: at most 1.0x each).
 LOOP_PEERS = ["netty", "vertx", "guava", "reactor"]
@@ -126,6 +126,8 @@ def node_figure(scenario, params, node):
         return node.get(f"chain.{params['source']}.{params['n']}.total")
     if scenario == "ResolveThen":
         return node.get("resolveThen")
+    if scenario == "Await":
+        return node.get("await")
     return None
 
 
@@ -184,6 +186,7 @@ def goals(table, footprint):
     if 1000 in per_timer and 1000000 in per_timer:
         row("Timers: cost per timer flat from 1,000 to 1,000,000 (n=1,000,000 ÷ n=1,000 at most 2x)",
             [("per timer", per_timer[1000000] / per_timer[1000], None)], 2.0)
+    row("Await: at most 1.0x CompletableFuture.join on a virtual thread", ratios("Await", "completableFuture"), 1.0)
     if footprint and "eventual" in footprint:
         ok = footprint["eventual"] <= 64
         out.append(f"| Timers: at most 64 bytes retained per pending timer | {footprint['eventual']:.1f} B "

@@ -6,6 +6,8 @@
 //   chain.<source>.<n>.total  build + drain, per link (comparable to JMH's Chain score / n)
 //   resolveThen               create a pending promise, attach one handler, resolve, until the
 //                             handler ran (batches of 10,000, as the JMH scenario)
+//   await                     an async function awaits a pending promise that a microtask then
+//                             resolves, per await (batches of 1,000, as the JMH Await scenario)
 // Each figure is the median of the measured rounds after warm-up rounds.
 'use strict';
 
@@ -49,6 +51,19 @@ async function resolveThenOnce(batch) {
   return Number(t1 - t0) / batch;
 }
 
+async function awaitOnce(batch) {
+  let sum = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < batch; i++) {
+    const { promise, resolve } = manual();
+    queueMicrotask(() => resolve(i));
+    sum += await promise;
+  }
+  const t1 = process.hrtime.bigint();
+  if (sum !== batch * (batch - 1) / 2) throw new Error('await gave ' + sum);
+  return Number(t1 - t0) / batch;
+}
+
 function manual() {
   let resolve;
   const promise = new Promise(r => { resolve = r; });
@@ -71,6 +86,10 @@ async function main() {
   for (let i = 0; i < warmups * 20; i++) await resolveThenOnce(10000);
   for (let i = 0; i < rounds * 20; i++) rt.push(await resolveThenOnce(10000));
   out.resolveThen = median(rt);
+  const aw = [];
+  for (let i = 0; i < warmups * 20; i++) await awaitOnce(1000);
+  for (let i = 0; i < rounds * 20; i++) aw.push(await awaitOnce(1000));
+  out.await = median(aw);
   console.log(JSON.stringify(out));
 }
 
