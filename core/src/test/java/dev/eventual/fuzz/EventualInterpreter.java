@@ -1,0 +1,220 @@
+package dev.eventual.fuzz;
+
+import static dev.eventual.fuzz.LogFormat.describe;
+import static dev.eventual.fuzz.LogFormat.show;
+
+import dev.eventual.AggregateException;
+import dev.eventual.Deferred;
+import dev.eventual.EventLoop;
+import dev.eventual.Promise;
+import dev.eventual.Timer;
+import dev.eventual.UnhandledRejectionHandler;
+import dev.eventual.UnhandledRejectionPolicy;
+import dev.eventual.fuzz.Link.Handler;
+import dev.eventual.fuzz.Link.Outcome;
+import dev.eventual.fuzz.PromiseExpr.Adopt;
+import dev.eventual.fuzz.PromiseExpr.Chain;
+import dev.eventual.fuzz.PromiseExpr.Combine;
+import dev.eventual.fuzz.PromiseExpr.Delayed;
+import dev.eventual.fuzz.PromiseExpr.Ref;
+import dev.eventual.fuzz.PromiseExpr.Rejected;
+import dev.eventual.fuzz.PromiseExpr.Resolved;
+import dev.eventual.fuzz.PromiseExpr.Same;
+import dev.eventual.fuzz.Stmt.Settlement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs a {@link Program} on a new Eventual loop on the calling thread, by walking it and calling
+ * the real API, and returns its log: the Eventual side of the differential test, the twin of
+ * {@link JsRenderer} (same constructs, same evaluation order).
+ *
+ * <p>The log gets what the JavaScript {@code log} gets, plus {@code unhandled <reason>} and
+ * {@code handled later <reason>} from the loop's {@link UnhandledRejectionHandler}, as the
+ * Node runner logs its {@code unhandledRejection} and {@code rejectionHandled} events; the
+ * policy is {@code IGNORE}, since with a listener Node neither warns nor exits. Anything thrown
+ * outside a promise handler (there should be nothing) is logged as {@code crash ...}, which
+ * Node's log never matches.
+ *
+ * <p>One instance per run; all its state is touched on the loop thread only.
+ */
+final class EventualInterpreter {
+    /**
+     * A run's log, why its timer order is not comparable (if it is not), and how late its timers
+     * were set (see {@link TimerSchedule#lateness()}).
+     */
+    record Run(List<String> log, Optional<String> timerRace, double lateness) {}
+
+    private final List<String> log = new ArrayList<>();
+    private final TimerSchedule schedule = new TimerSchedule();
+    private final Promise<Object>[] slots;
+    private final Deferred<Object>[] deferreds;
+    /** {@code T} of the JavaScript: the timers set so far, by handle. */
+    private final Map<Integer, Timer> timers = new HashMap<>();
+    private EventLoop loop;
+    private long startNanos;
+
+    @SuppressWarnings("unchecked")
+    private EventualInterpreter(Program program) {
+        int count = (int) program.body().stream().filter(s -> s instanceof Stmt.Let || s instanceof Stmt.LetDeferred).count();
+        slots = new Promise[count];
+        deferreds = new Deferred[count];
+    }
+
+    static Run run(Program program) {
+        EventualInterpreter it = new EventualInterpreter(program);
+        try {
+            EventLoop.builder()
+                    .name("fuzz")
+                    .unhandledRejections(UnhandledRejectionPolicy.IGNORE)
+                    .onUnhandledRejection(new UnhandledRejectionHandler() {
+                        @Override
+                        public void unhandled(Promise<?> promise, Throwable reason) {
+                            it.log.add("unhandled " + describe(reason));
+                        }
+
+                        @Override
+                        public void handledLater(Promise<?> promise, Throwable reason) {
+                            it.log.add("handled later " + describe(reason));
+                        }
+                    })
+                    .onTaskError(e -> it.log.add("crash " + e))
+                    .run(() -> {
+                        it.loop = EventLoop.current();
+                        it.startNanos = System.nanoTime();
+                        it.statements(program.body());
+                    });
+        } catch (RuntimeException | Error e) {
+            it.log.add("crash " + e);
+        }
+        return new Run(List.copyOf(it.log), it.schedule.race(), it.schedule.lateness());
+    }
+
+    private void statements(List<Stmt> body) {
+        for (Stmt s : body) {
+            statement(s);
+        }
+    }
+
+    private void statement(Stmt s) {
+        switch (s) {
+            case Stmt.Log l -> log.add(l.label());
+            case Stmt.Let l -> slots[l.slot()] = eval(l.value());
+            case Stmt.LetDeferred d -> {
+                deferreds[d.slot()] = Promise.withResolvers();
+                slots[d.slot()] = deferreds[d.slot()].promise();
+            }
+            case Stmt.Use u -> eval(u.value());
+            case Stmt.Settle st -> {
+                Deferred<Object> d = deferreds[st.slot()];
+                // try...: JavaScript's resolve functions ignore all calls after the first.
+                switch (st.how()) {
+                    case Settlement.Fulfil f -> d.tryResolve(f.value());
+                    case Settlement.Follow f -> d.tryResolve(eval(f.promise())); // a promise at run time: adopted
+                    case Settlement.Reject r -> d.tryReject(new ProgramError(r.message()));
+                }
+            }
+            case Stmt.Microtask m -> loop.queueMicrotask(() -> statements(m.body()));
+            case Stmt.Timeout t -> timers.put(t.handle(), setTimeout(t.delay(), () -> statements(t.body())));
+            case Stmt.ClearTimeout c -> {
+                Timer timer = timers.get(c.handle());
+                if (timer != null) { // JavaScript's clearTimeout(undefined) does nothing
+                    loop.clearTimeout(timer);
+                }
+            }
+        }
+    }
+
+    private Timer setTimeout(int delay, Runnable callback) {
+        long dueAt = schedule.set(delay, (System.nanoTime() - startNanos) / 1e6);
+        return loop.setTimeout(() -> {
+            schedule.fire(dueAt);
+            callback.run();
+        }, delay);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Promise<Object> eval(PromiseExpr e) {
+        return switch (e) {
+            case Resolved r -> Promise.resolve(r.value());
+            case Rejected r -> Promise.reject(new ProgramError(r.message()));
+            case Delayed d -> {
+                Deferred<Object> deferred = Promise.withResolvers();
+                setTimeout(d.delay(), () -> {
+                    if (d.message() == null) {
+                        deferred.resolve(d.value());
+                    } else {
+                        deferred.reject(new ProgramError(d.message()));
+                    }
+                });
+                yield deferred.promise();
+            }
+            case Adopt a -> {
+                Deferred<Object> deferred = Promise.withResolvers(); // made first, as new Promise(...) is
+                deferred.tryResolve(eval(a.inner()));
+                yield deferred.promise();
+            }
+            case Same s -> Promise.resolve((Object) eval(s.inner()));
+            case Ref r -> slots[r.slot()];
+            case Combine c -> {
+                List<Promise<Object>> inputs = new ArrayList<>();
+                for (PromiseExpr input : c.inputs()) {
+                    inputs.add(eval(input)); // in order, as an array literal
+                }
+                yield switch (c.kind()) {
+                    case ALL -> (Promise<Object>) (Promise<?>) Promise.all(inputs);
+                    case ALL_SETTLED -> (Promise<Object>) (Promise<?>) Promise.allSettled(inputs);
+                    case ANY -> Promise.any(inputs);
+                    case RACE -> Promise.race(inputs);
+                };
+            }
+            case Chain c -> {
+                Promise<Object> p = eval(c.source());
+                for (Link l : c.links()) {
+                    p = link(p, l);
+                }
+                yield p;
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private Promise<Object> link(Promise<Object> p, Link l) {
+        return switch (l) {
+            case Link.Then t -> switch (t.onFulfilled().outcome()) {
+                case Outcome.Nothing ignored -> (Promise<Object>) (Promise<?>) p.thenAccept(v -> call(t.onFulfilled(), show(v), v));
+                case Outcome.Follow f -> p.thenCompose(v -> {
+                    enter(t.onFulfilled(), show(v));
+                    return eval(f.promise());
+                });
+                default -> p.then(v -> call(t.onFulfilled(), show(v), v));
+            };
+            case Link.ThenBoth t -> p.then(v -> call(t.onFulfilled(), show(v), v), e -> call(t.onRejected(), describe(e), e));
+            case Link.Catch c -> c.aggregateOnly()
+                    ? p.caught(AggregateException.class, e -> call(c.onRejected(), describe(e), e))
+                    : p.caught(e -> call(c.onRejected(), describe(e), e));
+            case Link.Finally f -> p.lastly(() -> call(f.onSettled(), null, null));
+        };
+    }
+
+    /** Logs the handler's label and what it received ({@code word}; none for finally), runs its body. */
+    private void enter(Handler h, String word) {
+        log.add(word == null ? h.label() : h.label() + " " + word);
+        statements(h.body());
+    }
+
+    /** Runs a handler that does not return a promise; {@code arg} is what it received. */
+    private Object call(Handler h, String word, Object arg) {
+        enter(h, word);
+        return switch (h.outcome()) {
+            case Outcome.Nothing ignored -> null;
+            case Outcome.Value v -> v.value();
+            case Outcome.Arg ignored -> arg;
+            case Outcome.Throw t -> throw new ProgramError(t.message());
+            case Outcome.Follow ignored -> throw new IllegalStateException("Normalizer lets only then-handlers return a promise: " + h);
+        };
+    }
+}
