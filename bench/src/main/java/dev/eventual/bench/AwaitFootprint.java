@@ -34,22 +34,11 @@ public final class AwaitFootprint {
         AutoCloseable suspend(int n) throws Exception;
     }
 
-    private static long usedAfterGc() throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
-            Runtime rt = Runtime.getRuntime();
-            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-        }
-        return used;
-    }
-
     private static double bytesPerWaiter(Waiters waiters, int n) throws Exception {
         waiters.suspend(Math.max(1, n / 10)).close(); // warm-up round, released before measuring
-        long before = usedAfterGc();
+        long before = UsedHeap.afterGc();
         try (AutoCloseable suspended = waiters.suspend(n)) {
-            return (usedAfterGc() - before) / (double) n;
+            return (UsedHeap.afterGc() - before) / (double) n;
         }
     }
 

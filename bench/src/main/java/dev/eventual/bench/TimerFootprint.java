@@ -19,17 +19,6 @@ import java.util.concurrent.TimeUnit;
 public final class TimerFootprint {
     private TimerFootprint() {}
 
-    private static long usedAfterGc() throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
-            Runtime rt = Runtime.getRuntime();
-            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-        }
-        return used;
-    }
-
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         // One method per implementation: its handles are unreachable when it returns, so they are
@@ -44,7 +33,7 @@ public final class TimerFootprint {
     private static double eventual(int n) throws Exception {
         try (EventLoop loop = EventLoop.builder().name("footprint").daemon(true).start()) {
             Timer[] timers = new Timer[n];
-            long before = usedAfterGc();
+            long before = UsedHeap.afterGc();
             CountDownLatch scheduled = new CountDownLatch(1);
             loop.execute(() -> {
                 for (int i = 0; i < n; i++) {
@@ -53,7 +42,7 @@ public final class TimerFootprint {
                 scheduled.countDown();
             });
             scheduled.await();
-            long after = usedAfterGc();
+            long after = UsedHeap.afterGc();
             CountDownLatch cancelled = new CountDownLatch(1);
             loop.execute(() -> {
                 for (Timer t : timers) {
@@ -71,12 +60,12 @@ public final class TimerFootprint {
         wheel.start();
         try {
             Timeout[] timeouts = new Timeout[n];
-            long before = usedAfterGc();
+            long before = UsedHeap.afterGc();
             for (int i = 0; i < n; i++) {
                 timeouts[i] = wheel.newTimeout(t -> { }, 1, TimeUnit.HOURS);
             }
             Thread.sleep(300); // the wheel moves new timeouts into its buckets on its next tick
-            long after = usedAfterGc();
+            long after = UsedHeap.afterGc();
             return (after - before) / (double) n;
         } finally {
             wheel.stop();
@@ -87,11 +76,11 @@ public final class TimerFootprint {
         ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1);
         try {
             ScheduledFuture<?>[] futures = new ScheduledFuture<?>[n];
-            long before = usedAfterGc();
+            long before = UsedHeap.afterGc();
             for (int i = 0; i < n; i++) {
                 futures[i] = stpe.schedule(NOTHING, 1, TimeUnit.HOURS);
             }
-            long after = usedAfterGc();
+            long after = UsedHeap.afterGc();
             return (after - before) / (double) n;
         } finally {
             stpe.shutdownNow();
