@@ -54,4 +54,9 @@ lines += [
     "  holds a `KeepAlive` or uses `submit`, whose promise then rejects with `EventLoopClosedException`.",
     "",
 ]
+# Keep the "Soak and leak" section that stress/soak (soak_report.py) writes between its markers.
+if os.path.exists("STRESS.md"):
+    kept = re.search(r"<!-- soak:begin.*?<!-- soak:end -->", open("STRESS.md", encoding="utf-8").read(), re.S)
+    if kept:
+        lines += [kept.group(0), ""]
 print("\n".join(lines))

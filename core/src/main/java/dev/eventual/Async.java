@@ -70,7 +70,18 @@ import java.util.concurrent.ExecutionException;
  * {@link EventLoopClosedException}: its {@code catch} and {@code finally} blocks run (on the closing
  * loop's turn, one body at a time), every later {@code await} throws the same at once, and the
  * body's thread ends; its promise rejects with that exception. A suspended body does not keep
- * its loop alive by itself (what it awaits may, like a timer), as in Node.
+ * its loop alive by itself (what it awaits may, like a timer), as in Node; but the loop keeps it
+ * reachable until it ends, so that closing can end it: a body suspended on a promise nobody will
+ * settle is collected only after its loop has closed.
+ *
+ * <h2>Cancellation</h2>
+ * {@link Promise#cancel() Cancelling} a body's promise rejects it with a
+ * {@link java.util.concurrent.CancellationException} and stops the body at its {@code await}: a
+ * body suspended in {@code await} resumes (as a microtask) with that exception thrown, and the
+ * promise it awaited loses it as a consumer (so a timer only it awaited is cleared); a body that
+ * is running throws it at its next {@code await}. From then on every {@code await} of the body
+ * throws it at once, so a body that catches it still ends; its {@code finally} blocks run. Code
+ * between awaits is not interrupted, as in JavaScript.
  *
  * <h2>Nulls</h2>
  * Bodies and promises must not be {@code null} ({@link NullPointerException} naming the
@@ -200,6 +211,25 @@ public final class Async {
         } catch (Throwable checked) {
             throw new AwaitException(checked);
         }
+    }
+
+    /**
+     * {@link #await(Promise)} that {@code signal} can stop: returns the value if {@code promise}
+     * fulfils first; if the signal aborts first (or already has), throws its reason as
+     * {@code await} throws a rejection reason (an unchecked one as it is, a checked one in an
+     * {@link AwaitException}), and {@code promise} loses this consumer: it is cancelled unless
+     * another consumer still needs it (rule 6). It is {@code await(promise.withSignal(signal))}.
+     *
+     * @param promise the promise to wait for; must not be null
+     * @param signal stops the wait; must not be null
+     * @param <T> the type of the value
+     * @return the value
+     * @throws RuntimeException see {@link #await(Promise)}
+     */
+    public static <T> T await(Promise<T> promise, AbortSignal signal) {
+        Objects.requireNonNull(promise, "promise");
+        Objects.requireNonNull(signal, "signal");
+        return await(promise.withSignal(signal));
     }
 
     /**

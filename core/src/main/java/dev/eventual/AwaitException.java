@@ -24,12 +24,18 @@ package dev.eventual;
  *
  * <p>An {@code AwaitException} that escapes an async body is unwrapped again: the body's promise
  * rejects with the original reason, so a checked reason travels through nested bodies unchanged,
- * as it does through JavaScript's async functions. Only {@code await} creates one.
+ * as it does through JavaScript's async functions. Only {@code await} and
+ * {@link AbortSignal#throwIfAborted()} create one.
  */
 public final class AwaitException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     AwaitException(Throwable reason) {
         super("awaited promise was rejected with a checked exception: " + reason, reason);
+    }
+
+    /** For {@link AbortSignal#throwIfAborted()}, which throws a checked reason the same way. */
+    AwaitException(String message, Throwable reason) {
+        super(message, reason);
     }
 }

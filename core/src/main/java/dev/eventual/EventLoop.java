@@ -29,13 +29,23 @@ import java.util.function.Consumer;
  * callbacks of one loop needs no locks. {@link #execute}, {@link #setTimeout},
  * {@link #setInterval}, the clear methods, {@link #withResolvers} and {@link #close} may be
  * called from any thread. {@link #queueMicrotask} must be called on the loop's thread: a
- * microtask belongs to the current callback. A callback that blocks blocks the whole loop.
+ * microtask belongs to the current callback. A callback that blocks blocks the whole loop:
+ * meanwhile, work handed over from other threads (settles, tasks, timers) queues up, nothing is
+ * dropped, and it runs in the order it was handed over once the callback returns; a
+ * {@link #close()} from another thread waits for the callback and its microtasks.
  *
  * <h2>Failures</h2>
  * An exception thrown by a task, a timer or a microtask callback goes to the loop's task error
  * handler ({@link Builder#onTaskError}; by default a warning on {@code System.err}) and the loop
  * goes on with the next callback. Exceptions thrown by promise handlers reject their derived
- * promise instead.
+ * promise instead. An {@link Error} (an {@code AssertionError}, a {@code StackOverflowError}, an
+ * {@code OutOfMemoryError} thrown by user code) takes the same path as any exception: the loop
+ * cannot tell a user-thrown one from the JVM's, and the callbacks after it still run (an interval
+ * whose callback throws keeps its schedule); a program that must stop on one closes the loop from
+ * its task error handler. An exception thrown by the task error handler or the
+ * {@link Builder#onUnhandledRejection unhandled-rejection handler} themselves (the original one
+ * rethrown included) is printed on {@code System.err} with the original one, and the loop goes
+ * on; an exception that cannot be printed (its {@code toString} throws) is shown by its class name.
  *
  * <h2>End</h2>
  * A loop from {@link #run} ends when nothing is left that could produce a callback: no task,
@@ -58,7 +68,9 @@ public interface EventLoop extends Executor, AutoCloseable {
      * @param main the program's first task; must not be null
      * @throws UnhandledRejectionException under {@link UnhandledRejectionPolicy#THROW}
      * @throws RuntimeException or {@link Error} thrown by {@code main} itself, after the loop closed
-     * @throws IllegalStateException if the calling thread already runs a loop
+     * @throws IllegalStateException if the calling thread already runs a loop: called from a
+     *     callback or an async body of a loop, it fails that way, and the callback's exception
+     *     takes its usual path (a handler's rejects its derived promise)
      */
     static void run(Runnable main) {
         builder().run(main);
@@ -249,8 +261,11 @@ public interface EventLoop extends Executor, AutoCloseable {
 
     /**
      * Closes the loop: it finishes the current callback and its microtask checkpoint, then stops,
-     * rejecting every promise still pending on it. Called from another thread, it waits until
-     * the loop has stopped; called from a callback of the loop, it returns at once. Idempotent.
+     * rejecting every promise still pending on it. Called from a thread that runs no loop, it
+     * waits until the loop has stopped; called from a callback of this loop, it returns at once;
+     * called from a callback or an async body of another loop, it also returns at once, because
+     * waiting would block that loop (and two loops closing each other would deadlock): use
+     * {@link #terminationFuture()} there to act once it has stopped. Idempotent.
      */
     @Override
     void close();

@@ -53,7 +53,10 @@ public final class EventLoopGroup implements AutoCloseable {
         return loops;
     }
 
-    /** Closes every loop and waits until all have stopped. */
+    /**
+     * Closes every loop and waits until all have stopped; called from a loop's thread, it does not
+     * wait for the other loops (see {@link EventLoop#close()}).
+     */
     @Override
     public void close() {
         for (EventLoop loop : loops) {

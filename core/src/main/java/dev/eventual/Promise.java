@@ -3,16 +3,22 @@ package dev.eventual;
 import dev.eventual.internal.All;
 import dev.eventual.internal.AllSettled;
 import dev.eventual.internal.Any;
+import dev.eventual.internal.Delay;
 import dev.eventual.internal.Interop;
 import dev.eventual.internal.Loop;
 import dev.eventual.internal.Race;
+import dev.eventual.internal.Retry;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The eventual result of an asynchronous operation: JavaScript's {@code Promise}, for Java.
@@ -30,13 +36,16 @@ import java.util.function.Function;
  * never concurrently with another callback of that loop, and never inside the call that
  * registers it or the call that settles the promise: it runs as a <em>microtask</em>, after the
  * current callback returns and before the loop takes its next task or timer (Promises/A+ 2.2.4).
- * Handlers of one promise run in the order they were registered. The promise a handler method
+ * Handlers of one promise run in the order they were registered, however many (a million on one
+ * promise run in one checkpoint, without deep recursion). The promise a handler method
  * returns belongs to the same loop. All methods are thread-safe; a handler registered from
  * another thread still runs on the promise's loop.
  *
  * <h2>Failures</h2>
  * A handler that throws rejects the derived promise with that same exception, unwrapped; the
- * loop keeps running. A rejection that reaches no handler by the end of the microtask
+ * loop keeps running and the other handlers of the promise still run. An {@link Error} thrown by a
+ * handler (an {@code AssertionError}, a {@code StackOverflowError}, ...) is such an exception
+ * too. A rejection that reaches no handler by the end of the microtask
  * checkpoint is reported per the loop's {@link UnhandledRejectionPolicy}. If the loop closes
  * while a promise is pending, the promise is rejected with {@link EventLoopClosedException}
  * and its handlers do not run (there is no thread left to run them on).
@@ -49,6 +58,21 @@ import java.util.function.Function;
  * Unlike JavaScript, the value returned by a {@code then} or {@code caught} handler is never
  * followed, even if it is a promise: it is the value, so that a {@code Promise<R>} always holds
  * an {@code R} (write {@code thenCompose} to follow a returned promise).
+ *
+ * <h2>Cancellation</h2>
+ * {@link #cancel()} rejects a pending promise with a {@link CancellationException} and tells its
+ * producer (rule 6): a {@link #delay delay}'s timer is cleared, a {@link #from(CompletionStage)
+ * from(future)}'s future is cancelled, an {@link Async#async async} body's {@code await} throws, a
+ * {@link #timeout timeout}'s timer is cleared, a combinator's inputs and a {@link #retry retry}'s
+ * attempt are released. A promise derived from another ({@code then}, {@code caught},
+ * {@code timeout}, a combinator's result, an {@code await}ing body, ...) is one of its
+ * <em>consumers</em>; cancelling it cancels the source too, but only when no other consumer
+ * (a handler, a derived promise, an {@code await}, a combinator that has not settled, a
+ * {@code toCompletableFuture()} not yet done) still needs it. Consumers are counted when the
+ * cancellation reaches the source: holding a promise in a variable without a handler does not
+ * count. A promise made by {@link #withResolvers()} has no producer to tell: its holder settles
+ * it, and cancelling it only rejects it (a later {@code resolve} then returns {@code false}).
+ * For abort signals, see {@link AbortSignal}.
  *
  * <h2>Nulls</h2>
  * {@code null} is a valid value. Handlers, reasons and inputs must not be {@code null}: a
@@ -121,7 +145,10 @@ public interface Promise<T> {
      * Returns a promise of the current thread's loop that settles as {@code stage} completes.
      * The outcome is delivered on the loop, whatever thread completes the stage; a
      * {@link java.util.concurrent.CompletionException} is unwrapped to its cause. Until the stage
-     * completes, it keeps the loop alive (rule 7).
+     * completes, it keeps the loop alive (rule 7). {@link #cancel() Cancelling} the promise
+     * cancels the stage when it is a {@link java.util.concurrent.Future} ({@code cancel(true)}: a
+     * {@code CompletableFuture} then reports {@code isCancelled()}) and stops keeping the loop alive
+     * at once, whatever the stage.
      *
      * @param stage the stage to follow; must not be null
      * @param <T> the type of the value
@@ -159,6 +186,9 @@ public interface Promise<T> {
      * An empty input fulfils with an empty list at once, as in JavaScript. The
      * inputs are marked handled. Inputs of other loops are allowed: their outcomes are handed to
      * this loop.
+     * As in JavaScript, the other inputs keep running once the result settles (the
+     * {@code ...Cancelling} variant cancels them); {@link #cancel() cancelling} the result
+     * releases every input under the consumer rule (see Cancellation above).
      *
      * @param promises the inputs; neither the iterable nor an element may be null
      * @param <T> the common type of the values
@@ -213,6 +243,9 @@ public interface Promise<T> {
      * {@link AggregateException} holding every reason in input order (JavaScript's
      * {@code Promise.any}); an empty input rejects that way at once. Loops are chosen as for
      * {@link #all}.
+     * As in JavaScript, the other inputs keep running once the result settles (the
+     * {@code ...Cancelling} variant cancels them); {@link #cancel() cancelling} the result
+     * releases every input under the consumer rule (see Cancellation above).
      *
      * @param promises the inputs; neither the iterable nor an element may be null
      * @param <T> the common type of the values
@@ -239,6 +272,9 @@ public interface Promise<T> {
      * Returns a promise that settles like the first input to settle (JavaScript's
      * {@code Promise.race}); an empty input stays pending forever, as in JavaScript. Loops are
      * chosen as for {@link #all}.
+     * As in JavaScript, the other inputs keep running once the result settles (the
+     * {@code ...Cancelling} variant cancels them); {@link #cancel() cancelling} the result
+     * releases every input under the consumer rule (see Cancellation above).
      *
      * @param promises the inputs; neither the iterable nor an element may be null
      * @param <T> the common type of the values
@@ -259,6 +295,146 @@ public interface Promise<T> {
     @SuppressWarnings("varargs")
     static <T> Promise<T> race(Promise<? extends T>... promises) {
         return Race.of(Arrays.asList(promises));
+    }
+
+    /**
+     * {@link #race(Iterable)} that also cancels the losers: once the result settles, every input
+     * still pending loses the result as a consumer and is cancelled, unless another consumer still
+     * needs it (see Cancellation in the class javadoc). Plain {@code race} leaves them running, as
+     * JavaScript does.
+     *
+     * @param promises the inputs; neither the iterable nor an element may be null
+     * @param <T> the common type of the values
+     * @return a promise of the first outcome
+     */
+    static <T> Promise<T> raceCancelling(Iterable<? extends Promise<? extends T>> promises) {
+        return Race.of(promises, true);
+    }
+
+    /**
+     * Varargs form of {@link #raceCancelling(Iterable)}.
+     *
+     * @param promises the inputs
+     * @param <T> the common type of the values
+     * @return a promise of the first outcome
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")
+    static <T> Promise<T> raceCancelling(Promise<? extends T>... promises) {
+        return Race.of(Arrays.asList(promises), true);
+    }
+
+    /**
+     * {@link #any(Iterable)} that also cancels the rest once one input fulfils, under the
+     * consumer rule (see {@link #raceCancelling(Iterable)}).
+     *
+     * @param promises the inputs; neither the iterable nor an element may be null
+     * @param <T> the common type of the values
+     * @return a promise of the first value
+     */
+    static <T> Promise<T> anyCancelling(Iterable<? extends Promise<? extends T>> promises) {
+        return Any.of(promises, true);
+    }
+
+    /**
+     * Varargs form of {@link #anyCancelling(Iterable)}.
+     *
+     * @param promises the inputs
+     * @param <T> the common type of the values
+     * @return a promise of the first value
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")
+    static <T> Promise<T> anyCancelling(Promise<? extends T>... promises) {
+        return Any.of(Arrays.asList(promises), true);
+    }
+
+    /**
+     * {@link #all(Iterable)} that also cancels the rest once one input rejects, under the
+     * consumer rule (see {@link #raceCancelling(Iterable)}).
+     *
+     * @param promises the inputs; neither the iterable nor an element may be null
+     * @param <T> the common type of the values
+     * @return a promise of the values in input order
+     */
+    static <T> Promise<List<T>> allCancelling(Iterable<? extends Promise<? extends T>> promises) {
+        return All.of(promises, true);
+    }
+
+    /**
+     * Varargs form of {@link #allCancelling(Iterable)}.
+     *
+     * @param promises the inputs
+     * @param <T> the common type of the values
+     * @return a promise of the values in input order
+     */
+    @SafeVarargs
+    @SuppressWarnings("varargs")
+    static <T> Promise<List<T>> allCancelling(Promise<? extends T>... promises) {
+        return All.of(Arrays.asList(promises), true);
+    }
+
+    /**
+     * Returns a promise of the current loop fulfilled with {@code null} after {@code delay}:
+     * {@code new Promise(r => setTimeout(r, ms))}. Its timer keeps the loop alive until it fires;
+     * {@link #cancel()} rejects the promise with a {@link CancellationException} and clears the
+     * timer, so the loop can end at once.
+     *
+     * @param delay the delay, rounded down to milliseconds ({@code 0} means 1 ms, as in Node)
+     * @return a promise that fulfils after the delay
+     * @throws IllegalArgumentException if {@code delay} is negative
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    static Promise<Void> delay(Duration delay) {
+        return Delay.start(Loop.require("Promise.delay"), delay, null);
+    }
+
+    /**
+     * {@link #delay(Duration)} that {@code signal} can stop: when it aborts first, the promise
+     * rejects with the signal's reason (after the signal's listeners, as a microtask like any
+     * reaction) and the timer is cleared; an already aborted signal rejects it at once, without
+     * a timer. The web's {@code setTimeout} wrapped in a promise with an {@code abort} listener.
+     *
+     * @param delay the delay
+     * @param signal stops the wait
+     * @return a promise that fulfils after the delay
+     */
+    static Promise<Void> delay(Duration delay, AbortSignal signal) {
+        return Delay.start(Loop.require("Promise.delay"), delay, Objects.requireNonNull(signal, "signal"));
+    }
+
+    /**
+     * Returns a promise of the first attempt that fulfils: calls {@code attempt} at once, and
+     * after each rejection waits as {@code policy} says (exponential backoff, full jitter) and
+     * calls it again, at most {@code policy.maxAttempts()} times in all, within
+     * {@code policy.maxTotal()}. When it gives up, the result rejects with the last attempt's
+     * reason. {@code attempt} runs on the current loop's thread, as a timer callback for retries;
+     * if it throws, that counts as a rejection with what it threw. Cancelling the result clears
+     * the wait and cancels the attempt in flight under the consumer rule.
+     *
+     * @param policy when to try again
+     * @param attempt starts one attempt
+     * @param <T> the type of the value
+     * @return a promise of the first value
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    static <T> Promise<T> retry(RetryPolicy policy, Supplier<? extends Promise<? extends T>> attempt) {
+        return Retry.start(Loop.require("Promise.retry"), policy, null, attempt);
+    }
+
+    /**
+     * {@link #retry(RetryPolicy, Supplier)} that {@code signal} can stop: when it aborts, the
+     * result rejects with its reason, the wait is cleared and the attempt in flight cancelled
+     * under the consumer rule; an already aborted signal makes no attempt at all.
+     *
+     * @param policy when to try again
+     * @param signal stops the retries
+     * @param attempt starts one attempt
+     * @param <T> the type of the value
+     * @return a promise of the first value
+     */
+    static <T> Promise<T> retry(RetryPolicy policy, AbortSignal signal, Supplier<? extends Promise<? extends T>> attempt) {
+        return Retry.start(Loop.require("Promise.retry"), policy, Objects.requireNonNull(signal, "signal"), attempt);
     }
 
     // ---------------------------------------------------------------- handlers
@@ -357,6 +533,61 @@ public interface Promise<T> {
      */
     Promise<T> asCallback(NodeCallback<? super T> callback);
 
+    // ---------------------------------------------------------------- cancellation
+
+    /**
+     * Cancels this promise: if it is still pending (even while following another promise), rejects
+     * it with a {@link CancellationException} and tells its producer (see Cancellation in the class
+     * javadoc), which then stops on the loop's thread: inside this call on that thread, else as a
+     * task. Thread-safe, and decided like a settle (rule 3): it races with {@code resolve} and
+     * {@code reject} from any thread, the first wins, and only a winning cancel tells the producer.
+     * The rejection counts as handled (whoever cancels expects it); handlers still receive it, as
+     * microtasks, and promises derived from this one reject as usual.
+     *
+     * <p>Eventual's promises all implement it. The default, for other implementations of this
+     * interface, cannot reach their producer: it does nothing and returns {@code false}.
+     *
+     * @return {@code true} if this call cancelled the promise, {@code false} if it had settled
+     */
+    default boolean cancel() {
+        return false;
+    }
+
+    /**
+     * Returns a promise that settles like this one, or, if this one is still pending after
+     * {@code duration}, rejects with a {@link java.util.concurrent.TimeoutException} whose message
+     * names the duration ("timed out after 100 ms"); then this promise loses that consumer and is
+     * cancelled unless another consumer still needs it. The timer keeps the loop alive while both
+     * are pending, and is cleared as soon as this promise settles. Cancelling the returned promise
+     * clears the timer and releases this one the same way. Rejection handlers receive the
+     * {@code TimeoutException} on the loop's thread, as a microtask.
+     *
+     * @param duration how long to wait, rounded down to milliseconds; not negative
+     * @return a promise of this promise's outcome or the timeout, on this promise's loop
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    default Promise<T> timeout(Duration duration) {
+        return ownFollower().timeout(duration); // overridden by Eventual's promises
+    }
+
+    /**
+     * Returns a promise that settles like this one, or rejects with {@code signal}'s reason when
+     * the signal aborts first; then this promise loses that consumer and is cancelled unless
+     * another consumer still needs it. With an already aborted signal, it is rejected at once.
+     *
+     * @param signal stops the wait
+     * @return a promise of this promise's outcome or the abort, on this promise's loop
+     */
+    default Promise<T> withSignal(AbortSignal signal) {
+        return ownFollower().withSignal(signal); // overridden by Eventual's promises
+    }
+
+    /** For the defaults above: a promise of Eventual's own that follows this one. */
+    @SuppressWarnings("unchecked")
+    private Promise<T> ownFollower() {
+        return (Promise<T>) (Promise<?>) loop().resolved(this);
+    }
+
     // ---------------------------------------------------------------- inspection
 
     /** Returns the loop this promise belongs to, whose thread runs its handlers. */
@@ -396,6 +627,9 @@ public interface Promise<T> {
      * on it from the loop's own thread while it is incomplete fails at once with an
      * {@link IllegalStateException} instead of deadlocking; register a handler there instead.
      * If the loop closes first, it completes exceptionally with {@link EventLoopClosedException}.
+     * So that it can, the loop keeps a pending promise reachable from the moment this is called
+     * until it settles or the loop closes, even if both the promise and the future are dropped
+     * (other pending promises a program drops are collectable while the loop runs).
      *
      * @return a future of the outcome; a rejection reason is its exceptional cause, unwrapped
      */

@@ -23,4 +23,9 @@ final class Adoption implements Reaction {
             target.completeFollowing(arg);
         }
     }
+
+    @Override
+    public boolean needsOutcome() {
+        return !target.isSettled(); // a cancelled follower no longer needs what it follows
+    }
 }

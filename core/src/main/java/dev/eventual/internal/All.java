@@ -17,8 +17,17 @@ public final class All<T> extends Combinator<List<T>> {
     }
 
     public static <T> Promise<List<T>> of(Iterable<? extends Promise<? extends T>> promises) {
-        List<PromiseImpl<?>> inputs = inputs(promises, "Promise.all");
-        All<T> all = new All<>(loopFor(inputs, "Promise.all"), inputs.size());
+        return of(promises, false);
+    }
+
+    /** With {@code cancelRest}: once one input rejects, the pending ones are released (rule 6). */
+    public static <T> Promise<List<T>> of(Iterable<? extends Promise<? extends T>> promises, boolean cancelRest) {
+        String what = cancelRest ? "Promise.allCancelling" : "Promise.all";
+        List<PromiseImpl<?>> inputs = inputs(promises, what);
+        All<T> all = new All<>(loopFor(inputs, what), inputs.size());
+        if (cancelRest) {
+            all.cancellingRest();
+        }
         if (inputs.isEmpty()) {
             all.result.complete(List.of()); // JavaScript resolves an empty all synchronously
         }

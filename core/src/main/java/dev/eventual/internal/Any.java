@@ -20,8 +20,17 @@ public final class Any<T> extends Combinator<T> {
     }
 
     public static <T> Promise<T> of(Iterable<? extends Promise<? extends T>> promises) {
-        List<PromiseImpl<?>> inputs = inputs(promises, "Promise.any");
-        Any<T> any = new Any<>(loopFor(inputs, "Promise.any"), inputs.size());
+        return of(promises, false);
+    }
+
+    /** With {@code cancelRest}: once one input fulfils, the pending ones are released (rule 6). */
+    public static <T> Promise<T> of(Iterable<? extends Promise<? extends T>> promises, boolean cancelRest) {
+        String what = cancelRest ? "Promise.anyCancelling" : "Promise.any";
+        List<PromiseImpl<?>> inputs = inputs(promises, what);
+        Any<T> any = new Any<>(loopFor(inputs, what), inputs.size());
+        if (cancelRest) {
+            any.cancellingRest();
+        }
         if (inputs.isEmpty()) {
             any.result.complete(new Failure(new AggregateException("Promise.any of no promises", List.of())));
         }

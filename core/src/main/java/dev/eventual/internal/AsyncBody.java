@@ -6,6 +6,7 @@ import dev.eventual.Promise;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -57,6 +58,15 @@ import java.util.concurrent.locks.LockSupport;
  * Close ({@link AsyncBodies#closeAll}): the loop thread gives each suspended body the turn with an
  * EventLoopClosedException as the awaited outcome; await throws it, finally blocks run, and any
  * later await on the closed loop throws it at once, so the body ends and its thread exits.
+ *
+ * Cancel (rule 6): cancelling the body's promise ({@link Result}) calls {@link #cancel} on the
+ * loop's turn. A body suspended in await is taken off the awaited promise's stack and resumed as
+ * a microtask with a CancellationException, and that promise loses this consumer (so a timer
+ * that only this body awaited is cleared); if its resumption was already queued, it resumes with
+ * the exception instead of the outcome. A running body (it cancelled itself) throws at its next
+ * await. From then on every await of the body throws the same at once, as after close, so a body
+ * that catches the exception still ends. It is never interrupted: a body that blocks keeps
+ * blocking, as a callback would.
  *
  * GC hygiene: the callable is dropped when the body starts, the input when await takes it; a
  * DONE body is unlinked from the list and retains only its result promise.
@@ -113,6 +123,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     private int state;
     /** Whether the thread was started; turn-confined. */
     private boolean started;
+    /** The promise this body is suspended on, else null; turn-confined. */
+    private PromiseImpl<?> awaited;
+    /** Set once when the body's promise was cancelled; every await then throws; turn-confined. */
+    private boolean cancelled;
     /** Neighbours in the loop's list of live bodies ({@link AsyncBodies}); turn-confined. */
     AsyncBody<?> prev;
     AsyncBody<?> next;
@@ -138,7 +152,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
      * @throws java.util.concurrent.RejectedExecutionException from another thread, if the loop is closed
      */
     public static <T> Promise<T> start(Loop loop, Callable<? extends T> body) {
-        PromiseImpl<T> result = new PromiseImpl<>(loop);
+        Result<T> result = new Result<>(loop);
         AsyncContext context = AsyncContext.current();
         if (loop.inEventLoop()) {
             begin(loop, body, context, result);
@@ -148,11 +162,59 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         return result;
     }
 
-    private static <T> void begin(Loop loop, Callable<? extends T> body, AsyncContext context, PromiseImpl<T> result) {
+    private static <T> void begin(Loop loop, Callable<? extends T> body, AsyncContext context, Result<T> result) {
+        if (result.isSettled()) {
+            return; // cancelled before its task started: the body never runs
+        }
         AsyncBodies bodies = AsyncBodies.of(loop);
         AsyncBody<T> b = new AsyncBody<>(loop, body, context, result, bodies);
+        result.body = b;
         bodies.link(b);
         b.enter(null);
+    }
+
+    /** The promise of a body: cancelling it cancels the body (see the overview). */
+    static final class Result<T> extends PromiseImpl<T> {
+        /** Set with the turn when the body begins; read with the turn. */
+        AsyncBody<T> body;
+
+        Result(Loop loop) {
+            super(loop);
+        }
+
+        @Override
+        boolean hasProducer() {
+            return true;
+        }
+
+        @Override
+        PromiseImpl<?> producerCancelled() {
+            AsyncBody<T> b = body;
+            return b == null ? null : b.cancel();
+        }
+    }
+
+    /**
+     * With the turn: the body's promise was cancelled. Returns the promise it stopped awaiting,
+     * to release under the consumer rule, or null.
+     */
+    private PromiseImpl<?> cancel() {
+        if (state == DONE || cancelled) {
+            return null;
+        }
+        cancelled = true;
+        PromiseImpl<?> p = awaited;
+        if (state == SUSPENDED && p != null && p.unregister(this)) {
+            loop.schedule(this, cancelledFailure()); // resumes as a microtask, never inside cancel()
+            return p;
+        }
+        return null; // running (it cancelled itself), or its resumption is already queued
+    }
+
+    private static Failure cancelledFailure() {
+        Failure f = new Failure(new CancellationException("async body cancelled"));
+        f.markHandled(); // thrown by await, not reported as a rejection
+        return f;
     }
 
     /**
@@ -208,6 +270,12 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A consumer of what it awaits while suspended (rule 6); read with the turn, on the loop thread. */
+    @Override
+    public boolean needsOutcome() {
+        return state == SUSPENDED;
     }
 
     /** The awaited promise settled: as a microtask of the loop, resume the body with its outcome. */
@@ -275,11 +343,20 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         if (loop.isClosed()) {
             return closedFailure("await called in an async body after event loop '" + loop.name() + "' closed");
         }
+        if (cancelled) {
+            promise.releaseConsumer(); // this body would have been its consumer: a delay only it awaits stops
+            return cancelledFailure();
+        }
         state = SUSPENDED;
+        awaited = promise;
         promise.register(this);
         giveBack(true);
+        awaited = null;
         Object in = input;
         input = null;
+        if (cancelled && !(in instanceof Failure f && f.reason instanceof EventLoopClosedException)) {
+            return cancelledFailure();
+        }
         return in;
     }
 

@@ -20,6 +20,14 @@ import java.util.function.Function;
  * ({@code handler == FOLLOWING}: take its outcome), so adopting costs no allocation.
  * {@code handler} is written before the CAS or queue handoff that publishes this object to the
  * thread that runs it, and only that thread changes it afterwards; so it needs no volatile.
+ *
+ * <p>Cancellation (rule 6; see {@link PromiseImpl}'s overview). When the source has a producer,
+ * the handler is wrapped with it ({@link Linked}); when a handler's returned promise has one, the
+ * follower marker is a {@link Following} that names it. So a derived promise knows the promise it
+ * consumes only when cancelling it can reach work, and costs no field. A derived promise that was
+ * cancelled never runs its handler: {@link #react} checks the state first. {@link #hasProducer}
+ * reads {@code handler} on any thread, racily: a stale wrapper only makes a new derived promise
+ * link to a source that already settled, which a later cancel finds settled and leaves alone.
  */
 abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     private static final Object ADOPTING = new Marker("ADOPTING");
@@ -39,25 +47,75 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         return this;
     }
 
+    /** Before publication: cancelling this promise may cancel {@code source} (consumer rule). */
+    final void link(PromiseImpl<?> source) {
+        handler = new Linked(handler, source);
+    }
+
+    @Override
+    final boolean hasProducer() {
+        Object h = handler; // racy read, see the class javadoc
+        return h instanceof Linked || h instanceof Following;
+    }
+
+    @Override
+    final PromiseImpl<?> producerCancelled() {
+        Object h = handler;
+        if (h instanceof Linked linked) {
+            handler = null;
+            return linked.source;
+        }
+        if (h instanceof Following following) {
+            handler = null;
+            return following.source;
+        }
+        return null; // fired, adopting (see react) or no producer upstream
+    }
+
+    @Override
+    public final boolean needsOutcome() {
+        return !isSettled();
+    }
+
     @Override
     public final void react(Object r) {
         Object h = handler;
-        if (h == ADOPTING) {
-            handler = FOLLOWING;
-            ((PromiseImpl<?>) r).register(this); // r is the promise to follow
+        if (isSettled()) {
+            // Cancelled while it waited: the handler never runs. A promise its handler returned
+            // (r, when adopting) has lost this consumer.
+            handler = null;
+            if (h == ADOPTING) {
+                ((PromiseImpl<?>) r).releaseConsumer();
+            }
             return;
         }
-        if (h == FOLLOWING) {
+        if (h == ADOPTING) {
+            PromiseImpl<?> inner = (PromiseImpl<?>) r; // the promise to follow
+            handler = inner.hasProducer() ? new Following(inner) : FOLLOWING;
+            inner.register(this);
+            return;
+        }
+        if (h == FOLLOWING || h instanceof Following) {
+            handler = null;
             completeFollowing(r);
             return;
         }
         handler = null;
+        if (h instanceof Linked linked) {
+            h = linked.handler;
+        }
         try {
             run(h, r);
         } catch (Throwable t) {
             complete(new Failure(t));
         }
     }
+
+    /** The handler of a derived promise whose source has a producer, with that source. Immutable. */
+    private record Linked(Object handler, PromiseImpl<?> source) {}
+
+    /** The follower marker when the followed promise has a producer, naming it. Immutable. */
+    private record Following(PromiseImpl<?> source) {}
 
     /** Calls the handler for result {@code r} and settles this promise with what it returns. */
     abstract void run(Object handler, Object r) throws Throwable;

@@ -23,6 +23,11 @@ final class FutureReaction<T> implements Reaction {
     }
 
     @Override
+    public boolean needsOutcome() {
+        return !future.isDone(); // a future cancelled (or completed) by its holder needs nothing more
+    }
+
+    @Override
     public boolean external() {
         return true;
     }

@@ -6,6 +6,7 @@ import dev.eventual.Promise;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -24,6 +25,9 @@ public final class Interop {
      */
     static void follow(PromiseImpl<?> target, CompletionStage<?> stage) {
         KeepAlive alive = target.loop.keepAliveOrNull();
+        if (target instanceof FromStage<?> from && from.stage == stage) {
+            from.alive = alive; // before the promise is published: from() has not returned yet
+        }
         try {
             stage.whenComplete((value, error) -> {
                 try {
@@ -53,9 +57,41 @@ public final class Interop {
 
     static <T> Promise<T> from(Loop loop, CompletionStage<? extends T> stage) {
         Objects.requireNonNull(stage, "stage");
-        PromiseImpl<T> promise = new PromiseImpl<>(loop);
+        PromiseImpl<T> promise = new FromStage<>(loop, stage);
         promise.resolveFromHandler(stage);
         return promise;
+    }
+
+    /**
+     * The promise of {@code Promise.from(stage)}: its producer is the stage. Cancelling it cancels
+     * the stage when it is a {@link Future} ({@code cancel(true)}: a {@code CompletableFuture}
+     * reports cancelled, a {@code FutureTask} is interrupted) and releases the loop at once, even
+     * for a stage that cannot be cancelled (rule 7: the loop does not wait for abandoned work).
+     * {@code alive} is written by {@link #follow} before the promise is published and read on the
+     * loop thread after the cancel's handoff.
+     */
+    static final class FromStage<T> extends PromiseImpl<T> {
+        final CompletionStage<?> stage;
+        KeepAlive alive;
+
+        FromStage(Loop loop, CompletionStage<?> stage) {
+            super(loop);
+            this.stage = stage;
+        }
+
+        @Override
+        boolean hasProducer() {
+            return true;
+        }
+
+        @Override
+        PromiseImpl<?> producerCancelled() {
+            if (stage instanceof Future<?> future) {
+                future.cancel(true);
+            }
+            release(alive);
+            return null;
+        }
     }
 
     /** See {@link Promise#fromCallback}. */

@@ -414,11 +414,13 @@ public final class Loop implements EventLoop {
                 taskErrorHandler.accept(error);
                 return;
             } catch (Throwable t) {
-                error.addSuppressed(t);
+                if (t != error) { // a handler may rethrow the error itself; addSuppressed(itself) throws
+                    error.addSuppressed(t);
+                }
             }
         }
         System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
-        error.printStackTrace();
+        ErrorText.printStackTrace(error); // runs outside any callback's try: must not throw
     }
 
     KeepAlive keepAliveOrNull() {
@@ -573,6 +575,11 @@ public final class Loop implements EventLoop {
             return;
         }
         wake();
+        if (CURRENT.get() != null) {
+            // A thread of another loop (or its async body) must not wait: that would block its own
+            // loop, and two loops closing each other from callbacks would wait for each other forever.
+            return;
+        }
         try {
             termination.join();
         } catch (RuntimeException e) {

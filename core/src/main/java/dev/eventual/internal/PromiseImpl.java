@@ -1,5 +1,6 @@
 package dev.eventual.internal;
 
+import dev.eventual.AbortSignal;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.EventLoopClosedException;
@@ -8,8 +9,10 @@ import dev.eventual.Promise;
 import dev.eventual.Settled;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -61,6 +64,29 @@ import java.util.function.Function;
  *
  * GC hygiene: a settled promise holds its result only; a derived promise drops its handler when
  * it fires. So a settled chain does not keep its predecessors reachable.
+ *
+ * Cancellation (rule 6), without a field. {@link #cancel} is one more settle: the CAS that
+ * rejects with a CancellationException (marked handled: the canceller asked for it) from any
+ * pending state, locked or not, so it races with resolve/reject exactly as they race with each
+ * other (first wins, rule 3). Only the winner then tells the producer, on the loop thread
+ * ({@link #producerCancelled}, through runOnLoop). Who the producer is lives in the type, not in
+ * a field: a plain promise has none (its Deferred's holder is the producer); the promise kinds
+ * that start work are subclasses that override producerCancelled ({@link Delay} clears its
+ * timer, {@link Interop.FromStage} cancels its future, an async body's result wakes the body,
+ * {@link Guard} clears its timeout, a combinator's result releases its inputs, {@link Retry}
+ * stops its attempt). A derived promise learns its source only when that source has a producer
+ * ({@link #hasProducer}): then {@link #derive} wraps the handler with the source
+ * ({@code Derived.Linked}), one allocation in that case only; Derived stays 24 bytes.
+ *
+ * Consumers are counted, not stored: the consumers of a pending promise are the reactions on its
+ * stack, and one still needs the outcome unless {@link Reaction#needsOutcome()} says otherwise (a
+ * derived promise or guard that has settled, a combinator whose result has settled, a future
+ * that is done). When a consumer is cancelled, its source is cancelled in turn only if no
+ * reaction on the source's stack still needs it ({@link #cancelIfUnneeded}): the check and the
+ * cancelling CAS use the same state, so a registration that slips in makes the CAS fail and the
+ * re-check see a live consumer. A promise merely held in a variable, with no handler, is no
+ * consumer. The walk up a chain is a loop, not recursion, so a million-link chain cancels in
+ * constant stack.
  * </pre>
  *
  * @param <T> the type of the value
@@ -327,6 +353,194 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         }
     }
 
+    // ------------------------------------------------------------------ cancelling
+
+    @Override
+    public boolean cancel() {
+        Failure cancelled = new Failure(new CancellationException("promise cancelled"));
+        cancelled.markHandled(); // the canceller asked for it: not an unhandled rejection
+        if (!settleAnyPending(cancelled)) {
+            return false;
+        }
+        loop.runOnLoop(this::propagateCancel); // dropped if the loop closed: nothing is left to stop
+        return true;
+    }
+
+    /** Settles this promise with {@code r} from any pending state, locked or not; false if settled. */
+    final boolean settleAnyPending(Object r) {
+        for (;;) {
+            Object s = state;
+            if (isSettled(s)) {
+                return false;
+            }
+            // Loses to a registration (retry with its longer stack) or to another settle (then false).
+            if (settleFrom(s, r)) {
+                return true;
+            }
+        }
+    }
+
+    /** Loop thread, after this promise was cancelled: tells its producer, then walks up (see overview). */
+    private void propagateCancel() {
+        PromiseImpl<?> source = producerCancelled();
+        if (source != null) {
+            source.releaseConsumer();
+        }
+    }
+
+    /**
+     * Whether cancelling this promise has a producer to tell (see the overview). Read by
+     * {@link #derive} on the registering thread.
+     */
+    boolean hasProducer() {
+        return false;
+    }
+
+    /**
+     * Loop thread, once, after this promise was cancelled: stops its producer and returns the
+     * promise it consumed, to release under the consumer rule, or null.
+     */
+    PromiseImpl<?> producerCancelled() {
+        return null;
+    }
+
+    /**
+     * One of this promise's consumers no longer needs it: on the loop thread, cancels it when no
+     * other reaction needs it, then walks up its sources the same way. Any thread.
+     */
+    final void releaseConsumer() {
+        if (loop.inEventLoop()) {
+            cancelIfUnneeded();
+        } else {
+            loop.post((Runnable) this::cancelIfUnneeded);
+        }
+    }
+
+    /** Loop thread: the consumer rule, iterated up the chain (see overview). */
+    final void cancelIfUnneeded() {
+        assert loop.inEventLoop() : "cancelIfUnneeded off the loop thread";
+        PromiseImpl<?> p = this;
+        while (p != null && p.cancelUnneeded()) {
+            p = p.producerCancelled();
+            if (p != null && !p.loop.inEventLoop()) {
+                p.releaseConsumer(); // a source of another loop: continue on its thread
+                return;
+            }
+        }
+    }
+
+    /** Cancels this pending promise if no reaction on its stack needs the outcome; loop thread. */
+    private boolean cancelUnneeded() {
+        Failure cancelled = null;
+        for (;;) {
+            Object s = state;
+            if (isSettled(s) || hasLiveConsumer(s)) {
+                return false;
+            }
+            if (cancelled == null) {
+                cancelled = new Failure(new CancellationException(
+                        "promise cancelled: its last consumer was cancelled or settled"));
+                cancelled.markHandled();
+            }
+            // The check above and this CAS see the same stack: a registration in between makes the
+            // CAS fail, and the retry sees the new consumer. A settle in between wins (then false).
+            if (settleFrom(s, cancelled)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Whether a reaction on stack {@code s} (this promise's pending state) needs the outcome. The
+     * reactions newer than the first that does are dead (cancelled consumers): they are pruned
+     * from the stack, so a long-lived source that many short consumers leave (timeouts, awaits
+     * with a signal) neither retains them nor walks them again; the walk is amortized O(1) per
+     * release. A dead reaction would do nothing when run, and a live one stays, so the source's
+     * rejection is still handled. The prune CAS may lose to a registration or a settle: then
+     * the stack stays as it is, to be pruned next time.
+     */
+    private boolean hasLiveConsumer(Object s) {
+        Object p = s;
+        while (p instanceof ReactionNode node) {
+            if (node.reaction != null && node.reaction.needsOutcome()) {
+                break;
+            }
+            p = node.next;
+        }
+        boolean live = p instanceof ReactionNode || (p != null && ((Reaction) p).needsOutcome());
+        if (live && p != s) {
+            // The lock flag lives on the top node: keep it on what remains.
+            Object pruned = isLocked(s) && !isLocked(p) ? new ReactionNode(null, p, true) : p;
+            STATE.compareAndSet(this, s, pruned);
+        }
+        return live;
+    }
+
+    /**
+     * Removes {@code reaction} from this pending promise's stack (an async body that stops awaiting
+     * it); false when it is no longer there (already dispatched). Any thread; CAS retried against
+     * registrations and the dispatch task.
+     */
+    final boolean unregister(Reaction reaction) {
+        for (;;) {
+            Object s = state;
+            Object next;
+            if (s instanceof Settling settling) {
+                Object rest = without(settling.taken, reaction);
+                if (rest == settling.taken) {
+                    return false;
+                }
+                next = new Settling(settling.result, rest);
+            } else if (isSettled(s)) {
+                return false;
+            } else {
+                next = without(s, reaction);
+                if (next == s) {
+                    return false;
+                }
+            }
+            if (STATE.compareAndSet(this, s, next)) {
+                return true;
+            }
+        }
+    }
+
+    /** The stack without the newest occurrence of {@code reaction}; the same object if absent. */
+    private static Object without(Object stack, Reaction reaction) {
+        if (stack == reaction) {
+            return null;
+        }
+        if (!(stack instanceof ReactionNode node)) {
+            return stack;
+        }
+        if (node.reaction == reaction) {
+            Object rest = node.next;
+            if (node.locked && !isLocked(rest)) {
+                // The lock flag lives on the top node: keep it on what remains.
+                return rest == null ? LOCKED : new ReactionNode(null, rest, true);
+            }
+            return rest;
+        }
+        Object rest = without(node.next, reaction);
+        if (rest == node.next) {
+            return stack;
+        }
+        if (rest == null && node.reaction == null) {
+            return node.locked ? LOCKED : null;
+        }
+        return new ReactionNode(node.reaction, rest, node.locked);
+    }
+
+    @Override
+    public Promise<T> timeout(Duration duration) {
+        return Guard.timeout(this, duration);
+    }
+
+    @Override
+    public Promise<T> withSignal(AbortSignal signal) {
+        return Guard.withSignal(this, signal);
+    }
+
     // ------------------------------------------------------------------ registering
 
     /** Adds a reaction; it runs as a microtask with the result once this promise settles. */
@@ -478,6 +692,9 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     private <R> Promise<R> derive(Derived<R> derived) {
+        if (hasProducer()) {
+            derived.link(this); // cancelling the derived promise may cancel this one (overview)
+        }
         register(derived);
         return derived;
     }

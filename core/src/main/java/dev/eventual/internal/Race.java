@@ -10,8 +10,18 @@ public final class Race<T> extends Combinator<T> {
     }
 
     public static <T> Promise<T> of(Iterable<? extends Promise<? extends T>> promises) {
-        List<PromiseImpl<?>> inputs = inputs(promises, "Promise.race");
-        return new Race<T>(loopFor(inputs, "Promise.race")).start(inputs);
+        return of(promises, false);
+    }
+
+    /** With {@code cancelRest}: once one input settles, the others are released (rule 6). */
+    public static <T> Promise<T> of(Iterable<? extends Promise<? extends T>> promises, boolean cancelRest) {
+        String what = cancelRest ? "Promise.raceCancelling" : "Promise.race";
+        List<PromiseImpl<?>> inputs = inputs(promises, what);
+        Race<T> race = new Race<>(loopFor(inputs, what));
+        if (cancelRest) {
+            race.cancellingRest();
+        }
+        return race.start(inputs);
     }
 
     @Override

@@ -15,4 +15,13 @@ interface Reaction {
     default boolean external() {
         return false;
     }
+
+    /**
+     * Whether this reaction still needs its source's outcome: the consumer rule of rule 6 (see
+     * {@link PromiseImpl}) cancels a source only when none of its reactions does. Read on the
+     * source's loop thread; a stale {@code true} only keeps a source running.
+     */
+    default boolean needsOutcome() {
+        return true;
+    }
 }

@@ -69,10 +69,10 @@ final class RejectionTracker {
                 case WARN -> {
                     System.err.println("[eventual] Unhandled promise rejection on event loop '" + loop.name()
                             + "' (attach a handler with caught(...) or then(..., onRejected)):");
-                    reason.printStackTrace();
+                    ErrorText.printStackTrace(reason); // a reason that cannot print itself must not end the loop
                 }
                 case THROW -> loop.fail(new UnhandledRejectionException(
-                        "unhandled promise rejection on event loop '" + loop.name() + "': " + reason, reason));
+                        "unhandled promise rejection on event loop '" + loop.name() + "': " + ErrorText.describe(reason), reason));
                 case IGNORE -> { }
             }
         }
@@ -100,7 +100,7 @@ final class RejectionTracker {
         }
         if (policy == UnhandledRejectionPolicy.WARN) {
             System.err.println("[eventual] Promise rejection was handled asynchronously on event loop '"
-                    + loop.name() + "': " + reason);
+                    + loop.name() + "': " + ErrorText.describe(reason));
         }
         return handler != null;
     }

@@ -1,0 +1,179 @@
+package dev.eventual.internal;
+
+import dev.eventual.AbortSignal;
+import dev.eventual.Promise;
+import dev.eventual.RetryPolicy;
+import dev.eventual.Timer;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The promise of {@code Promise.retry(policy[, signal], attempt)}: calls {@code attempt} for a
+ * promise, settles like the first that fulfils, and between rejections waits on a timer as the
+ * policy says (backoff with full jitter, attempt and total-time limits, which reasons to retry).
+ *
+ * <p>States, loop-confined (the loop thread of this promise): an attempt in flight
+ * ({@code current} non-null, this registered on it), or a wait ({@code timer} non-null), or
+ * settled. A reaction from an attempt of another loop is handed to this loop first.
+ *
+ * <p>Cancellation (rule 6): cancelling this promise clears the wait and releases the attempt in
+ * flight under the consumer rule. The signal aborting does the same after rejecting this promise
+ * with the signal's reason; its algorithm may run on another thread, so it only settles (CAS) and
+ * hands the rest to this loop.
+ */
+public final class Retry<T> extends PromiseImpl<T> implements Reaction {
+    private final RetryPolicy policy;
+    private final Supplier<? extends Promise<? extends T>> attempt;
+    private final long startNanos = System.nanoTime();
+    private Signal signal;
+    private Signal.Node subscription;
+    private int attempts;
+    private PromiseImpl<?> current;
+    private Timer timer;
+
+    private Retry(Loop loop, RetryPolicy policy, Supplier<? extends Promise<? extends T>> attempt) {
+        super(loop);
+        this.policy = policy;
+        this.attempt = attempt;
+    }
+
+    public static <T> Promise<T> start(Loop loop, RetryPolicy policy, AbortSignal abortSignal,
+                                Supplier<? extends Promise<? extends T>> attempt) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(attempt, "attempt");
+        Retry<T> retry = new Retry<>(loop, policy, attempt);
+        if (abortSignal != null) {
+            Signal s = Signal.of(abortSignal);
+            retry.signal = s;
+            retry.subscription = s.subscribe(retry::aborted, Signal.ALGORITHM);
+            if (retry.subscription == null) {
+                retry.tryReject(s.reason()); // aborted already: no attempt at all
+                return retry;
+            }
+        }
+        retry.next();
+        return retry;
+    }
+
+    /** Loop thread: starts the next attempt, unless settled meanwhile. */
+    private void next() {
+        timer = null;
+        if (isSettled()) {
+            return;
+        }
+        attempts++;
+        PromiseImpl<?> p;
+        try {
+            p = PromiseImpl.of(Objects.requireNonNull(attempt.get(), "retry attempt returned null instead of a promise"),
+                    "attempt");
+        } catch (Throwable t) {
+            failed(t);
+            return;
+        }
+        current = p;
+        p.register(this);
+    }
+
+    @Override
+    public void react(Object r) {
+        if (loop.inEventLoop()) {
+            settled(r);
+        } else {
+            loop.runOnLoop(() -> settled(r));
+        }
+    }
+
+    private void settled(Object r) {
+        current = null;
+        if (isSettled()) {
+            return; // cancelled or aborted meanwhile
+        }
+        if (r instanceof Failure f) {
+            failed(f.reason);
+        } else if (complete(r)) {
+            unsubscribe();
+        }
+    }
+
+    /** Loop thread: an attempt failed with {@code reason}; retry after a wait, or give up. */
+    private void failed(Throwable reason) {
+        long wait;
+        try {
+            if (attempts >= policy.maxAttempts() || !policy.retryIf().test(reason)) {
+                giveUp(reason);
+                return;
+            }
+            wait = policy.backoffMillis(attempts);
+        } catch (Throwable t) {
+            giveUp(t);
+            return;
+        }
+        long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000L;
+        long budget;
+        try {
+            budget = policy.maxTotal().toMillis();
+        } catch (ArithmeticException unlimited) { // ChronoUnit.FOREVER: no budget
+            budget = Long.MAX_VALUE;
+        }
+        if (wait > budget - elapsedMillis) {
+            giveUp(reason);
+            return;
+        }
+        timer = loop.setTimeout(this::next, wait);
+    }
+
+    private void giveUp(Throwable reason) {
+        if (tryReject(reason)) {
+            unsubscribe();
+        }
+    }
+
+    /** The signal aborted: reject, then stop the rest on the loop. */
+    private void aborted() {
+        subscription = null;
+        if (tryReject(signal.reason())) {
+            loop.runOnLoop(() -> {
+                PromiseImpl<?> inFlight = producerCancelled();
+                if (inFlight != null) {
+                    inFlight.releaseConsumer();
+                }
+            });
+        }
+    }
+
+    private void unsubscribe() {
+        Signal.Node n = subscription;
+        if (n != null) {
+            subscription = null;
+            signal.unsubscribe(n);
+        }
+    }
+
+    @Override
+    public boolean needsOutcome() {
+        return !isSettled();
+    }
+
+    @Override
+    boolean hasProducer() {
+        return true;
+    }
+
+    @Override
+    PromiseImpl<?> producerCancelled() {
+        Timer t = timer;
+        timer = null;
+        if (t != null) {
+            t.cancel();
+        }
+        unsubscribe();
+        PromiseImpl<?> inFlight = current;
+        current = null;
+        return inFlight;
+    }
+
+    @Override
+    public String toString() {
+        return "Retry[attempt " + attempts + " of " + policy.maxAttempts() + ", " + super.toString() + "]";
+    }
+}
