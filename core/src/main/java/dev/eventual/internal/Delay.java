@@ -2,7 +2,6 @@ package dev.eventual.internal;
 
 import dev.eventual.AbortSignal;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,10 +19,7 @@ import java.util.Objects;
  * Signal.unsubscribe). {@code timer} and {@code subscription} are written before the promise is
  * returned, then only cleared (a stale read repeats an idempotent call).
  */
-public final class Delay extends PromiseImpl<Void> implements Runnable {
-    private Timer timer;
-    private Signal signal;
-    private Signal.Node subscription;
+public final class Delay extends Triggered<Void> implements Runnable {
 
     private Delay(Loop loop) {
         super(loop);
@@ -69,27 +65,6 @@ public final class Delay extends PromiseImpl<Void> implements Runnable {
         if (tryReject(signal.reason())) {
             clearTimer();
         }
-    }
-
-    private void clearTimer() {
-        Timer t = timer;
-        if (t != null) {
-            timer = null;
-            t.cancel();
-        }
-    }
-
-    private void unsubscribe() {
-        Signal.Node n = subscription;
-        if (n != null) {
-            subscription = null;
-            signal.unsubscribe(n);
-        }
-    }
-
-    @Override
-    boolean hasProducer() {
-        return true;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.eventual.internal;
 
 import dev.eventual.AbortSignal;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -24,12 +23,9 @@ import java.util.concurrent.TimeoutException;
  * callbacks after it, and only ever cleared (plain writes of null; a stale non-null read at worst
  * cancels a timer twice or unsubscribes twice, both idempotent).
  */
-final class Guard<T> extends PromiseImpl<T> implements Reaction, Runnable {
+final class Guard<T> extends Triggered<T> implements Reaction, Runnable {
     private final PromiseImpl<T> source;
     private final long millis;
-    private Timer timer;
-    private Signal signal;
-    private Signal.Node subscription;
 
     private Guard(PromiseImpl<T> source, long millis) {
         super(source.loop);
@@ -88,26 +84,13 @@ final class Guard<T> extends PromiseImpl<T> implements Reaction, Runnable {
     }
 
     private void stopTrigger() {
-        Timer t = timer;
-        if (t != null) {
-            timer = null;
-            t.cancel();
-        }
-        Signal.Node n = subscription;
-        if (n != null) {
-            subscription = null;
-            signal.unsubscribe(n);
-        }
+        clearTimer();
+        unsubscribe();
     }
 
     @Override
     public boolean needsOutcome() {
         return !isSettled();
-    }
-
-    @Override
-    boolean hasProducer() {
-        return true;
     }
 
     /** Cancelled by its holder: stop the trigger, release the source. */

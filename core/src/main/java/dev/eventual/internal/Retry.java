@@ -3,7 +3,6 @@ package dev.eventual.internal;
 import dev.eventual.AbortSignal;
 import dev.eventual.Promise;
 import dev.eventual.RetryPolicy;
-import dev.eventual.Timer;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -21,15 +20,12 @@ import java.util.function.Supplier;
  * with the signal's reason; its algorithm may run on another thread, so it only settles (CAS) and
  * hands the rest to this loop.
  */
-public final class Retry<T> extends PromiseImpl<T> implements Reaction {
+public final class Retry<T> extends Triggered<T> implements Reaction {
     private final RetryPolicy policy;
     private final Supplier<? extends Promise<? extends T>> attempt;
     private final long startNanos = System.nanoTime();
-    private Signal signal;
-    private Signal.Node subscription;
     private int attempts;
     private PromiseImpl<?> current;
-    private Timer timer;
 
     private Retry(Loop loop, RetryPolicy policy, Supplier<? extends Promise<? extends T>> attempt) {
         super(loop);
@@ -141,31 +137,14 @@ public final class Retry<T> extends PromiseImpl<T> implements Reaction {
         }
     }
 
-    private void unsubscribe() {
-        Signal.Node n = subscription;
-        if (n != null) {
-            subscription = null;
-            signal.unsubscribe(n);
-        }
-    }
-
     @Override
     public boolean needsOutcome() {
         return !isSettled();
     }
 
     @Override
-    boolean hasProducer() {
-        return true;
-    }
-
-    @Override
     PromiseImpl<?> producerCancelled() {
-        Timer t = timer;
-        timer = null;
-        if (t != null) {
-            t.cancel();
-        }
+        clearTimer();
         unsubscribe();
         PromiseImpl<?> inFlight = current;
         current = null;
