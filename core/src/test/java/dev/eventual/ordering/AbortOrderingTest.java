@@ -2,8 +2,6 @@ package dev.eventual.ordering;
 
 import static dev.eventual.Globals.queueMicrotask;
 import static dev.eventual.Globals.setTimeout;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.eventual.AbortController;
 import dev.eventual.AbortSignal;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -40,22 +37,9 @@ class AbortOrderingTest {
             });
             """;
 
-    private static String node;
-
-    @BeforeAll
-    static void findNode() {
-        node = NodeHarness.findNode();
-    }
-
     @TestFactory
     Stream<DynamicTest> abortLogsTheSameOrderAsNode() {
-        assumeTrue(node != null, "node is not installed (not on PATH): the differential ordering tests need it");
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            List<String> expected = NodeHarness.runNode(node, JS_HELPERS + c.js());
-            List<String> actual = NodeHarness.runEventual(c.java());
-            assertThat(expected).as("Node's log of %s", c.name()).isNotEmpty();
-            assertThat(actual).as("Eventual's log of %s (Node's is the expectation)", c.name()).isEqualTo(expected);
-        }));
+        return NodeHarness.compareWithNode(JS_HELPERS, cases().stream());
     }
 
     /** The web's name of a reason: see the class javadoc. */

@@ -8,15 +8,12 @@ import static dev.eventual.ordering.NodeOrderingTest.chain;
 import static dev.eventual.ordering.NodeOrderingTest.delay;
 import static dev.eventual.ordering.NodeOrderingTest.error;
 import static dev.eventual.ordering.NodeOrderingTest.join;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.eventual.Deferred;
 import dev.eventual.Promise;
 import dev.eventual.ordering.NodeOrderingTest.Case;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -40,22 +37,9 @@ class AsyncOrderingTest {
             const chain = (name, n) => { let p = Promise.resolve(); for (let i = 1; i <= n; i++) p = p.then(() => log(name + i)); return p; };
             """;
 
-    private static String node;
-
-    @BeforeAll
-    static void findNode() {
-        node = NodeHarness.findNode();
-    }
-
     @TestFactory
     Stream<DynamicTest> asyncAwaitLogsTheSameOrderAsNode() {
-        assumeTrue(node != null, "node is not installed (not on PATH): the differential ordering tests need it");
-        return cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            List<String> expected = NodeHarness.runNode(node, JS_HELPERS + c.js());
-            List<String> actual = NodeHarness.runEventual(c.java());
-            assertThat(expected).as("Node's log of %s", c.name()).isNotEmpty();
-            assertThat(actual).as("Eventual's log of %s (Node's is the expectation)", c.name()).isEqualTo(expected);
-        }));
+        return NodeHarness.compareWithNode(JS_HELPERS, cases().stream());
     }
 
     static List<Case> cases() {

@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs one small program in Node.js and the same program, written against Eventual, on an
@@ -63,5 +68,21 @@ final class NodeHarness {
         // THROW: an unhandled rejection ends the Node process with an error, so it fails here too.
         EventLoop.builder().unhandledRejections(UnhandledRejectionPolicy.THROW).run(() -> program.accept(log));
         return log;
+    }
+
+    /**
+     * One dynamic test per case: Node runs {@code jsHelpers} + the case's JavaScript, Eventual runs
+     * its Java, and Eventual's log must equal Node's (which must not be empty). Skipped, with a
+     * message, where {@code node} is not installed.
+     */
+    static Stream<DynamicTest> compareWithNode(String jsHelpers, Stream<NodeOrderingTest.Case> cases) {
+        String node = findNode();
+        assumeTrue(node != null, "node is not installed (not on PATH): the differential ordering tests need it");
+        return cases.map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            List<String> expected = runNode(node, jsHelpers + c.js());
+            List<String> actual = runEventual(c.java());
+            assertThat(expected).as("Node's log of %s", c.name()).isNotEmpty();
+            assertThat(actual).as("Eventual's log of %s (Node's is the expectation)", c.name()).isEqualTo(expected);
+        }));
     }
 }

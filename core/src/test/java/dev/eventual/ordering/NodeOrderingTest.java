@@ -5,8 +5,6 @@ import static dev.eventual.Globals.clearTimeout;
 import static dev.eventual.Globals.queueMicrotask;
 import static dev.eventual.Globals.setInterval;
 import static dev.eventual.Globals.setTimeout;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.eventual.AggregateException;
 import dev.eventual.Deferred;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -34,8 +31,6 @@ import org.junit.jupiter.api.TestFactory;
  * start of either runtime cannot swap them.
  */
 class NodeOrderingTest {
-    private static String node;
-
     /** JavaScript helpers every program may use; the Java ones are the static methods below. */
     private static final String JS_HELPERS = """
             const delay = (ms, v) => new Promise(r => setTimeout(() => r(v), ms));
@@ -46,20 +41,9 @@ class NodeOrderingTest {
     /** One program: its name, its JavaScript text, and the same program against Eventual. */
     record Case(String name, String js, Consumer<List<String>> java) {}
 
-    @BeforeAll
-    static void findNode() {
-        node = NodeHarness.findNode();
-    }
-
     @TestFactory
     Stream<DynamicTest> eventualLogsTheSameOrderAsNode() {
-        assumeTrue(node != null, "node is not installed (not on PATH): the differential ordering tests need it");
-        return Stream.concat(cases().stream(), NodeOrderingCornerCases.cases().stream()).map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            List<String> expected = NodeHarness.runNode(node, JS_HELPERS + c.js());
-            List<String> actual = NodeHarness.runEventual(c.java());
-            assertThat(expected).as("Node's log of %s", c.name()).isNotEmpty();
-            assertThat(actual).as("Eventual's log of %s (Node's is the expectation)", c.name()).isEqualTo(expected);
-        }));
+        return NodeHarness.compareWithNode(JS_HELPERS, Stream.concat(cases().stream(), NodeOrderingCornerCases.cases().stream()));
     }
 
     // ------------------------------------------------------------------ Java helpers
