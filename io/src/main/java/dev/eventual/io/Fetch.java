@@ -1,0 +1,183 @@
+package dev.eventual.io;
+
+import dev.eventual.NodeCallback;
+import dev.eventual.Promise;
+import java.util.function.Consumer;
+
+/**
+ * The web's {@code fetch} for Java: ask a server for data, keep running, and receive the
+ * response through a promise or a callback on the event loop thread that asked. These static
+ * methods use {@link FetchClient#shared()}; a {@link FetchClient} of your own has the same methods.
+ *
+ * <pre>{@code
+ * import static dev.eventual.io.Fetch.*;
+ *
+ * fetch("http://localhost:8080/user/1")            // a promise
+ *     .thenCompose(Response::text)
+ *     .thenAccept(text -> System.out.println(text));
+ *
+ * getText("http://localhost:8080/user/1", text -> show(text));      // a callback inline
+ * getText("http://localhost:8080/user/1", this::show);             // or by reference
+ * getText("http://localhost:8080/user/1", (error, text) -> ...);   // Node style
+ *
+ * String text = await(getText("http://localhost:8080/user/1"));   // in an async body
+ * }</pre>
+ *
+ * <h2>What you receive, where and when</h2>
+ * Every promise belongs to the loop of the calling thread, and every callback runs on that
+ * loop's thread as a microtask, never inside the call and never on the JDK client's threads (rule
+ * 1): the request is sent on your behalf by the JDK {@code HttpClient} while your code keeps
+ * running; a response settles the promise, and its handlers run on your loop once its current
+ * callback has finished. {@code fetch} resolves as soon as the status and headers arrived; the
+ * body is read afterwards through the {@link Response}. While an exchange is in flight, it keeps
+ * {@code EventLoop.run} from returning.
+ *
+ * <h2>Failures</h2>
+ * Any status, 404 and 500 included, resolves {@code fetch}, as on the web (check
+ * {@link Response#ok()}); {@link #getText} and {@link #getJson} reject a status outside 200-299
+ * with a {@link FetchException} naming it. A network failure (refused, reset, unresolvable host,
+ * no response within the request's timeout, malformed response, too many redirects) rejects with
+ * a {@link FetchException} whose message names the method, the URL and the cause. A malformed URL
+ * or a header the JDK refuses fails at the call with an {@link IllegalArgumentException}; so does a
+ * {@code null} argument, with a {@link NullPointerException} naming it. Calling from a thread that
+ * runs no loop fails with an {@link IllegalStateException} (use
+ * {@link FetchClient#fetch(dev.eventual.EventLoop, Request)}).
+ *
+ * <h2>Cancellation</h2>
+ * {@code cancel()} on a fetch's promise aborts the exchange (a request waiting for a slot
+ * leaves the line; one in flight is aborted and its connection closed) and releases the loop; so
+ * does an abort of the request's {@link Request.Builder#signal signal}, which rejects with the
+ * signal's reason, and then also stops the reading of the body.
+ */
+public final class Fetch {
+    private Fetch() {}
+
+    /**
+     * Returns a promise of the response to a GET of {@code url}. Handlers receive the
+     * {@link Response} (status and headers; the body is read from it later) on the calling
+     * loop's thread, once the headers arrived; any status fulfils. See the class javadoc for
+     * failures and cancellation.
+     *
+     * @param url an absolute http(s) URL
+     * @return a promise of the calling thread's loop
+     * @throws IllegalArgumentException if the URL is malformed or not http(s)
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static Promise<Response> fetch(String url) {
+        return FetchClient.shared().fetch(url);
+    }
+
+    /**
+     * Returns a promise of the response to {@code request} (method, headers, body, timeout,
+     * redirect policy and signal as set on it). Otherwise as {@link #fetch(String)}.
+     *
+     * @param request what to send
+     * @return a promise of the calling thread's loop
+     */
+    public static Promise<Response> fetch(Request request) {
+        return FetchClient.shared().fetch(request);
+    }
+
+    /**
+     * Sends {@code request} and calls {@code callback} with the {@link Response} on the calling
+     * loop's thread, once its headers arrived.
+     *
+     * @param request what to send
+     * @param callback receives the response; may return normally or throw
+     * @return a promise that fulfils after the callback returned, or rejects with the fetch's
+     *     failure or what the callback threw; if you ignore it, such a failure is reported as an
+     *     unhandled rejection, never lost
+     */
+    public static Promise<Void> fetch(Request request, Consumer<? super Response> callback) {
+        return FetchClient.shared().fetch(request, callback);
+    }
+
+    /**
+     * Sends {@code request} and calls {@code callback} once, Node style, on the calling loop's
+     * thread: {@code (null, response)} when the headers arrived, {@code (error, null)} with the
+     * {@link FetchException} when the exchange failed.
+     *
+     * @param request what to send
+     * @param callback receives the outcome
+     */
+    public static void fetch(Request request, NodeCallback<? super Response> callback) {
+        FetchClient.shared().fetch(request, callback);
+    }
+
+    /**
+     * GETs {@code url} and calls {@code callback} with the {@link Response} on the calling loop's
+     * thread once its headers arrived: the seed's "tell the asynchronous function what to do when
+     * it completes". Pass the callback inline ({@code get(url, response -> ...)}) or by reference
+     * ({@code get(url, this::show)}).
+     *
+     * @param url an absolute http(s) URL
+     * @param callback receives the response
+     * @return a promise that fulfils after the callback returned, or rejects with the fetch's
+     *     failure or what the callback threw (reported as unhandled if you ignore it)
+     */
+    public static Promise<Void> get(String url, Consumer<? super Response> callback) {
+        return FetchClient.shared().get(url, callback);
+    }
+
+    /**
+     * GETs {@code url} and calls {@code callback} once, Node style: {@code (null, response)} or
+     * {@code (error, null)}, on the calling loop's thread.
+     *
+     * @param url an absolute http(s) URL
+     * @param callback receives the outcome
+     */
+    public static void get(String url, NodeCallback<? super Response> callback) {
+        FetchClient.shared().get(url, callback);
+    }
+
+    /**
+     * Returns a promise of the body of a GET of {@code url} as text (decoded with the response's
+     * charset, UTF-8 by default). Handlers receive the whole text on the calling loop's thread
+     * after the last byte arrived. A status outside 200-299 rejects with a {@link FetchException}
+     * naming the status and URL (the body is discarded); network failures as {@link #fetch(String)}.
+     *
+     * @param url an absolute http(s) URL
+     * @return a promise of the text
+     */
+    public static Promise<String> getText(String url) {
+        return FetchClient.shared().getText(url);
+    }
+
+    /**
+     * Calls {@code callback} with the body of a GET of {@code url} as text ({@link #getText(String)})
+     * on the calling loop's thread.
+     *
+     * @param url an absolute http(s) URL
+     * @param callback receives the text
+     * @return a promise that fulfils after the callback returned, or rejects with the failure or
+     *     what the callback threw (reported as unhandled if you ignore it)
+     */
+    public static Promise<Void> getText(String url, Consumer<? super String> callback) {
+        return FetchClient.shared().getText(url, callback);
+    }
+
+    /**
+     * Calls {@code callback} once, Node style, with {@code (null, text)} or {@code (error, null)}
+     * on the calling loop's thread ({@link #getText(String)}).
+     *
+     * @param url an absolute http(s) URL
+     * @param callback receives the outcome
+     */
+    public static void getText(String url, NodeCallback<? super String> callback) {
+        FetchClient.shared().getText(url, callback);
+    }
+
+    /**
+     * Returns a promise of the body of a GET of {@code url} parsed as JSON, as
+     * {@link Response#json()} gives it ({@code Map}, {@code List}, {@code String}, numbers,
+     * {@code Boolean}, {@code null}); sends {@code Accept: application/json}. Needs Jackson on the
+     * class path. Fails as {@link #getText(String)}, and with a {@link FetchException} when the
+     * body is not JSON.
+     *
+     * @param url an absolute http(s) URL
+     * @return a promise of the parsed value
+     */
+    public static Promise<Object> getJson(String url) {
+        return FetchClient.shared().getJson(url);
+    }
+}

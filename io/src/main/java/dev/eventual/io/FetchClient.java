@@ -1,0 +1,303 @@
+package dev.eventual.io;
+
+import dev.eventual.EventLoop;
+import dev.eventual.NodeCallback;
+import dev.eventual.Promise;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A JDK {@link HttpClient} with the limits and rules of Eventual's {@code fetch}. {@link Fetch}'s
+ * static methods use {@link #shared()}, one client for the whole JVM (every loop and loop group);
+ * build one of your own to set a different limit or to bring a configured {@code HttpClient}
+ * (proxy, TLS, authenticator, HTTP version).
+ *
+ * <h2>Concurrency is bounded</h2>
+ * At most {@link Builder#maxRequestsPerHost maxRequestsPerHost} exchanges (default
+ * {@value #DEFAULT_MAX_REQUESTS_PER_HOST}) are in flight to one host (scheme, host and port) at a
+ * time; the rest wait in line, in the order they were fetched, and start as earlier ones finish.
+ * An exchange is in flight from its request until its response body has been read, failed or
+ * been discarded. (The JDK client alone opens one HTTP/1.1 connection per exchange in flight,
+ * with no cap: 20,000 concurrent requests to one host run out of file descriptors.)
+ *
+ * <h2>Threading</h2>
+ * Thread-safe. Every {@code fetch} must be called on an event loop thread (or an async body), whose
+ * loop receives the results, or be given a loop explicitly ({@link #fetch(EventLoop, Request)}).
+ * See {@link Fetch} for what each method's callback or promise receives.
+ */
+public final class FetchClient implements AutoCloseable {
+    /** The default of {@link Builder#maxRequestsPerHost}. */
+    public static final int DEFAULT_MAX_REQUESTS_PER_HOST = 64;
+
+    private static final class Shared {
+        static final FetchClient INSTANCE = builder().build();
+    }
+
+    private final HttpClient http;
+    private final boolean ownsHttp;
+    private final HostLimiter limiter;
+
+    private FetchClient(Builder b) {
+        this.ownsHttp = b.http == null;
+        this.http = ownsHttp
+                ? HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(b.connectTimeout).build()
+                : b.http;
+        this.limiter = new HostLimiter(b.maxRequestsPerHost);
+    }
+
+    /**
+     * Returns the JVM's shared client: a JDK {@code HttpClient} with its defaults (HTTP/2 where
+     * the server offers it, else HTTP/1.1; connections pooled), a 30 s connect timeout, and
+     * {@value #DEFAULT_MAX_REQUESTS_PER_HOST} requests per host. Created on first use; never
+     * closed (its threads are daemons).
+     */
+    public static FetchClient shared() {
+        return Shared.INSTANCE;
+    }
+
+    /** Returns a builder for a client of your own. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    HostLimiter limiter() {
+        return limiter;
+    }
+
+    /**
+     * Returns a promise of the response to a GET of {@code url}; see {@link Fetch#fetch(String)}.
+     *
+     * @param url an absolute http(s) URL
+     * @return a promise of the current loop
+     */
+    public Promise<Response> fetch(String url) {
+        return fetch(Request.get(url));
+    }
+
+    /**
+     * Returns a promise of the response to {@code request}; see {@link Fetch#fetch(Request)}.
+     *
+     * @param request what to send
+     * @return a promise of the current loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public Promise<Response> fetch(Request request) {
+        Objects.requireNonNull(request, "request");
+        return fetch(EventLoop.current(), request);
+    }
+
+    /**
+     * Returns a promise of {@code loop} of the response to {@code request}: for code that runs
+     * on no loop (or on another one) and wants the result delivered on {@code loop}'s thread.
+     * Otherwise as {@link Fetch#fetch(Request)}.
+     *
+     * @param loop the loop whose thread receives the result
+     * @param request what to send
+     * @return a promise of {@code loop}
+     */
+    public Promise<Response> fetch(EventLoop loop, Request request) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(request, "request");
+        if (request.signal().isPresent() && request.signal().get().aborted()) {
+            return loop.rejected(request.signal().get().reason()); // the web sends nothing then
+        }
+        Exchange exchange = new Exchange(this, loop, request);
+        java.net.http.HttpRequest first;
+        try {
+            first = exchange.firstRequest();
+        } catch (UncheckedIOException e) { // a body file that cannot be read: a failure of this fetch
+            return loop.rejected(exchange.failure(e));
+        } catch (IllegalArgumentException e) { // a header or method the JDK client refuses: bad input
+            throw new IllegalArgumentException(request + ": " + e.getMessage(), e);
+        }
+        Promise<Response> promise = loop.from(exchange);
+        exchange.start(first);
+        return request.signal().map(promise::withSignal).orElse(promise);
+    }
+
+    /**
+     * Calls {@code callback} with the response to a GET of {@code url}; see
+     * {@link Fetch#get(String, Consumer)}.
+     *
+     * @param url an absolute http(s) URL
+     * @param callback receives the response
+     * @return a promise of the callback's end
+     */
+    public Promise<Void> get(String url, Consumer<? super Response> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return fetch(url).thenAccept(callback);
+    }
+
+    /**
+     * Calls {@code callback} once, Node style; see {@link Fetch#get(String, NodeCallback)}.
+     *
+     * @param url an absolute http(s) URL
+     * @param callback receives {@code (null, response)} or {@code (error, null)}
+     */
+    public void get(String url, NodeCallback<? super Response> callback) {
+        Objects.requireNonNull(callback, "callback");
+        fetch(url).asCallback(callback);
+    }
+
+    /**
+     * Calls {@code callback} with the response to {@code request}; see
+     * {@link Fetch#fetch(Request, Consumer)}.
+     *
+     * @param request what to send
+     * @param callback receives the response
+     * @return a promise of the callback's end
+     */
+    public Promise<Void> fetch(Request request, Consumer<? super Response> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return fetch(request).thenAccept(callback);
+    }
+
+    /**
+     * Calls {@code callback} once, Node style; see {@link Fetch#fetch(Request, NodeCallback)}.
+     *
+     * @param request what to send
+     * @param callback receives {@code (null, response)} or {@code (error, null)}
+     */
+    public void fetch(Request request, NodeCallback<? super Response> callback) {
+        Objects.requireNonNull(callback, "callback");
+        fetch(request).asCallback(callback);
+    }
+
+    /**
+     * Returns a promise of the body of a GET of {@code url} as text; see {@link Fetch#getText(String)}.
+     *
+     * @param url an absolute http(s) URL
+     * @return a promise of the text
+     */
+    public Promise<String> getText(String url) {
+        Request request = Request.get(url);
+        return fetch(request).thenCompose(r -> r.ok() ? r.text() : rejectStatus(r));
+    }
+
+    /**
+     * Calls {@code callback} with the body of a GET of {@code url} as text; see
+     * {@link Fetch#getText(String, Consumer)}.
+     *
+     * @param url an absolute http(s) URL
+     * @param callback receives the text
+     * @return a promise of the callback's end
+     */
+    public Promise<Void> getText(String url, Consumer<? super String> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return getText(url).thenAccept(callback);
+    }
+
+    /**
+     * Calls {@code callback} once with the body as text, Node style; see
+     * {@link Fetch#getText(String, NodeCallback)}.
+     *
+     * @param url an absolute http(s) URL
+     * @param callback receives {@code (null, text)} or {@code (error, null)}
+     */
+    public void getText(String url, NodeCallback<? super String> callback) {
+        Objects.requireNonNull(callback, "callback");
+        getText(url).asCallback(callback);
+    }
+
+    /**
+     * Returns a promise of the body of a GET of {@code url} parsed as JSON; see
+     * {@link Fetch#getJson(String)}.
+     *
+     * @param url an absolute http(s) URL
+     * @return a promise of the value
+     */
+    public Promise<Object> getJson(String url) {
+        return fetch(Request.builder(url).header("Accept", "application/json").build())
+                .thenCompose(r -> r.ok() ? r.json() : rejectStatus(r));
+    }
+
+    private static <T> Promise<T> rejectStatus(Response r) {
+        FetchException failure = FetchException.badStatus(r.request().method(), r.uri(), r.status());
+        return r.discard().thenCompose(v -> Promise.<T>reject(failure));
+    }
+
+    /**
+     * Closes the {@code HttpClient} this client created (not one given to
+     * {@link Builder#httpClient}): exchanges in flight are aborted. The shared client cannot be
+     * closed.
+     */
+    @Override
+    public void close() {
+        if (this == Shared.INSTANCE) {
+            throw new UnsupportedOperationException("the shared FetchClient cannot be closed");
+        }
+        if (ownsHttp) {
+            http.shutdownNow();
+            http.close();
+        }
+    }
+
+    static String format(Duration d) {
+        return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
+    }
+
+    /** Settings of a {@link FetchClient}. Not thread-safe. */
+    public static final class Builder {
+        private HttpClient http;
+        private int maxRequestsPerHost = DEFAULT_MAX_REQUESTS_PER_HOST;
+        private Duration connectTimeout = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        /**
+         * Uses {@code client} instead of a new one. Its redirect policy should be
+         * {@code NEVER}: {@code fetch} follows redirects itself (per request, with the web's
+         * limit); a client that follows them hides them from it.
+         *
+         * @param client a configured JDK client
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient client) {
+            this.http = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * Sets how many exchanges may be in flight to one host at once (default
+         * {@value FetchClient#DEFAULT_MAX_REQUESTS_PER_HOST}); the others wait in line.
+         *
+         * @param max at least 1
+         * @return this builder
+         */
+        public Builder maxRequestsPerHost(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxRequestsPerHost must be at least 1: " + max);
+            }
+            this.maxRequestsPerHost = max;
+            return this;
+        }
+
+        /**
+         * Sets how long a new connection may take (default 30 s) for the client this builder
+         * creates; ignored with {@link #httpClient}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive: " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Returns the client. */
+        public FetchClient build() {
+            return new FetchClient(this);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.eventual.io;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Bounds the exchanges in flight to one host (scheme, host and port) and queues the rest in
+ * arrival order: the JDK client opens one HTTP/1.1 connection per exchange in flight with no
+ * cap of its own, so without this 20,000 fetches to one host ask for 20,000 sockets.
+ *
+ * <p>Overview: one {@link Host} per key with requests in flight or waiting, removed when it has
+ * neither (so the map does not grow with every host ever seen). A {@link Ticket} is a place in
+ * line: WAITING, then ACTIVE (it holds one of {@code perHost} slots), then RELEASED; or WAITING
+ * then CANCELLED. A released slot passes straight to the next waiting ticket, so {@code active}
+ * only drops when no one waits. Everything is guarded by {@code lock}; a ticket's start action
+ * runs after the lock is released, on the thread that made the slot free (the caller of
+ * {@code fetch}, or a JDK client thread finishing an exchange), through a per-thread trampoline so
+ * that exchanges failing synchronously cannot chain into deep recursion.
+ */
+final class HostLimiter {
+    private static final int WAITING = 0;
+    private static final int ACTIVE = 1;
+    private static final int RELEASED = 2;
+    private static final int CANCELLED = 3;
+
+    /** Start actions queued on this thread while one already runs here; null when none runs. */
+    private static final ThreadLocal<ArrayDeque<Runnable>> TRAMPOLINE = new ThreadLocal<>();
+
+    private final int perHost;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@code lock}. */
+    private final Map<String, Host> hosts = new HashMap<>();
+
+    HostLimiter(int perHost) {
+        this.perHost = perHost;
+    }
+
+    /** Exchanges of one host; guarded by the limiter's lock. */
+    private static final class Host {
+        int active;
+        final ArrayDeque<Ticket> waiting = new ArrayDeque<>();
+    }
+
+    /** One exchange's place in line; {@code state} is guarded by the limiter's lock. */
+    final class Ticket {
+        private final String key;
+        private final Consumer<Ticket> start;
+        private int state = WAITING;
+
+        private Ticket(String key, Consumer<Ticket> start) {
+            this.key = key;
+            this.start = start;
+        }
+
+        /** Gives the slot back (an active ticket) or leaves the line (a waiting one). Idempotent. */
+        void release() {
+            HostLimiter.this.release(this);
+        }
+    }
+
+    /**
+     * Returns a ticket for {@code key}'s line that is not in line yet: {@link #enter} it. Two
+     * steps, so that the caller can record the ticket (to cancel it) before its start action can
+     * run.
+     */
+    Ticket ticket(String key, Consumer<Ticket> start) {
+        return new Ticket(key, start);
+    }
+
+    /**
+     * Puts {@code ticket} in line; its start action receives it once it holds a slot (inside this
+     * call when one is free). Its holder must {@link Ticket#release()} it.
+     */
+    void enter(Ticket ticket) {
+        boolean now;
+        lock.lock();
+        try {
+            if (ticket.state != WAITING) {
+                return; // released (cancelled) before it entered
+            }
+            Host host = hosts.computeIfAbsent(ticket.key, k -> new Host());
+            now = host.active < perHost;
+            if (now) {
+                host.active++;
+                ticket.state = ACTIVE;
+            } else {
+                host.waiting.add(ticket);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (now) {
+            trampoline(() -> ticket.start.accept(ticket));
+        }
+    }
+
+    private void release(Ticket ticket) {
+        Ticket next = null;
+        lock.lock();
+        try {
+            Host host = hosts.get(ticket.key);
+            if (ticket.state == WAITING) {
+                ticket.state = CANCELLED;
+                if (host == null) {
+                    return; // never entered
+                }
+                host.waiting.remove(ticket);
+            } else if (ticket.state == ACTIVE) {
+                ticket.state = RELEASED;
+                next = host.waiting.poll();
+                if (next != null) {
+                    next.state = ACTIVE; // the slot passes on: active stays as it is
+                } else {
+                    host.active--;
+                }
+            } else {
+                return;
+            }
+            if (host.active == 0 && host.waiting.isEmpty()) {
+                hosts.remove(ticket.key);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (next != null) {
+            Ticket started = next;
+            trampoline(() -> started.start.accept(started));
+        }
+    }
+
+    /** Exchanges in flight to {@code key} and waiting for it: for tests and diagnostics. */
+    int[] load(String key) {
+        lock.lock();
+        try {
+            Host host = hosts.get(key);
+            return host == null ? new int[] {0, 0} : new int[] {host.active, host.waiting.size()};
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void trampoline(Runnable action) {
+        ArrayDeque<Runnable> queued = TRAMPOLINE.get();
+        if (queued != null) {
+            queued.add(action);
+            return;
+        }
+        queued = new ArrayDeque<>();
+        TRAMPOLINE.set(queued);
+        RuntimeException first = null;
+        try {
+            for (Runnable next = action; next != null; next = queued.poll()) {
+                try {
+                    next.run();
+                } catch (RuntimeException e) { // a start action fails its own exchange; this is a bug guard
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+        } finally {
+            TRAMPOLINE.remove();
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package dev.eventual.io;
+
+import dev.eventual.NodeCallback;
+import dev.eventual.Promise;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A response to a {@link Fetch fetch}: status and headers, available as soon as the headers
+ * arrived, and a body that is read once, later, in one of several ways ({@link #text()},
+ * {@link #bytes()}, {@link #json()}, {@link #stream(Consumer)}, {@link #discard()}), as the
+ * web's {@code Response}.
+ *
+ * <h2>Threading</h2>
+ * The status and headers are fixed and may be read from any thread. Every body method may be
+ * called from any thread; its promise belongs to the loop of the fetch, whose thread runs the
+ * handlers and the {@link #stream} callback, as microtasks after the body (or the chunk) arrived.
+ * Reading the body keeps {@code EventLoop.run} waiting until it is done.
+ *
+ * <h2>The body's connection</h2>
+ * Until its body has been read (or failed, or been discarded), a response holds its connection
+ * and one of the host's slots (see {@link FetchClient.Builder#maxRequestsPerHost}). Read or
+ * {@link #discard()} every body you fetch; a response that becomes unreachable unread is discarded
+ * when the garbage collector notices, which may be late. A second read rejects with an
+ * {@link IllegalStateException}.
+ *
+ * <h2>Failures and cancellation</h2>
+ * A body that cannot be read (the connection was reset or closed early, a {@code Content-Length}
+ * that the body did not reach) rejects with a {@link FetchException} naming the method and URL.
+ * Cancelling a body's promise stops the read and closes the connection; if the request had an
+ * {@link Request.Builder#signal signal}, its abort does the same, and the promise rejects with
+ * the signal's reason.
+ */
+public final class Response {
+    private final Request request;
+    private final int status;
+    private final HttpHeaders headers;
+    private final URI uri;
+    private final HttpClient.Version version;
+    private final boolean redirected;
+    private final ResponseBody body;
+
+    Response(Request request, int status, HttpHeaders headers, URI uri, HttpClient.Version version,
+            boolean redirected, ResponseBody body) {
+        this.request = request;
+        this.status = status;
+        this.headers = headers;
+        this.uri = uri;
+        this.version = version;
+        this.redirected = redirected;
+        this.body = body;
+        body.discardWhenUnreachable(this);
+    }
+
+    /** Returns the request this responds to, as it was given to {@code fetch}. */
+    public Request request() {
+        return request;
+    }
+
+    /** Returns the HTTP status code. */
+    public int status() {
+        return status;
+    }
+
+    /** Whether the status is in 200-299, the web's {@code response.ok}. */
+    public boolean ok() {
+        return status >= 200 && status <= 299;
+    }
+
+    /** Returns the standard reason phrase of the status ("Not Found"), or "" for an unknown one. */
+    public String statusText() {
+        return reason(status);
+    }
+
+    /** Returns the headers (names compare case-insensitively). */
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /**
+     * Returns the first value of header {@code name} (case-insensitive), if present.
+     *
+     * @param name the header's name
+     * @return its first value
+     */
+    public Optional<String> header(String name) {
+        return headers.firstValue(Objects.requireNonNull(name, "name"));
+    }
+
+    /** Returns the URL that answered: the request's, or the last redirect's target. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** Whether one or more redirects were followed to get here. */
+    public boolean redirected() {
+        return redirected;
+    }
+
+    /** Returns the protocol version that answered (HTTP/1.1 or HTTP/2). */
+    public HttpClient.Version version() {
+        return version;
+    }
+
+    /** Whether the body has been taken by a read or a {@link #discard()}. */
+    public boolean bodyUsed() {
+        return body.used();
+    }
+
+    /**
+     * Returns a promise of the body as text, decoded with the {@code charset} of the
+     * {@code Content-Type} header (UTF-8 when it names none or one this JVM does not know).
+     * Handlers receive the whole text on the fetch's loop thread, as a microtask after the last
+     * byte arrived. Fails as the class javadoc says.
+     *
+     * @return a promise of the text
+     */
+    public Promise<String> text() {
+        Charset charset = charset();
+        return body.readAll("reading the body as text", bytes -> new String(bytes, charset));
+    }
+
+    /**
+     * Calls {@code callback} with the body as text ({@link #text()}) on the loop's thread.
+     *
+     * @param callback receives the text
+     * @return a promise that fulfils after the callback returned, or rejects with the read's
+     *     failure or what the callback threw (reported as unhandled if nobody handles it)
+     */
+    public Promise<Void> text(Consumer<? super String> callback) {
+        return text().thenAccept(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * Calls {@code callback} once with {@code (null, text)} or {@code (error, null)}, Node style,
+     * on the loop's thread.
+     *
+     * @param callback receives the outcome
+     */
+    public void text(NodeCallback<? super String> callback) {
+        text().asCallback(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * Returns a promise of the body's bytes; handlers receive the array (theirs to keep) on the
+     * fetch's loop thread after the last byte arrived. A body over 2 GB rejects: use
+     * {@link #stream}.
+     *
+     * @return a promise of the bytes
+     */
+    public Promise<byte[]> bytes() {
+        return body.readAll("reading the body", bytes -> bytes);
+    }
+
+    /**
+     * Calls {@code callback} with the body's bytes ({@link #bytes()}) on the loop's thread.
+     *
+     * @param callback receives the bytes
+     * @return a promise that fulfils after the callback returned, or rejects with the read's failure
+     */
+    public Promise<Void> bytes(Consumer<? super byte[]> callback) {
+        return bytes().thenAccept(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * Calls {@code callback} once with {@code (null, bytes)} or {@code (error, null)}.
+     *
+     * @param callback receives the outcome
+     */
+    public void bytes(NodeCallback<? super byte[]> callback) {
+        bytes().asCallback(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /**
+     * Returns a promise of the body parsed as JSON the way JavaScript's {@code JSON.parse} sees
+     * it: a {@code Map<String, Object>} (keys in document order) for an object, a
+     * {@code List<Object>} for an array, {@code String}, {@code Integer}/{@code Long}/
+     * {@code BigInteger}, {@code Double}, {@code Boolean} or {@code null}. Parsing happens off
+     * the loop thread; handlers receive the value on the loop's thread. Needs Jackson
+     * ({@code com.fasterxml.jackson.core:jackson-databind} 2.x) on the class or module path:
+     * without it, rejects with an {@link IllegalStateException} that says so. A body that is not
+     * JSON rejects with a {@link FetchException} naming the URL and the parser's complaint.
+     *
+     * @return a promise of the parsed value
+     */
+    public Promise<Object> json() {
+        return json(Object.class);
+    }
+
+    /**
+     * Returns a promise of the body parsed as JSON into {@code type} with Jackson's default
+     * {@code ObjectMapper} rules (a record, a bean, {@code Map}, ...). Otherwise as {@link #json()}.
+     *
+     * @param type the class to bind to
+     * @param <T> the type of the value
+     * @return a promise of the bound value
+     */
+    public <T> Promise<T> json(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        if (!JsonBody.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        }
+        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+    }
+
+    /**
+     * Streams the body to {@code onChunk}: each chunk as a read-only buffer, valid during the
+     * call, on the fetch's loop thread, one task per chunk as it arrives; the next chunk is only
+     * asked for after the callback returned, so a body of any size is never held in memory. The
+     * returned promise fulfils after the last chunk, or rejects with the read's failure, or with
+     * what the callback threw (the read then stops and the connection is closed).
+     *
+     * @param onChunk receives each chunk
+     * @return a promise of the end of the body
+     */
+    public Promise<Void> stream(Consumer<? super ByteBuffer> onChunk) {
+        return body.stream(onChunk);
+    }
+
+    /**
+     * Reads the body to its end without keeping it, so that its connection can serve the next
+     * request, and returns a promise of that end. Use it for a response whose body you do not
+     * need (a {@code HEAD}, a 204, a status you reject).
+     *
+     * @return a promise that fulfils once the body has been read
+     */
+    public Promise<Void> discard() {
+        return body.discard();
+    }
+
+    @Override
+    public String toString() {
+        return "Response[" + status + " " + request.method() + " " + uri + "]";
+    }
+
+    Charset charset() {
+        String type = headers.firstValue("Content-Type").orElse("");
+        for (String param : type.split(";")) {
+            String p = param.trim();
+            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                String name = p.substring(8).trim().replace("\"", "");
+                try {
+                    return Charset.forName(name);
+                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                    return StandardCharsets.UTF_8;
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 202 -> "Accepted";
+            case 204 -> "No Content";
+            case 206 -> "Partial Content";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 304 -> "Not Modified";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "";
+        };
+    }
+}

@@ -1,0 +1,291 @@
+package dev.eventual.io;
+
+import dev.eventual.AbortSignal;
+import dev.eventual.EventLoop;
+import dev.eventual.Promise;
+import java.lang.ref.Cleaner;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The body of one response: the JDK's one-shot publisher of its bytes, read at most once, and
+ * the host slot its connection holds until the body has been read, failed or been discarded.
+ *
+ * <p>Overview: {@code used} turns true once, when a reader takes the body (or the
+ * {@link Cleaner} discards an unread one after its {@link Response} became unreachable: a
+ * forgotten body must not hold a connection and a host slot forever). The reader subscribes to
+ * the publisher on the calling thread; the JDK then delivers on its own threads. Each read is a
+ * {@link CompletableFuture} subclass turned into a promise of the response's loop with
+ * {@code loop.from}, so its result arrives on the loop (rule 1), a {@code KeepAlive} keeps
+ * {@code EventLoop.run} waiting while the body is read (not while it lies unread), and the
+ * promise's {@code cancel()} reaches {@link Read#cancel}, which cancels the subscription: the JDK
+ * then closes the connection. {@code releaseSlot} runs exactly once (it is idempotent) when the
+ * read ends in any way.
+ */
+final class ResponseBody {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Flow.Publisher<List<ByteBuffer>> publisher;
+    private final Runnable releaseSlot;
+    private final EventLoop loop;
+    private final AbortSignal signal;
+    private final String method;
+    private final URI uri;
+    /** Set once, by the first reader or by the cleaner. */
+    private final AtomicBoolean used = new AtomicBoolean();
+
+    ResponseBody(Flow.Publisher<List<ByteBuffer>> publisher, Runnable releaseSlot, EventLoop loop,
+            AbortSignal signal, String method, URI uri) {
+        this.publisher = publisher;
+        this.releaseSlot = releaseSlot;
+        this.loop = loop;
+        this.signal = signal;
+        this.method = method;
+        this.uri = uri;
+    }
+
+    /** Discards the body if {@code owner} becomes unreachable before anyone read it. */
+    void discardWhenUnreachable(Object owner) {
+        CLEANER.register(owner, this::discardIfUnused); // a method ref of this, never of owner
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    boolean used() {
+        return used.get();
+    }
+
+    /** Reads the whole body and returns a promise of {@code finish} applied to its bytes. */
+    <T> Promise<T> readAll(String what, Function<byte[], T> finish) {
+        Whole<T> read = new Whole<>(what, finish);
+        return start(read);
+    }
+
+    /** Streams the body to {@code onChunk}, one chunk at a time, on the loop. */
+    Promise<Void> stream(Consumer<? super ByteBuffer> onChunk) {
+        return start(new Chunks(Objects.requireNonNull(onChunk, "onChunk")));
+    }
+
+    private <T> Promise<T> start(Read<T> read) {
+        if (!used.compareAndSet(false, true)) {
+            return loop.rejected(new IllegalStateException("the body of " + method + " " + uri
+                    + " was already read (a body can be read once: keep the text or bytes you got)"));
+        }
+        if (signal != null && signal.aborted()) {
+            read.subscribeAndCancel(publisher, releaseSlot);
+            return loop.rejected(signal.reason());
+        }
+        Promise<T> promise = loop.from(read);
+        read.subscribe(publisher, releaseSlot);
+        return signal == null ? promise : promise.withSignal(signal);
+    }
+
+    private void discardIfUnused() {
+        if (used.compareAndSet(false, true)) {
+            new Whole<Void>("discard", bytes -> null).subscribeAndCancel(publisher, releaseSlot);
+        }
+    }
+
+    /** Reads without keeping anything, so the connection can be reused: {@link Response#discard()}. */
+    Promise<Void> discard() {
+        return readAll("discard", bytes -> null);
+    }
+
+    FetchException failure(String what, Throwable cause) {
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return new FetchException(method, uri, what + " failed: " + detail, cause);
+    }
+
+    /**
+     * One read of the body. {@code subscription} is set once by {@code onSubscribe} (a JDK
+     * thread or the subscribing thread); {@code cancel} may come first from any thread, so both
+     * go through the atomic reference: a cancel before the subscription leaves {@code CANCELLED}
+     * there and {@code onSubscribe} cancels what it receives.
+     */
+    private abstract class Read<T> extends CompletableFuture<T> implements Flow.Subscriber<List<ByteBuffer>> {
+        private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        private Runnable release;
+
+        final void subscribe(Flow.Publisher<List<ByteBuffer>> from, Runnable releaseSlot) {
+            this.release = releaseSlot;
+            whenComplete((v, e) -> releaseSlot.run());
+            from.subscribe(this);
+        }
+
+        final void subscribeAndCancel(Flow.Publisher<List<ByteBuffer>> from, Runnable releaseSlot) {
+            subscription.set(CANCELLED);
+            this.release = releaseSlot;
+            from.subscribe(this);
+            releaseSlot.run();
+        }
+
+        @Override
+        public final void onSubscribe(Flow.Subscription s) {
+            if (!subscription.compareAndSet(null, s)) {
+                s.cancel(); // cancelled before it arrived (or a second subscription, against the spec)
+                return;
+            }
+            onStart(s);
+        }
+
+        abstract void onStart(Flow.Subscription s);
+
+        final void request(long n) {
+            Flow.Subscription s = subscription.get();
+            if (s != null && s != CANCELLED) {
+                s.request(n);
+            }
+        }
+
+        @Override
+        public final void onError(Throwable error) {
+            completeExceptionally(failure("reading the body", error));
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterrupt) {
+            Flow.Subscription s = subscription.getAndSet(CANCELLED);
+            if (s != null && s != CANCELLED) {
+                s.cancel();
+            }
+            boolean cancelled = super.cancel(mayInterrupt);
+            if (release != null) {
+                release.run();
+            }
+            return cancelled;
+        }
+
+        /** Stops reading after a failure of our own (a callback threw, the loop closed). */
+        final void abandon(Throwable reason) {
+            Flow.Subscription s = subscription.getAndSet(CANCELLED);
+            if (s != null && s != CANCELLED) {
+                s.cancel();
+            }
+            completeExceptionally(reason);
+        }
+    }
+
+    private static final Flow.Subscription CANCELLED = new Flow.Subscription() {
+        @Override
+        public void request(long n) {}
+
+        @Override
+        public void cancel() {}
+    };
+
+    /** Collects every byte, then finishes on the JDK thread that delivered the last one. */
+    private final class Whole<T> extends Read<T> {
+        private final String what;
+        private final Function<byte[], T> finish;
+        /** Written only by the subscriber's signals, which the Flow spec serializes. */
+        private byte[] bytes = new byte[256];
+        private int size;
+
+        Whole(String what, Function<byte[], T> finish) {
+            this.what = what;
+            this.finish = finish;
+        }
+
+        @Override
+        void onStart(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (finish == null) {
+                return;
+            }
+            for (ByteBuffer b : buffers) {
+                int n = b.remaining();
+                if (n > Integer.MAX_VALUE - 8 - size) {
+                    abandon(new FetchException(method, uri, what + " failed: the body is larger than 2 GB;"
+                            + " read it with Response.stream", null));
+                    return;
+                }
+                if (size + n > bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 8L,
+                            Math.max((long) bytes.length * 2, (long) size + n)));
+                }
+                b.get(bytes, size, n);
+                size += n;
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            byte[] all = size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
+            bytes = null;
+            T result;
+            try {
+                result = finish.apply(all);
+            } catch (RuntimeException e) {
+                completeExceptionally(e instanceof FetchException ? e : failure(what, e));
+                return;
+            }
+            complete(result);
+        }
+    }
+
+    /**
+     * Hands one chunk at a time to the loop and asks the JDK for the next only after the
+     * callback returned: at most one chunk is held, however large the body.
+     */
+    private final class Chunks extends Read<Void> {
+        private final Consumer<? super ByteBuffer> onChunk;
+
+        Chunks(Consumer<? super ByteBuffer> onChunk) {
+            this.onChunk = onChunk;
+        }
+
+        @Override
+        void onStart(Flow.Subscription s) {
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            try {
+                loop.execute(() -> deliver(buffers));
+            } catch (RuntimeException closed) { // RejectedExecutionException: the loop has closed
+                abandon(closed);
+            }
+        }
+
+        private void deliver(List<ByteBuffer> buffers) {
+            if (isDone()) {
+                return; // cancelled, aborted or failed while this chunk waited for the loop
+            }
+            try {
+                for (ByteBuffer b : buffers) {
+                    onChunk.accept(b.asReadOnlyBuffer());
+                }
+            } catch (Throwable t) {
+                abandon(t); // the promise rejects with what the callback threw
+                return;
+            }
+            request(1);
+        }
+
+        @Override
+        public void onComplete() {
+            // Through the loop, behind the chunks still waiting there: the promise must not
+            // fulfil (and deliver() then skip them as done) before the last chunk was handed over.
+            try {
+                loop.execute(() -> complete(null));
+            } catch (RuntimeException closed) {
+                abandon(closed);
+            }
+        }
+    }
+}
