@@ -5,20 +5,28 @@ import static dev.eventual.Async.await;
 
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
+import dev.eventual.io.Fetch;
+import dev.eventual.io.Response;
 
 /**
- * The scenario of "What is asynchronous code execution?", in Java: a program asks a (simulated)
- * server for data, keeps running while the request travels, and receives the data through a
+ * The scenario of "What is asynchronous code execution?", in Java: a program asks a server for
+ * data over HTTP, keeps running while the request travels, and receives the data through a
  * callback passed inline, a callback passed by reference, and a promise chain. Then it shows
  * what happens when the result is used as if the call were synchronous, and last how to write
  * the same requests as sequential code that does work: {@code async}/{@code await}.
+ *
+ * <p>The server is real: {@link LocalServer}, started on localhost by the demo itself (no
+ * internet is needed), answering {@code /users/N} after {@code N * 100} ms. The requests are real
+ * too: {@link Fetch} sends them with the JDK {@code HttpClient}, whose threads receive the answers;
+ * every callback below still runs on this program's own loop thread ({@code main}) or its async
+ * body ({@code main/async}).
  *
  * <p>Run it with {@code mvn -q -pl examples -am compile exec:exec}. Each line starts with the
  * milliseconds since the start, so the order shows which code ran when.
  */
 public final class SeedDemo {
     private static final long START = System.nanoTime();
-    private static final SimulatedServer SERVER = new SimulatedServer(200);
+    private static LocalServer server;
 
     private SeedDemo() {}
 
@@ -29,8 +37,8 @@ public final class SeedDemo {
 
     /** You can define a function inline. */
     static void inlineCallback() {
-        SERVER.get("/users/1", result -> {
-            // this is called by the server when the data arrives
+        Fetch.getText(server.url("/users/1"), result -> {
+            // this is called on our loop thread when the data has arrived
             doSomethingCool(result);
         });
         say("inline: request sent, the program keeps running");
@@ -38,16 +46,17 @@ public final class SeedDemo {
 
     /** You can also pass a function by reference; the same thing happens. */
     static void callbackByReference() {
-        SERVER.get("/users/2", SeedDemo::doSomethingCool);
+        Fetch.getText(server.url("/users/2"), SeedDemo::doSomethingCool);
         say("by reference: request sent, the program keeps running");
     }
 
     /** A promise: the result of the call is a value you can pass around and chain. */
     static void promiseChain() {
-        Promise<String> user = SERVER.get("/users/3");
-        user.then(String::toUpperCase)
+        Promise<Response> response = Fetch.fetch(server.url("/users/3"));
+        response.thenCompose(Response::text)
+                .then(String::toUpperCase)
                 .thenAccept(SeedDemo::doSomethingCool)
-                .thenCompose(ignored -> SERVER.get("/missing/4"))
+                .thenCompose(ignored -> Fetch.getText(server.url("/missing/4")))
                 .thenAccept(SeedDemo::doSomethingCool)
                 .caught(error -> {
                     say("promise chain: the second request failed: " + error.getMessage());
@@ -58,7 +67,7 @@ public final class SeedDemo {
 
     /** But this would not work. Don't do this. */
     static void usedAsIfSynchronous() {
-        Promise<String> result = SERVER.get("/users/5");
+        Promise<String> result = Fetch.getText(server.url("/users/5"));
         // doSomethingCool(result);  <- does not compile: a Promise<String> is not a String.
         say("as if synchronous: the call returned " + result);
         try {
@@ -74,8 +83,8 @@ public final class SeedDemo {
      * Sequential code that waits without blocking: JavaScript's
      * <pre>{@code
      * (async () => {
-     *   do_something_cool(await get('/users/6'));
-     *   try { do_something_cool(await get('/missing/7')); } catch (e) { ... }
+     *   do_something_cool(await (await fetch(url('/users/6'))).text());
+     *   try { do_something_cool(await getText(url('/missing/7'))); } catch (e) { ... }
      * })();
      * }</pre>
      * The body runs on a virtual thread ({@code main/async}) that takes turns with the loop: while
@@ -84,12 +93,12 @@ public final class SeedDemo {
      */
     static void asyncAwait() {
         async(() -> {
-            Promise<String> user = SERVER.get("/users/6");
+            Promise<Response> user = Fetch.fetch(server.url("/users/6"));
             say("async/await: request sent, this body waits for the answer; the loop does not");
-            doSomethingCool(await(user));
+            doSomethingCool(await(await(user).text()));
             try {
-                doSomethingCool(await(SERVER.get("/missing/7")));
-            } catch (IllegalArgumentException notFound) {
+                doSomethingCool(await(Fetch.getText(server.url("/missing/7"))));
+            } catch (RuntimeException notFound) {
                 say("async/await: the second request failed: " + notFound.getMessage());
             }
         });
@@ -102,20 +111,24 @@ public final class SeedDemo {
     }
 
     /**
-     * Runs the five parts on one event loop; returns when every answer has arrived.
+     * Starts the local server, runs the five parts on one event loop, and returns when every
+     * answer has arrived.
      *
      * @param args ignored
      */
     public static void main(String[] args) {
-        EventLoop.run(() -> {
-            say("main: start");
-            inlineCallback();
-            callbackByReference();
-            promiseChain();
-            usedAsIfSynchronous();
-            asyncAwait();
-            say("main: done sending; the answers arrive on this same thread once main returns");
-        });
-        say("main: the loop has no work left, EventLoop.run returned");
+        try (LocalServer local = LocalServer.start()) {
+            server = local;
+            EventLoop.run(() -> {
+                say("main: start (server at " + server.url("/") + ")");
+                inlineCallback();
+                callbackByReference();
+                promiseChain();
+                usedAsIfSynchronous();
+                asyncAwait();
+                say("main: done sending; the answers arrive on this same thread once main returns");
+            });
+            say("main: the loop has no work left, EventLoop.run returned");
+        }
     }
 }
