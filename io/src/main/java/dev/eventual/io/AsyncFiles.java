@@ -1,0 +1,575 @@
+package dev.eventual.io;
+
+import dev.eventual.AbortSignal;
+import dev.eventual.EventLoop;
+import dev.eventual.NodeCallback;
+import dev.eventual.Promise;
+import dev.eventual.io.internal.FileAppend;
+import dev.eventual.io.internal.FileRead;
+import dev.eventual.io.internal.FileWrite;
+import dev.eventual.io.internal.LineStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Files, the Node way: read and write whole files as text or bytes, append, and stream a file's
+ * lines, without ever blocking the event loop (Node's {@code fs.promises.readFile},
+ * {@code writeFile}, {@code appendFile} and {@code readline}). Named so as not to clash with
+ * {@link java.nio.file.Files}.
+ *
+ * <p>Every operation comes in three forms: one returns a {@link Promise}; one takes a
+ * {@link Consumer} that receives the result and returns a {@code Promise<Void>} of the callback's
+ * end, so that a failure nobody handles is reported as an unhandled rejection, never lost; one
+ * takes a {@link NodeCallback} that receives {@code (null, value)} or {@code (error, null)}. All
+ * three resolve for lambdas and method references: {@code readString(path, text -> ...)},
+ * {@code readString(path, this::show)}, {@code readString(path, (err, text) -> ...)}; only a
+ * reference to a method overloaded with one and two parameters (such as {@code list::add}) is
+ * ambiguous: write a lambda there.
+ *
+ * <pre>{@code
+ * EventLoop.run(() -> {
+ *     AsyncFiles.readString(Path.of("in.txt"))
+ *             .thenCompose(text -> AsyncFiles.writeString(Path.of("out.txt"), text.toUpperCase()))
+ *             .thenAccept(done -> System.out.println("written"));
+ *     AsyncFiles.lines(Path.of("big.log"), line -> { if (line.contains("ERROR")) System.out.println(line); })
+ *             .thenAccept(count -> System.out.println(count + " lines"));
+ * });
+ * }</pre>
+ *
+ * <h2>Threading</h2>
+ * Call these methods on a loop thread (or in an {@code async} body): the result belongs to the
+ * calling thread's loop ({@link EventLoop#current()}, which throws {@link IllegalStateException}
+ * off a loop). The file is opened, read, written and closed on threads of Eventual's own (virtual
+ * threads; {@link java.nio.channels.AsynchronousFileChannel} for reads and writes), never on the
+ * loop thread. Every callback (the {@code Consumer}, the {@code NodeCallback}, promise handlers,
+ * and {@code lines}' line callback) runs on the loop thread. An operation in flight keeps the loop
+ * alive ({@link EventLoop#run} does not return before it ends) and nothing of it does afterwards.
+ *
+ * <h2>Failures</h2>
+ * When the file system fails, the promise rejects with a {@link FileOperationException} that
+ * names the operation and the path ({@code "readString /tmp/missing.txt failed: no such file or
+ * directory (NoSuchFileException)"}) and whose cause is the original {@link java.io.IOException}
+ * ({@link java.nio.file.NoSuchFileException}, {@link java.nio.file.AccessDeniedException}, ...;
+ * reading a directory fails with the system's {@code "Is a directory"}). A file system provider
+ * that cannot do the operation at all rejects it with what it threw (for example
+ * {@link UnsupportedOperationException}).
+ *
+ * <h2>Cancellation</h2>
+ * {@link Promise#cancel()} on a returned promise stops the work: it rejects the promise with a
+ * {@link java.util.concurrent.CancellationException} and closes the file's channel (on a file
+ * thread; the loop stays up until it is closed). A write or append cancelled midway leaves
+ * the bytes written so far. {@link Promise#withSignal(AbortSignal)} and
+ * {@link Promise#timeout(java.time.Duration)} cancel the same way; {@code lines} also takes an
+ * {@link AbortSignal} directly.
+ *
+ * <h2>Text</h2>
+ * The default charset is UTF-8. Bytes that are not valid in the charset are read as U+FFFD, as
+ * {@code new String(bytes, charset)} and Node do; characters that the charset cannot encode are
+ * written as its replacement (a {@code '?'} for most), as {@link String#getBytes(Charset)} does.
+ * A byte order mark is kept, not stripped.
+ *
+ * <h2>Nulls</h2>
+ * No argument may be {@code null}: a {@code null} fails at the call with a
+ * {@link NullPointerException} naming the parameter, before any work starts.
+ */
+public final class AsyncFiles {
+    private AsyncFiles() {}
+
+    // ---------------------------------------------------------------- readString
+
+    /**
+     * Returns a promise of the whole content of {@code path} as text, decoded as UTF-8 (Node's
+     * {@code fs.promises.readFile(path, "utf8")}). Handlers receive the string on the loop
+     * thread, as microtasks after the file was read and closed. It rejects with a
+     * {@link FileOperationException} naming {@code "readString"} and the path (a missing file,
+     * a directory, no permission, a file larger than an array can hold, about 2 GB); cancelling
+     * it closes the file and stops reading. See the class javadoc for threads and failures.
+     *
+     * @param path the file
+     * @return a promise of the text, on the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static Promise<String> readString(Path path) {
+        return readString(path, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #readString(Path)} with another charset; the bytes are decoded on a file thread,
+     * not on the loop.
+     *
+     * @param path the file
+     * @param charset how the file's bytes encode its text
+     * @return a promise of the text, on the calling thread's loop
+     */
+    public static Promise<String> readString(Path path, Charset charset) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(charset, "charset");
+        Function<byte[], String> decode = bytes -> new String(bytes, charset);
+        return FileRead.start(EventLoop.current(), "readString", path, decode);
+    }
+
+    /**
+     * {@link #readString(Path)} with a callback: {@code callback} receives the text on the loop
+     * thread, as a microtask after the file was read. Returns a promise that fulfils once the
+     * callback returned, or rejects with the read's failure or what the callback threw (so a
+     * failure nobody handles is reported as an unhandled rejection).
+     *
+     * @param path the file
+     * @param callback receives the text
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> readString(Path path, Consumer<? super String> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return readString(path).thenAccept(callback);
+    }
+
+    /**
+     * {@link #readString(Path, Charset)} with a callback, as {@link #readString(Path, Consumer)}.
+     *
+     * @param path the file
+     * @param charset how the file's bytes encode its text
+     * @param callback receives the text
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> readString(Path path, Charset charset, Consumer<? super String> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return readString(path, charset).thenAccept(callback);
+    }
+
+    /**
+     * {@link #readString(Path)} Node style: {@code callback} is called once on the loop thread,
+     * as a microtask, with {@code (null, text)} or {@code (failure, null)}.
+     *
+     * @param path the file
+     * @param callback receives the outcome
+     */
+    public static void readString(Path path, NodeCallback<? super String> callback) {
+        Objects.requireNonNull(callback, "callback");
+        readString(path).asCallback(callback);
+    }
+
+    /**
+     * {@link #readString(Path, Charset)} Node style, as {@link #readString(Path, NodeCallback)}.
+     *
+     * @param path the file
+     * @param charset how the file's bytes encode its text
+     * @param callback receives the outcome
+     */
+    public static void readString(Path path, Charset charset, NodeCallback<? super String> callback) {
+        Objects.requireNonNull(callback, "callback");
+        readString(path, charset).asCallback(callback);
+    }
+
+    // ---------------------------------------------------------------- readBytes
+
+    /**
+     * Returns a promise of the whole content of {@code path} (Node's
+     * {@code fs.promises.readFile(path)}), read in chunks into one array of the file's size.
+     * Handlers receive a new array on the loop thread, as microtasks after the file was read
+     * and closed. It rejects with a {@link FileOperationException} naming {@code "readBytes"}
+     * and the path (as {@link #readString(Path)}); cancelling it closes the file and stops
+     * reading.
+     *
+     * @param path the file
+     * @return a promise of the bytes, on the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static Promise<byte[]> readBytes(Path path) {
+        Objects.requireNonNull(path, "path");
+        return FileRead.start(EventLoop.current(), "readBytes", path, Function.identity());
+    }
+
+    /**
+     * {@link #readBytes(Path)} with a callback that receives the bytes, as
+     * {@link #readString(Path, Consumer)}.
+     *
+     * @param path the file
+     * @param callback receives the bytes
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> readBytes(Path path, Consumer<? super byte[]> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return readBytes(path).thenAccept(callback);
+    }
+
+    /**
+     * {@link #readBytes(Path)} Node style, as {@link #readString(Path, NodeCallback)}.
+     *
+     * @param path the file
+     * @param callback receives the outcome
+     */
+    public static void readBytes(Path path, NodeCallback<? super byte[]> callback) {
+        Objects.requireNonNull(callback, "callback");
+        readBytes(path).asCallback(callback);
+    }
+
+    // ---------------------------------------------------------------- writeString
+
+    /**
+     * Returns a promise that fulfils with {@code null} once {@code text}, encoded as UTF-8, is the
+     * whole content of {@code path} and the file is closed (Node's {@code fs.promises.writeFile}):
+     * the file is created if missing (not its directory), else truncated. The text is encoded
+     * in this call, so it may change afterwards. Handlers run on the loop thread, as microtasks.
+     * It rejects with a {@link FileOperationException} naming {@code "writeString"} and the path
+     * (a missing directory, a directory, no permission, a failure to close); cancelling it closes
+     * the file and stops writing, leaving what was written.
+     *
+     * @param path the file
+     * @param text the new content
+     * @return a promise of the end, on the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static Promise<Void> writeString(Path path, CharSequence text) {
+        return writeString(path, text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #writeString(Path, CharSequence)} with another charset.
+     *
+     * @param path the file
+     * @param text the new content
+     * @param charset how to encode it
+     * @return a promise of the end, on the calling thread's loop
+     */
+    public static Promise<Void> writeString(Path path, CharSequence text, Charset charset) {
+        Objects.requireNonNull(path, "path");
+        byte[] bytes = encode(text, charset);
+        return FileWrite.start(EventLoop.current(), "writeString", path, bytes);
+    }
+
+    /**
+     * {@link #writeString(Path, CharSequence)} with a callback: {@code callback} receives
+     * {@code null} on the loop thread, as a microtask once the file is written and closed.
+     * Returns a promise that fulfils once the callback returned, or rejects with the write's
+     * failure or what the callback threw.
+     *
+     * @param path the file
+     * @param text the new content
+     * @param callback called when done
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> writeString(Path path, CharSequence text, Consumer<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return writeString(path, text).thenAccept(callback);
+    }
+
+    /**
+     * {@link #writeString(Path, CharSequence, Charset)} with a callback, as
+     * {@link #writeString(Path, CharSequence, Consumer)}.
+     *
+     * @param path the file
+     * @param text the new content
+     * @param charset how to encode it
+     * @param callback called when done
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> writeString(Path path, CharSequence text, Charset charset,
+                                            Consumer<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return writeString(path, text, charset).thenAccept(callback);
+    }
+
+    /**
+     * {@link #writeString(Path, CharSequence)} Node style: {@code callback} is called once on the
+     * loop thread, as a microtask, with {@code (null, null)} or {@code (failure, null)}.
+     *
+     * @param path the file
+     * @param text the new content
+     * @param callback receives the outcome
+     */
+    public static void writeString(Path path, CharSequence text, NodeCallback<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        writeString(path, text).asCallback(callback);
+    }
+
+    /**
+     * {@link #writeString(Path, CharSequence, Charset)} Node style, as
+     * {@link #writeString(Path, CharSequence, NodeCallback)}.
+     *
+     * @param path the file
+     * @param text the new content
+     * @param charset how to encode it
+     * @param callback receives the outcome
+     */
+    public static void writeString(Path path, CharSequence text, Charset charset,
+                                   NodeCallback<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        writeString(path, text, charset).asCallback(callback);
+    }
+
+    // ---------------------------------------------------------------- writeBytes
+
+    /**
+     * Returns a promise that fulfils with {@code null} once {@code bytes} are the whole content of
+     * {@code path} and the file is closed; as {@link #writeString(Path, CharSequence)}, with
+     * {@code "writeBytes"} in failure messages. The array is not copied: do not change it until
+     * the promise settles.
+     *
+     * @param path the file
+     * @param bytes the new content
+     * @return a promise of the end, on the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static Promise<Void> writeBytes(Path path, byte[] bytes) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(bytes, "bytes");
+        return FileWrite.start(EventLoop.current(), "writeBytes", path, bytes);
+    }
+
+    /**
+     * {@link #writeBytes(Path, byte[])} with a callback, as
+     * {@link #writeString(Path, CharSequence, Consumer)}.
+     *
+     * @param path the file
+     * @param bytes the new content
+     * @param callback called when done
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> writeBytes(Path path, byte[] bytes, Consumer<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return writeBytes(path, bytes).thenAccept(callback);
+    }
+
+    /**
+     * {@link #writeBytes(Path, byte[])} Node style, as
+     * {@link #writeString(Path, CharSequence, NodeCallback)}.
+     *
+     * @param path the file
+     * @param bytes the new content
+     * @param callback receives the outcome
+     */
+    public static void writeBytes(Path path, byte[] bytes, NodeCallback<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        writeBytes(path, bytes).asCallback(callback);
+    }
+
+    // ---------------------------------------------------------------- appendString
+
+    /**
+     * Returns a promise that fulfils with {@code null} once {@code text}, encoded as UTF-8, was
+     * added at the end of {@code path} and the file is closed (Node's
+     * {@code fs.promises.appendFile}); the file is created if missing (not its directory). The
+     * file is opened for appending ({@code O_APPEND}), so appends that overlap, from this program
+     * or another process, never overwrite each other; their bytes may interleave, in blocks of
+     * 512 KiB, so wait for one append before the next when order matters. Handlers run on the
+     * loop thread, as microtasks. It rejects with a {@link FileOperationException} naming
+     * {@code "appendString"} and the path; cancelling it closes the file, leaving what was written.
+     *
+     * @param path the file
+     * @param text what to add
+     * @return a promise of the end, on the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static Promise<Void> appendString(Path path, CharSequence text) {
+        return appendString(path, text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #appendString(Path, CharSequence)} with another charset.
+     *
+     * @param path the file
+     * @param text what to add
+     * @param charset how to encode it
+     * @return a promise of the end, on the calling thread's loop
+     */
+    public static Promise<Void> appendString(Path path, CharSequence text, Charset charset) {
+        Objects.requireNonNull(path, "path");
+        byte[] bytes = encode(text, charset);
+        return FileAppend.start(EventLoop.current(), "appendString", path, bytes);
+    }
+
+    /**
+     * {@link #appendString(Path, CharSequence)} with a callback, as
+     * {@link #writeString(Path, CharSequence, Consumer)}.
+     *
+     * @param path the file
+     * @param text what to add
+     * @param callback called when done
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> appendString(Path path, CharSequence text, Consumer<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return appendString(path, text).thenAccept(callback);
+    }
+
+    /**
+     * {@link #appendString(Path, CharSequence, Charset)} with a callback, as
+     * {@link #writeString(Path, CharSequence, Consumer)}.
+     *
+     * @param path the file
+     * @param text what to add
+     * @param charset how to encode it
+     * @param callback called when done
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> appendString(Path path, CharSequence text, Charset charset,
+                                             Consumer<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return appendString(path, text, charset).thenAccept(callback);
+    }
+
+    /**
+     * {@link #appendString(Path, CharSequence)} Node style, as
+     * {@link #writeString(Path, CharSequence, NodeCallback)}.
+     *
+     * @param path the file
+     * @param text what to add
+     * @param callback receives the outcome
+     */
+    public static void appendString(Path path, CharSequence text, NodeCallback<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        appendString(path, text).asCallback(callback);
+    }
+
+    /**
+     * {@link #appendString(Path, CharSequence, Charset)} Node style, as
+     * {@link #writeString(Path, CharSequence, NodeCallback)}.
+     *
+     * @param path the file
+     * @param text what to add
+     * @param charset how to encode it
+     * @param callback receives the outcome
+     */
+    public static void appendString(Path path, CharSequence text, Charset charset,
+                                    NodeCallback<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        appendString(path, text, charset).asCallback(callback);
+    }
+
+    // ---------------------------------------------------------------- appendBytes
+
+    /**
+     * Returns a promise that fulfils with {@code null} once {@code bytes} were added at the end of
+     * {@code path} and the file is closed; as {@link #appendString(Path, CharSequence)}, with
+     * {@code "appendBytes"} in failure messages. The array is not copied: do not change it until
+     * the promise settles.
+     *
+     * @param path the file
+     * @param bytes what to add
+     * @return a promise of the end, on the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static Promise<Void> appendBytes(Path path, byte[] bytes) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(bytes, "bytes");
+        return FileAppend.start(EventLoop.current(), "appendBytes", path, bytes);
+    }
+
+    /**
+     * {@link #appendBytes(Path, byte[])} with a callback, as
+     * {@link #writeString(Path, CharSequence, Consumer)}.
+     *
+     * @param path the file
+     * @param bytes what to add
+     * @param callback called when done
+     * @return a promise of the callback's end
+     */
+    public static Promise<Void> appendBytes(Path path, byte[] bytes, Consumer<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        return appendBytes(path, bytes).thenAccept(callback);
+    }
+
+    /**
+     * {@link #appendBytes(Path, byte[])} Node style, as
+     * {@link #writeString(Path, CharSequence, NodeCallback)}.
+     *
+     * @param path the file
+     * @param bytes what to add
+     * @param callback receives the outcome
+     */
+    public static void appendBytes(Path path, byte[] bytes, NodeCallback<? super Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        appendBytes(path, bytes).asCallback(callback);
+    }
+
+    // ---------------------------------------------------------------- lines
+
+    /**
+     * Streams the lines of {@code path}, decoded as UTF-8, to {@code onLine} and returns a promise
+     * of how many it received (Node's {@code readline} over {@code fs.createReadStream}).
+     * {@code onLine} receives each line without its terminator ({@code "\n"}, {@code "\r\n"} or a
+     * lone {@code "\r"}; a last line without one is a line, an empty file has none), in order, one
+     * at a time, on the loop thread. The file is read 64 KiB at a time, and the next chunk is read
+     * only after {@code onLine} returned from the lines of this one, so a file of any size streams
+     * in bounded memory (one chunk, plus the longest line), and a slow callback slows the reading.
+     * The lines of one chunk are delivered in one task of the loop, so microtasks they queue run
+     * after that chunk's last line. The promise fulfils with the count, as a microtask, after the
+     * last line; the file is closed by then.
+     *
+     * <p>If {@code onLine} throws, no further line is delivered, the file is closed and the promise
+     * rejects with what it threw. If the file system fails, it rejects with a
+     * {@link FileOperationException} naming {@code "lines"} and the path; the lines before the
+     * failure were delivered. {@link Promise#cancel() Cancelling} the promise (even from
+     * {@code onLine}) stops the stream before the next line and closes the file.
+     *
+     * @param path the file
+     * @param onLine receives each line
+     * @return a promise of the number of lines delivered, on the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static Promise<Long> lines(Path path, Consumer<? super String> onLine) {
+        return lines(path, StandardCharsets.UTF_8, onLine);
+    }
+
+    /**
+     * {@link #lines(Path, Consumer)} with another charset.
+     *
+     * @param path the file
+     * @param charset how the file's bytes encode its text
+     * @param onLine receives each line
+     * @return a promise of the number of lines delivered, on the calling thread's loop
+     */
+    public static Promise<Long> lines(Path path, Charset charset, Consumer<? super String> onLine) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(charset, "charset");
+        Objects.requireNonNull(onLine, "onLine");
+        return LineStream.start(EventLoop.current(), path, charset, null, onLine);
+    }
+
+    /**
+     * {@link #lines(Path, Consumer)} that {@code signal} can stop: when it aborts, no further line
+     * is delivered (not even the rest of the current chunk), the file is closed and the promise
+     * rejects with the signal's {@linkplain AbortSignal#reason() reason}. With a signal already
+     * aborted, it rejects at once, without opening the file. The signal's listener is removed
+     * when the stream ends.
+     *
+     * @param path the file
+     * @param signal stops the stream
+     * @param onLine receives each line
+     * @return a promise of the number of lines delivered, on the calling thread's loop
+     */
+    public static Promise<Long> lines(Path path, AbortSignal signal, Consumer<? super String> onLine) {
+        return lines(path, StandardCharsets.UTF_8, signal, onLine);
+    }
+
+    /**
+     * {@link #lines(Path, AbortSignal, Consumer)} with another charset.
+     *
+     * @param path the file
+     * @param charset how the file's bytes encode its text
+     * @param signal stops the stream
+     * @param onLine receives each line
+     * @return a promise of the number of lines delivered, on the calling thread's loop
+     */
+    public static Promise<Long> lines(Path path, Charset charset, AbortSignal signal,
+                                      Consumer<? super String> onLine) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(charset, "charset");
+        Objects.requireNonNull(signal, "signal");
+        Objects.requireNonNull(onLine, "onLine");
+        return LineStream.start(EventLoop.current(), path, charset, signal, onLine);
+    }
+
+    // ---------------------------------------------------------------- private
+
+    /** Encodes in the calling thread, so the caller may change a builder afterwards. */
+    private static byte[] encode(CharSequence text, Charset charset) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(charset, "charset");
+        return text.toString().getBytes(charset);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.eventual.io;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The reason a {@link Processes} run rejects, or what {@link ProcessResult#requireSuccess()}
+ * throws: the program could not be started ("cannot start [nosuchcmd --x]: No such file or
+ * directory"), its output could not be read, it ran past its
+ * {@linkplain Command#timeout(java.time.Duration) time limit} ("[sleep 60] timed out after
+ * 100 ms", caused by a {@link java.util.concurrent.TimeoutException}), or it exited with a
+ * non-zero code where success was required ("[sh -c exit 3] exited with code 3: ...").
+ *
+ * <p>The message names the command; {@link #getCause()} is the underlying exception where there
+ * is one. A non-zero exit code alone does not make a run reject (see {@link Processes}).
+ */
+public class ProcessException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> command;
+    private final transient ProcessResult result; // null unless thrown by requireSuccess
+
+    /**
+     * Creates one.
+     *
+     * @param command the program and its arguments
+     * @param message the whole message, naming the command
+     * @param cause the underlying exception, or null
+     */
+    public ProcessException(List<String> command, String message, Throwable cause) {
+        super(message, cause);
+        this.command = List.copyOf(Objects.requireNonNull(command, "command"));
+        this.result = null;
+    }
+
+    ProcessException(ProcessResult result, String message) {
+        super(message);
+        this.command = result.command();
+        this.result = result;
+    }
+
+    /** Returns the program and its arguments. */
+    public List<String> command() {
+        return command;
+    }
+
+    /**
+     * Returns the result of the run that failed {@link ProcessResult#requireSuccess()}; empty for
+     * the other failures, where the program did not run to its end.
+     */
+    public Optional<ProcessResult> result() {
+        return Optional.ofNullable(result);
+    }
+}

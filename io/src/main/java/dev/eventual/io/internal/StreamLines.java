@@ -1,0 +1,49 @@
+package dev.eventual.io.internal;
+
+import dev.eventual.EventLoop;
+import java.lang.ProcessBuilder.Redirect;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The plan of {@code Processes.stream}: the lines of standard output, and of standard error when
+ * there is a consumer for them, pumped to their consumers on the loop by one {@link LinePump}
+ * each; the value is the exit code, once both streams have ended, their last lines were
+ * delivered, and the process has exited. Without a consumer for standard error, it is
+ * redirected to the null device, so nothing needs to read it.
+ */
+public final class StreamLines implements OutputPlan<Integer> {
+    private final EventLoop loop;
+    private final Consumer<String> onStdout;
+    private final Consumer<String> onStderr; // null: standard error discarded
+
+    /**
+     * Creates the plan.
+     *
+     * @param loop the loop whose thread calls the consumers
+     * @param onStdout receives each line of standard output
+     * @param onStderr receives each line of standard error, or null to discard it
+     */
+    public StreamLines(EventLoop loop, Consumer<String> onStdout, Consumer<String> onStderr) {
+        this.loop = loop;
+        this.onStdout = onStdout;
+        this.onStderr = onStderr;
+    }
+
+    @Override
+    public void redirect(ProcessBuilder builder) {
+        if (onStderr == null) {
+            builder.redirectError(Redirect.DISCARD);
+        }
+    }
+
+    @Override
+    public CompletionStage<Integer> drain(Process process, ProcessRun<Integer> run) {
+        CompletableFuture<Void> out = LinePump.start(loop, process, process.getInputStream(), "stdout", onStdout, run);
+        CompletableFuture<Void> err = onStderr == null
+                ? CompletableFuture.completedFuture(null)
+                : LinePump.start(loop, process, process.getErrorStream(), "stderr", onStderr, run);
+        return CompletableFuture.allOf(out, err, process.onExit()).thenApply(ignored -> process.exitValue());
+    }
+}
