@@ -54,9 +54,12 @@ lines += [
     "  holds a `KeepAlive` or uses `submit`, whose promise then rejects with `EventLoopClosedException`.",
     "",
 ]
-# Keep the "Soak and leak" section that stress/soak (soak_report.py) writes between its markers.
+# Keep the sections that stress/soak (soak_report.py) and stress/fuzz (fuzz_report.py) write
+# between their markers.
 if os.path.exists("STRESS.md"):
-    kept = re.search(r"<!-- soak:begin.*?<!-- soak:end -->", open("STRESS.md", encoding="utf-8").read(), re.S)
-    if kept:
-        lines += [kept.group(0), ""]
+    current = open("STRESS.md", encoding="utf-8").read()
+    for name in ("soak", "fuzz"):
+        kept = re.search(r"<!-- " + name + r":begin.*?<!-- " + name + r":end -->", current, re.S)
+        if kept:
+            lines += [kept.group(0), ""]
 print("\n".join(lines))

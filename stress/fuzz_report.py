@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Writes the result of a stress/fuzz run into STRESS.md's "Differential fuzzing" section, between
+its markers (stress/run's summarize.py keeps it). Arguments: the run's log, the number of programs
+asked for, the exit status, the duration in seconds, the load average at the start, the seed given
+(or empty)."""
+import os
+import re
+import subprocess
+import sys
+from datetime import date
+
+BEGIN = "<!-- fuzz:begin: written by stress/fuzz (stress/fuzz_report.py); stress/run keeps this section -->"
+END = "<!-- fuzz:end -->"
+
+log_path, programs, status, seconds, load, seed = sys.argv[1:7]
+text = open(log_path, encoding="utf-8", errors="replace").read()
+ok = status == "0"
+
+# jqwik's statistics blocks: "<label> (count) : percent" lines under each "(N) <title> =" header.
+stats = []
+for block in re.finditer(r"\] \((\d+)\) ([^=\n]+?) = \n((?:    .+\n)+)", text):
+    rows = [re.sub(r"\s+", " ", r.strip()) for r in block.group(3).splitlines()]
+    stats.append((block.group(2).strip(), block.group(1), rows))
+tries = re.findall(r"^tries = (\d+)", text, re.M)
+seeds = re.findall(r"^seed = (-?\d+)", text, re.M)
+first_diff = re.search(r"Program \d+ of a batch.*?(?=\n\s*\|-{5})", text, re.S)
+
+java = subprocess.run(["bash", "-c", "ls -d /usr/lib/jvm/*/bin/java | while read j; do $j -version 2>&1 | head -1; done | sort -V | tail -1"],
+                      capture_output=True, text=True).stdout.strip()
+node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+cores = os.cpu_count()
+mem = round(int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).group(1)) / 1048576)
+
+lines = [BEGIN, "## Differential fuzzing", "",
+         "`stress/fuzz [N]` generates N random programs (promise chains, combinators, adoption, microtasks, timers,",
+         "throwing handlers, unhandled and later-handled rejections; `core/src/test/java/dev/eventual/fuzz`), runs",
+         "each in Node.js and on Eventual, and compares the logs line by line; jqwik shrinks a failing program.",
+         "Programs whose timer order is a race (two timers due within the margin of each other) are not compared;",
+         "a program whose timers were set too late on either side (a busy machine) runs again, up to 3 times.",
+         "`mvn -B verify` runs 300 programs. Last run:", "",
+         f"- {date.today().isoformat()}, `stress/fuzz {programs}`{' with FUZZ_SEED=' + seed if seed else ''}: "
+         f"**{'PASS' if ok else 'FAIL'}**, {tries[-1] if tries else '?'} jqwik tries (batches of programs)"
+         f"{', seed ' + seeds[-1] if seeds else ''}, {int(seconds) // 60} min {int(seconds) % 60} s; "
+         f"{cores} cores, {mem} GiB, {java}, Node {node}, load average {load} at the start.", ""]
+for title, count, rows in stats:
+    lines.append(f"{title} ({count}):")
+    lines.append("")
+    lines += [f"- {r}" for r in rows]
+    lines.append("")
+if not ok and first_diff:
+    lines += ["The first difference (full log: `stress/results/fuzz.txt`):", "", "```",
+              first_diff.group(0).strip(), "```", ""]
+lines.append(END)
+section = "\n".join(lines)
+
+md = open("STRESS.md", encoding="utf-8").read() if os.path.exists("STRESS.md") else "# Stress\n"
+if BEGIN in md:
+    md = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda m: section, md, flags=re.S)
+else:
+    md = md.rstrip("\n") + "\n\n" + section + "\n"
+open("STRESS.md", "w", encoding="utf-8").write(md)
+print(f"stress/fuzz: result written to STRESS.md ({'PASS' if ok else 'FAIL'})")
