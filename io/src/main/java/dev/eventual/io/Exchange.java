@@ -4,6 +4,7 @@ import dev.eventual.EventLoop;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -85,7 +86,16 @@ final class Exchange extends CompletableFuture<Response> {
 
     private HttpRequest build(boolean crossOrigin) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).expectContinue(false);
-        b.method(method, withBody ? request.bodyPublisher() : HttpRequest.BodyPublishers.noBody());
+        if (withBody) {
+            b.method(method, request.bodyPublisher());
+        } else {
+            switch (method) { // these send no Content-Length; method(m, noBody()) sends "Content-Length: 0"
+                case "GET" -> b.GET();
+                case "HEAD" -> b.HEAD();
+                case "DELETE" -> b.DELETE();
+                default -> b.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+        }
         for (Map.Entry<String, String> h : request.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             if (!withBody && name.startsWith("content-")) {
@@ -114,8 +124,16 @@ final class Exchange extends CompletableFuture<Response> {
         client.limiter().enter(t);
     }
 
-    /** Runs once {@code held} holds a slot, on the thread that freed it. Never throws. */
+    /**
+     * Runs once {@code held} holds a slot, on the thread that freed it, or later, on the thread
+     * that finished building the JDK client. Never throws.
+     */
     private void send(HostLimiter.Ticket held, HttpRequest jdkRequest) {
+        CompletableFuture<HttpClient> ready = client.http();
+        if (!ready.isDone()) {
+            ready.whenComplete((c, e) -> send(held, jdkRequest));
+            return;
+        }
         CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> sent;
         lock.lock();
         try {
@@ -124,8 +142,8 @@ final class Exchange extends CompletableFuture<Response> {
                 return;
             }
             try {
-                sent = client.http().sendAsync(jdkRequest, this::bodyHandler);
-            } catch (RuntimeException e) { // IllegalArgumentException for a request the client refuses
+                sent = ready.join().sendAsync(jdkRequest, this::bodyHandler);
+            } catch (RuntimeException e) { // CompletionException: the client could not be built // IllegalArgumentException for a request the client refuses
                 sent = CompletableFuture.failedFuture(e);
             }
             inFlight = sent;
@@ -265,18 +283,20 @@ final class Exchange extends CompletableFuture<Response> {
             }
         }
         if (e instanceof ConnectException) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
+            String m = null;
+            for (Throwable c = e; c != null && m == null; c = c.getCause()) {
+                m = c.getMessage();
             }
-            String m = root.getMessage() != null ? root.getMessage() : e.getMessage();
-            return "cannot connect to " + uri.getHost() + ":" + port(uri) + " (" + (m == null ? "ConnectException" : m) + ")";
+            // The JDK retries a failed connect once on the closed channel, and then reports a
+            // ConnectException without a message caused by a ClosedChannelException.
+            return "cannot connect to " + uri.getHost() + ":" + port(uri) + " ("
+                    + (m == null ? "refused or unreachable" : m) + ")";
         }
         if (e instanceof UncheckedIOException u) {
             return u.getMessage();
         }
         String m = e.getMessage();
-        return (m == null || m.isBlank() ? "" : m + " ") + "(" + e.getClass().getName() + ")";
+        return (m == null || m.isBlank() ? "" : m + " ") + "(" + e.getClass().getName() + ")" + FetchException.rootCause(e);
     }
 
     static String hostKey(URI uri) {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,13 @@ import java.util.function.Consumer;
  * been discarded. (The JDK client alone opens one HTTP/1.1 connection per exchange in flight,
  * with no cap: 20,000 concurrent requests to one host run out of file descriptors.)
  *
+ * <h2>A JDK limitation</h2>
+ * After a response the JDK client cannot parse (a malformed status line, headers over its
+ * 384 KiB limit), the JDK 25 client keeps that connection open until the client is closed,
+ * even after the server hung up; Eventual cannot reach that one connection. The fetch rejects
+ * clearly; a program that talks to such servers should use a client of its own and
+ * {@link #close()} it.
+ *
  * <h2>Threading</h2>
  * Thread-safe. Every {@code fetch} must be called on an event loop thread (or an async body), whose
  * loop receives the results, or be given a loop explicitly ({@link #fetch(EventLoop, Request)}).
@@ -33,18 +41,37 @@ public final class FetchClient implements AutoCloseable {
     public static final int DEFAULT_MAX_REQUESTS_PER_HOST = 64;
 
     private static final class Shared {
-        static final FetchClient INSTANCE = builder().build();
+        static final FetchClient INSTANCE = new FetchClient(builder(), true);
     }
 
-    private final HttpClient http;
+    /**
+     * The JDK client: given, or being built on a thread of its own. Building one takes seconds
+     * the first time in a JVM (TLS set-up, trust store), which must not stall the loop that
+     * calls {@code fetch} first; exchanges wait for it without blocking ({@link Exchange}).
+     */
+    private final CompletableFuture<HttpClient> http;
     private final boolean ownsHttp;
     private final HostLimiter limiter;
+    /** Whether this is {@link #shared()}: tested by close() without touching the holder class. */
+    private final boolean shared;
 
-    private FetchClient(Builder b) {
+    private FetchClient(Builder b, boolean shared) {
+        this.shared = shared;
         this.ownsHttp = b.http == null;
-        this.http = ownsHttp
-                ? HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(b.connectTimeout).build()
-                : b.http;
+        if (ownsHttp) {
+            Duration connectTimeout = b.connectTimeout;
+            this.http = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().name("eventual-fetch-client-setup").start(() -> {
+                try {
+                    http.complete(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(connectTimeout).build());
+                } catch (Throwable t) {
+                    http.completeExceptionally(t);
+                }
+            });
+        } else {
+            this.http = CompletableFuture.completedFuture(b.http);
+        }
         this.limiter = new HostLimiter(b.maxRequestsPerHost);
     }
 
@@ -63,7 +90,8 @@ public final class FetchClient implements AutoCloseable {
         return new Builder();
     }
 
-    HttpClient http() {
+    /** The JDK client, once built; see {@link #http}. */
+    CompletableFuture<HttpClient> http() {
         return http;
     }
 
@@ -230,12 +258,13 @@ public final class FetchClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (this == Shared.INSTANCE) {
+        if (shared) {
             throw new UnsupportedOperationException("the shared FetchClient cannot be closed");
         }
         if (ownsHttp) {
-            http.shutdownNow();
-            http.close();
+            HttpClient client = http.join();
+            client.shutdownNow();
+            client.close();
         }
     }
 
@@ -297,7 +326,7 @@ public final class FetchClient implements AutoCloseable {
 
         /** Returns the client. */
         public FetchClient build() {
-            return new FetchClient(this);
+            return new FetchClient(this, false);
         }
     }
 }

@@ -58,6 +58,23 @@ public class FetchException extends RuntimeException {
         return status;
     }
 
+    /**
+     * Returns ": " and the message of {@code e}'s root cause when {@code e} wraps one its own
+     * message leaves out (the JDK describes its parser's state and keeps "Connection reset" or
+     * "EOF reached while reading" in the cause), else "".
+     */
+    static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        if (root == e || m == null || m.isBlank() || (e.getMessage() != null && e.getMessage().contains(m))) {
+            return "";
+        }
+        return ": " + m;
+    }
+
     static FetchException badStatus(String method, URI uri, int status) {
         return new FetchException(method, uri, status, method + " " + uri + ": HTTP " + status + " " + Response.reason(status), null);
     }
