@@ -16,7 +16,6 @@ import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -59,6 +58,10 @@ final class Exchange extends CompletableFuture<Response> {
     private String method;
     private boolean withBody;
     private int redirects;
+    /** A redirect turned the request into a GET without its body: its content headers go too. */
+    private boolean bodyDropped;
+    /** A redirect crossed origins once: credentials are not sent again, even back to the first. */
+    private boolean credentialsDropped;
 
     Exchange(FetchClient client, EventLoop loop, Request request) {
         this.client = client;
@@ -76,7 +79,7 @@ final class Exchange extends CompletableFuture<Response> {
      * {@code UncheckedIOException}.
      */
     HttpRequest firstRequest() {
-        return build(false);
+        return build();
     }
 
     /** Sends {@code first}, made by {@link #firstRequest()}, once a slot is free. */
@@ -84,7 +87,7 @@ final class Exchange extends CompletableFuture<Response> {
         hop(first);
     }
 
-    private HttpRequest build(boolean crossOrigin) {
+    private HttpRequest build() {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).expectContinue(false);
         if (withBody) {
             b.method(method, request.bodyPublisher());
@@ -98,10 +101,12 @@ final class Exchange extends CompletableFuture<Response> {
         }
         for (Map.Entry<String, String> h : request.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (!withBody && name.startsWith("content-")) {
-                continue; // a redirect turned this into a GET without body
+            if (bodyDropped && (name.equals("content-type") || name.equals("content-encoding")
+                    || name.equals("content-language") || name.equals("content-location"))) {
+                continue; // the fetch standard's request-body-header names, dropped with the body
             }
-            if (crossOrigin && (name.equals("authorization") || name.equals("cookie"))) {
+            if (credentialsDropped && (name.equals("authorization") || name.equals("cookie")
+                    || name.equals("proxy-authorization"))) {
                 continue; // credentials stay with the origin they were meant for
             }
             b.header(h.getKey(), h.getValue());
@@ -138,29 +143,48 @@ final class Exchange extends CompletableFuture<Response> {
         lock.lock();
         try {
             if (cancelled) {
-                held.release();
-                return;
-            }
+                sent = null;
+            } else {
             try {
-                sent = ready.join().sendAsync(jdkRequest, this::bodyHandler);
+                sent = ready.join().sendAsync(jdkRequest, bodyHandler(request.redirect()));
             } catch (RuntimeException e) { // CompletionException: the client could not be built // IllegalArgumentException for a request the client refuses
                 sent = CompletableFuture.failedFuture(e);
             }
             inFlight = sent;
+            }
         } finally {
             lock.unlock();
+        }
+        if (sent == null) {
+            held.release(); // cancelled before its turn came
+            return;
         }
         sent.whenComplete((response, error) -> completed(held, response, error));
     }
 
-    private HttpResponse.BodySubscriber<Flow.Publisher<List<ByteBuffer>>> bodyHandler(HttpResponse.ResponseInfo info) {
-        if (request.redirect() != Request.Redirect.MANUAL && isRedirect(info.statusCode(), info.headers())) {
-            return BodySubscribers.replacing(null); // reads and drops the body, freeing the connection
-        }
-        return BodySubscribers.ofPublisher();
+    /**
+     * The JDK body handler: drops the body of a redirect that will be followed (freeing the
+     * connection), hands every other body over unread. Static, capturing the policy alone: the
+     * JDK keeps its handler while a body is unread, and it must not keep this exchange (and so
+     * the response) reachable.
+     */
+    private static HttpResponse.BodyHandler<Flow.Publisher<List<ByteBuffer>>> bodyHandler(Request.Redirect policy) {
+        return info -> policy != Request.Redirect.MANUAL && isRedirect(info.statusCode(), info.headers())
+                ? BodySubscribers.replacing(null)
+                : BodySubscribers.ofPublisher();
     }
 
+    /** Runs on a JDK thread when a hop ends; whatever happens, the exchange settles. */
     private void completed(HostLimiter.Ticket held, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response, Throwable error) {
+        try {
+            settle(held, response, error);
+        } catch (Throwable t) { // a bug guard: a throw here would vanish into the JDK's future
+            held.release();
+            completeExceptionally(failure(t));
+        }
+    }
+
+    private void settle(HostLimiter.Ticket held, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response, Throwable error) {
         if (error != null) {
             held.release();
             completeExceptionally(failure(error));
@@ -174,10 +198,24 @@ final class Exchange extends CompletableFuture<Response> {
         }
         ResponseBody body = new ResponseBody(response.body(), held::release, loop,
                 request.signal().orElse(null), method, uri);
+        boolean abandoned;
+        lock.lock();
+        try {
+            abandoned = cancelled || loop.isClosed();
+            ticket = null; // the slot now belongs to the body: a later cancel() must not give it back
+            inFlight = null;
+        } finally {
+            lock.unlock();
+        }
+        if (abandoned) {
+            body.abort(); // closes the connection and gives the slot back
+            completeExceptionally(new FetchException(method, uri, "cancelled, or its loop closed", null));
+            return;
+        }
         Response result = new Response(request, status, response.headers(), response.uri(), response.version(),
                 redirects > 0, body);
         if (!complete(result)) {
-            result.discard(); // cancelled meanwhile: nobody will read it
+            body.abort(); // cancelled meanwhile: nobody will read it
         }
     }
 
@@ -201,25 +239,26 @@ final class Exchange extends CompletableFuture<Response> {
             return;
         }
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            completeExceptionally(new FetchException(method, uri, "redirected to " + target + ", not an http(s) URL", null));
+        if (!scheme.equals("http") && !scheme.equals("https") || target.isOpaque() || target.getHost() == null) {
+            completeExceptionally(new FetchException(method, uri, "redirected to " + target + ", not an http(s) URL with a host", null));
             return;
         }
         boolean toGet = status == 303 && !method.equals("HEAD") || (status == 301 || status == 302) && method.equals("POST");
         if (toGet) {
             method = "GET";
+            bodyDropped |= withBody;
             withBody = false;
         } else if (withBody && !request.bodyReplayable()) {
             completeExceptionally(new FetchException(method, uri, "redirected (" + status + ") to " + target
                     + ", which needs the body again, and a publisher body can be sent once", null));
             return;
         }
-        boolean crossOrigin = !hostKey(target).equals(hostKey(request.uri()));
+        credentialsDropped |= !hostKey(target).equals(hostKey(uri));
         uri = target;
         redirects++;
         HttpRequest next;
         try {
-            next = build(crossOrigin);
+            next = build();
         } catch (RuntimeException e) {
             completeExceptionally(failure(e));
             return;
@@ -312,7 +351,4 @@ final class Exchange extends CompletableFuture<Response> {
         return "fetch " + request;
     }
 
-    static Exchange of(FetchClient client, EventLoop loop, Request request) {
-        return new Exchange(Objects.requireNonNull(client), loop, request);
-    }
 }

@@ -133,6 +133,10 @@ public final class FetchClient implements AutoCloseable {
     public Promise<Response> fetch(EventLoop loop, Request request) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(request, "request");
+        if (loop.isClosed()) {
+            return loop.rejected(new dev.eventual.EventLoopClosedException("fetch " + request + ": event loop '"
+                    + loop.name() + "' is closed"));
+        }
         if (request.signal().isPresent() && request.signal().get().aborted()) {
             return loop.rejected(request.signal().get().reason()); // the web sends nothing then
         }

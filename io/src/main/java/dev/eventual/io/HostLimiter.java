@@ -47,7 +47,12 @@ final class HostLimiter {
     /** One exchange's place in line; {@code state} is guarded by the limiter's lock. */
     final class Ticket {
         private final String key;
-        private final Consumer<Ticket> start;
+        /**
+         * Guarded by the limiter's lock; taken (set to null) when the ticket gets its slot, so
+         * that a ticket kept by a response body does not keep its exchange, and the exchange's
+         * response, reachable (the body's clean-up depends on the response becoming unreachable).
+         */
+        private Consumer<Ticket> start;
         private int state = WAITING;
 
         private Ticket(String key, Consumer<Ticket> start) {
@@ -76,6 +81,7 @@ final class HostLimiter {
      */
     void enter(Ticket ticket) {
         boolean now;
+        Consumer<Ticket> action = null;
         lock.lock();
         try {
             if (ticket.state != WAITING) {
@@ -86,6 +92,8 @@ final class HostLimiter {
             if (now) {
                 host.active++;
                 ticket.state = ACTIVE;
+                action = ticket.start;
+                ticket.start = null;
             } else {
                 host.waiting.add(ticket);
             }
@@ -93,17 +101,20 @@ final class HostLimiter {
             lock.unlock();
         }
         if (now) {
-            trampoline(() -> ticket.start.accept(ticket));
+            Consumer<Ticket> run = action;
+            trampoline(() -> run.accept(ticket));
         }
     }
 
     private void release(Ticket ticket) {
         Ticket next = null;
+        Consumer<Ticket> action = null;
         lock.lock();
         try {
             Host host = hosts.get(ticket.key);
             if (ticket.state == WAITING) {
                 ticket.state = CANCELLED;
+                ticket.start = null;
                 if (host == null) {
                     return; // never entered
                 }
@@ -113,6 +124,8 @@ final class HostLimiter {
                 next = host.waiting.poll();
                 if (next != null) {
                     next.state = ACTIVE; // the slot passes on: active stays as it is
+                    action = next.start;
+                    next.start = null;
                 } else {
                     host.active--;
                 }
@@ -127,7 +140,8 @@ final class HostLimiter {
         }
         if (next != null) {
             Ticket started = next;
-            trampoline(() -> started.start.accept(started));
+            Consumer<Ticket> run = action;
+            trampoline(() -> run.accept(started));
         }
     }
 
@@ -150,12 +164,12 @@ final class HostLimiter {
         }
         queued = new ArrayDeque<>();
         TRAMPOLINE.set(queued);
-        RuntimeException first = null;
+        Throwable first = null;
         try {
             for (Runnable next = action; next != null; next = queued.poll()) {
                 try {
                     next.run();
-                } catch (RuntimeException e) { // a start action fails its own exchange; this is a bug guard
+                } catch (Throwable e) { // a start action fails its own exchange; this guards the others' starts
                     if (first == null) {
                         first = e;
                     }
@@ -164,8 +178,11 @@ final class HostLimiter {
         } finally {
             TRAMPOLINE.remove();
         }
-        if (first != null) {
-            throw first;
+        if (first instanceof RuntimeException e) {
+            throw e;
+        }
+        if (first instanceof Error e) {
+            throw e;
         }
     }
 }

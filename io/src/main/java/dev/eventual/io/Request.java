@@ -339,7 +339,8 @@ public final class Request {
 
         /**
          * Sets a signal that aborts the exchange: before the response, the fetch rejects with
-         * the signal's reason; after it, reading the body does. The connection is released.
+         * the signal's reason and the exchange is aborted (its connection closed); after it, a
+         * read of the body in progress or started later rejects with it, and stops.
          *
          * @param signal the signal
          * @return this builder

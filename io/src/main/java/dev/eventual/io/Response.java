@@ -23,22 +23,25 @@ import java.util.function.Consumer;
  * <h2>Threading</h2>
  * The status and headers are fixed and may be read from any thread. Every body method may be
  * called from any thread; its promise belongs to the loop of the fetch, whose thread runs the
- * handlers and the {@link #stream} callback, as microtasks after the body (or the chunk) arrived.
+ * handlers (as microtasks after the body arrived) and the {@link #stream} callback (one task per
+ * chunk as it arrives).
  * Reading the body keeps {@code EventLoop.run} waiting until it is done.
  *
  * <h2>The body's connection</h2>
  * Until its body has been read (or failed, or been discarded), a response holds its connection
  * and one of the host's slots (see {@link FetchClient.Builder#maxRequestsPerHost}). Read or
- * {@link #discard()} every body you fetch; a response that becomes unreachable unread is discarded
- * when the garbage collector notices, which may be late. A second read rejects with an
+ * {@link #discard()} every body you fetch; a response that becomes unreachable unread is aborted
+ * (its connection closed, its slot given back) when the garbage collector notices, which may be late. A second read rejects with an
  * {@link IllegalStateException}.
  *
  * <h2>Failures and cancellation</h2>
  * A body that cannot be read (the connection was reset or closed early, a {@code Content-Length}
  * that the body did not reach) rejects with a {@link FetchException} naming the method and URL.
  * Cancelling a body's promise stops the read and closes the connection; if the request had an
- * {@link Request.Builder#signal signal}, its abort does the same, and the promise rejects with
- * the signal's reason.
+ * {@link Request.Builder#signal signal}, its abort does the same to a read in progress, and a read
+ * started after the abort rejects at once; both with the signal's reason. (Unlike the web's, an
+ * abort does not by itself close the connection of a body nobody has started to read: read or
+ * discard it.)
  */
 public final class Response {
     private final Request request;
@@ -137,7 +140,8 @@ public final class Response {
      *     failure or what the callback threw (reported as unhandled if nobody handles it)
      */
     public Promise<Void> text(Consumer<? super String> callback) {
-        return text().thenAccept(Objects.requireNonNull(callback, "callback"));
+        Objects.requireNonNull(callback, "callback"); // before the body is taken
+        return text().thenAccept(callback);
     }
 
     /**
@@ -147,7 +151,8 @@ public final class Response {
      * @param callback receives the outcome
      */
     public void text(NodeCallback<? super String> callback) {
-        text().asCallback(Objects.requireNonNull(callback, "callback"));
+        Objects.requireNonNull(callback, "callback");
+        text().asCallback(callback);
     }
 
     /**
@@ -168,7 +173,8 @@ public final class Response {
      * @return a promise that fulfils after the callback returned, or rejects with the read's failure
      */
     public Promise<Void> bytes(Consumer<? super byte[]> callback) {
-        return bytes().thenAccept(Objects.requireNonNull(callback, "callback"));
+        Objects.requireNonNull(callback, "callback"); // before the body is taken
+        return bytes().thenAccept(callback);
     }
 
     /**
@@ -177,7 +183,8 @@ public final class Response {
      * @param callback receives the outcome
      */
     public void bytes(NodeCallback<? super byte[]> callback) {
-        bytes().asCallback(Objects.requireNonNull(callback, "callback"));
+        Objects.requireNonNull(callback, "callback");
+        bytes().asCallback(callback);
     }
 
     /**

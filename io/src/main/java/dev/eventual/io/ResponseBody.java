@@ -91,14 +91,24 @@ final class ResponseBody {
     }
 
     private void discardIfUnused() {
+        abort();
+    }
+
+    /**
+     * Takes the body if no one has, cancelling it at once: the JDK closes the connection, and the
+     * slot is given back. For a response nobody will read (cancelled, unreachable).
+     */
+    void abort() {
         if (used.compareAndSet(false, true)) {
-            new Whole<Void>("discard", bytes -> null).subscribeAndCancel(publisher, releaseSlot);
+            new Whole<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
         }
     }
 
-    /** Reads without keeping anything, so the connection can be reused: {@link Response#discard()}. */
+    /**
+     * Reads to the end keeping nothing, so the connection can be reused: {@link Response#discard()}.
+     */
     Promise<Void> discard() {
-        return readAll("discard", bytes -> null);
+        return start(new Whole<Void>("discarding the body", null));
     }
 
     FetchException failure(String what, Throwable cause) {
@@ -149,7 +159,7 @@ final class ResponseBody {
         }
 
         @Override
-        public final void onError(Throwable error) {
+        public void onError(Throwable error) {
             completeExceptionally(failure("reading the body", error));
         }
 
@@ -188,13 +198,15 @@ final class ResponseBody {
     private final class Whole<T> extends Read<T> {
         private final String what;
         private final Function<byte[], T> finish;
-        /** Written only by the subscriber's signals, which the Flow spec serializes. */
-        private byte[] bytes = new byte[256];
+        /** Written only by the subscriber's signals, which the Flow spec serializes; unused by a discard. */
+        private byte[] bytes;
         private int size;
 
+        /** {@code finish} null: a discard, which keeps no byte. */
         Whole(String what, Function<byte[], T> finish) {
             this.what = what;
             this.finish = finish;
+            this.bytes = finish == null ? null : new byte[256];
         }
 
         @Override
@@ -225,12 +237,16 @@ final class ResponseBody {
 
         @Override
         public void onComplete() {
-            byte[] all = size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
-            bytes = null;
+            if (finish == null) {
+                complete(null); // a discard: nothing was kept
+                return;
+            }
             T result;
             try {
+                byte[] all = size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
+                bytes = null;
                 result = finish.apply(all);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too (OutOfMemoryError, a linkage error from Jackson): never leave the read pending
                 completeExceptionally(e instanceof FetchException ? e : failure(what, e));
                 return;
             }
@@ -276,6 +292,16 @@ final class ResponseBody {
                 return;
             }
             request(1);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            // Through the loop too, behind the chunks already handed over, which the user gets first.
+            try {
+                loop.execute(() -> super.onError(error));
+            } catch (RuntimeException closed) {
+                super.onError(error);
+            }
         }
 
         @Override

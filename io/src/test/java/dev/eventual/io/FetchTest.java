@@ -356,4 +356,41 @@ class FetchTest {
         }
         assertThat(log).containsExactly("before: stop before", "during: stop during");
     }
+
+    @Test
+    void aResponseDroppedUnread_givesItsSlotBack_onceTheCollectorFindsIt() {
+        try (FetchClient client = FetchClient.builder().maxRequestsPerHost(1).build()) {
+            run(() -> {
+                client.fetch(server.url("/hello")).thenAccept(r -> log.add("first " + r.status())); // body never read
+                client.fetch(server.url("/hello")).thenCompose(Response::text).thenAccept(t -> log.add("second " + t));
+                dev.eventual.Timer gc = EventLoop.current().setInterval(System::gc, 20); // until the second arrives
+                gc.unref();
+            });
+        }
+        assertThat(log).containsExactly("first 200", "second hello, wörld");
+    }
+
+    @Test
+    void aRedirectToAUrlWithoutAHost_rejectsNamingIt_insteadOfHanging() {
+        server.route("/nohost", ex -> {
+            ex.getResponseHeaders().set("Location", "http://bad_host_name/x");
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+        });
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        run(() -> Fetch.fetch(server.url("/nohost")).caught(e -> {
+            error.set(e);
+            return null;
+        }));
+        assertThat(error.get()).isInstanceOf(FetchException.class)
+                .hasMessageContaining("redirected to http://bad_host_name/x, not an http(s) URL with a host");
+    }
+
+    @Test
+    void fetchOnAClosedLoop_rejectsWithoutSending() throws Exception {
+        EventLoop loop = EventLoop.start("closed-fetch");
+        loop.close();
+        Promise<Response> p = FetchClient.shared().fetch(loop, Request.get(server.url("/hello")));
+        assertThat(p.isRejected()).isTrue();
+    }
 }
