@@ -33,7 +33,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * hop on its own threads: a redirect to follow gives the slot back (its body was discarded by
  * the body handler, so the connection is free) and starts the next hop; a failure gives it back
  * and completes this future exceptionally with a {@link FetchException}; a response hands the
- * slot to its {@link ResponseBody}, which gives it back when the body has been read.
+ * slot to its {@link ResponseBody}, which gives it back when the body has been read. A body with
+ * a {@code Content-Length} of at most {@link #BUFFER_LIMIT} is read whole by the JDK before the
+ * response is delivered: the slot goes back at once, and the response and its body reach the
+ * loop in one hand-off instead of two (which measured about 1.4x the raw client's time per
+ * sequential localhost GET when every body was read in a second hand-off).
  *
  * <p>{@code ticket} and {@code inFlight} (the current hop's ticket and JDK future) and
  * {@code cancelled} are guarded by {@code lock}, because {@link #cancel} comes from the loop
@@ -45,6 +49,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Exchange extends CompletableFuture<Response> {
     /** The web's limit (fetch standard, "HTTP-redirect fetch" step 5). */
     static final int MAX_REDIRECTS = 20;
+    /** Bodies with a Content-Length up to this are read whole before the response is delivered. */
+    static final long BUFFER_LIMIT = 64 * 1024;
 
     private final FetchClient client;
     private final EventLoop loop;
@@ -169,9 +175,18 @@ final class Exchange extends CompletableFuture<Response> {
      * the response) reachable.
      */
     private static HttpResponse.BodyHandler<Flow.Publisher<List<ByteBuffer>>> bodyHandler(Request.Redirect policy) {
-        return info -> policy != Request.Redirect.MANUAL && isRedirect(info.statusCode(), info.headers())
-                ? BodySubscribers.replacing(null)
-                : BodySubscribers.ofPublisher();
+        return info -> {
+            if (policy != Request.Redirect.MANUAL && isRedirect(info.statusCode(), info.headers())) {
+                return BodySubscribers.replacing(null);
+            }
+            long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (length >= 0 && length <= BUFFER_LIMIT) {
+                // Small and of known length: read whole on the JDK thread, so the response and its
+                // body reach the loop in one hand-off, and the connection is free at once.
+                return BodySubscribers.mapping(BodySubscribers.ofByteArray(), ResponseBody.Buffered::new);
+            }
+            return BodySubscribers.ofPublisher();
+        };
     }
 
     /** Runs on a JDK thread when a hop ends; whatever happens, the exchange settles. */
@@ -196,7 +211,11 @@ final class Exchange extends CompletableFuture<Response> {
             redirect(status, response.headers().firstValue("Location").orElseThrow());
             return;
         }
-        ResponseBody body = new ResponseBody(response.body(), held::release, loop,
+        Flow.Publisher<List<ByteBuffer>> publisher = response.body();
+        if (publisher instanceof ResponseBody.Buffered) {
+            held.release(); // read whole: the connection is back in the pool already
+        }
+        ResponseBody body = new ResponseBody(publisher, held::release, loop,
                 request.signal().orElse(null), method, uri);
         boolean abandoned;
         lock.lock();

@@ -28,8 +28,10 @@ import java.util.function.Consumer;
  * loop's thread as a microtask, never inside the call and never on the JDK client's threads (rule
  * 1): the request is sent on your behalf by the JDK {@code HttpClient} while your code keeps
  * running; a response settles the promise, and its handlers run on your loop once its current
- * callback has finished. {@code fetch} resolves as soon as the status and headers arrived; the
- * body is read afterwards through the {@link Response}. While an exchange is in flight, it keeps
+ * callback has finished. {@code fetch} resolves once the status and headers arrived; the body is
+ * read afterwards through the {@link Response}. (A small body, with a {@code Content-Length} of at
+ * most 64 KiB, has already been read by then, so reading it completes at once; a failure while it
+ * arrives rejects {@code fetch} itself.) While an exchange is in flight, it keeps
  * {@code EventLoop.run} from returning.
  *
  * <h2>Failures</h2>

@@ -41,6 +41,8 @@ final class ResponseBody {
     private final URI uri;
     /** Set once, by the first reader or by the cleaner. */
     private final AtomicBoolean used = new AtomicBoolean();
+    /** The cleaner's registration, cleaned (deregistered) once a reader took the body; null if buffered. */
+    private volatile Cleaner.Cleanable cleanable;
 
     ResponseBody(Flow.Publisher<List<ByteBuffer>> publisher, Runnable releaseSlot, EventLoop loop,
             AbortSignal signal, String method, URI uri) {
@@ -52,9 +54,56 @@ final class ResponseBody {
         this.uri = uri;
     }
 
-    /** Discards the body if {@code owner} becomes unreachable before anyone read it. */
+    /**
+     * Aborts the body if {@code owner} becomes unreachable before anyone read it. A buffered body
+     * holds no connection and needs no cleaning.
+     */
     void discardWhenUnreachable(Object owner) {
-        CLEANER.register(owner, this::discardIfUnused); // a method ref of this, never of owner
+        if (!(publisher instanceof Buffered)) {
+            cleanable = CLEANER.register(owner, this::discardIfUnused); // a method ref of this, never of owner
+        }
+    }
+
+    /** Takes the body for one reader; false if someone had. Deregisters the cleaner's action. */
+    private boolean take() {
+        if (!used.compareAndSet(false, true)) {
+            return false;
+        }
+        Cleaner.Cleanable c = cleanable;
+        if (c != null) {
+            c.clean(); // runs discardIfUnused, which finds the body used: only the registration goes
+        }
+        return true;
+    }
+
+    /**
+     * A body the JDK read whole before the response was delivered (a small one with a
+     * {@code Content-Length}, see {@link Exchange}): its connection is already free, and a read
+     * completes at once, without another hand-off from the JDK's threads to the loop.
+     */
+    record Buffered(byte[] bytes) implements Flow.Publisher<List<ByteBuffer>> {
+        @Override
+        public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> subscriber) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                private boolean done;
+
+                @Override
+                public void request(long n) {
+                    if (!done && n > 0) {
+                        done = true;
+                        if (bytes.length > 0) {
+                            subscriber.onNext(List.of(ByteBuffer.wrap(bytes).asReadOnlyBuffer()));
+                        }
+                        subscriber.onComplete();
+                    }
+                }
+
+                @Override
+                public void cancel() {
+                    done = true;
+                }
+            });
+        }
     }
 
     EventLoop loop() {
@@ -67,8 +116,22 @@ final class ResponseBody {
 
     /** Reads the whole body and returns a promise of {@code finish} applied to its bytes. */
     <T> Promise<T> readAll(String what, Function<byte[], T> finish) {
-        Whole<T> read = new Whole<>(what, finish);
-        return start(read);
+        if (publisher instanceof Buffered buffered && (signal == null || !signal.aborted())) {
+            if (!take()) {
+                return alreadyRead();
+            }
+            try {
+                return loop.resolved(finish == null ? null : finish.apply(buffered.bytes().clone()));
+            } catch (Throwable e) {
+                return loop.rejected(e instanceof FetchException ? e : failure(what, e));
+            }
+        }
+        return start(new Whole<>(what, finish));
+    }
+
+    private <T> Promise<T> alreadyRead() {
+        return loop.rejected(new IllegalStateException("the body of " + method + " " + uri
+                + " was already read (a body can be read once: keep the text or bytes you got)"));
     }
 
     /** Streams the body to {@code onChunk}, one chunk at a time, on the loop. */
@@ -77,9 +140,8 @@ final class ResponseBody {
     }
 
     private <T> Promise<T> start(Read<T> read) {
-        if (!used.compareAndSet(false, true)) {
-            return loop.rejected(new IllegalStateException("the body of " + method + " " + uri
-                    + " was already read (a body can be read once: keep the text or bytes you got)"));
+        if (!take()) {
+            return alreadyRead();
         }
         if (signal != null && signal.aborted()) {
             read.subscribeAndCancel(publisher, releaseSlot);
@@ -99,7 +161,7 @@ final class ResponseBody {
      * slot is given back. For a response nobody will read (cancelled, unreachable).
      */
     void abort() {
-        if (used.compareAndSet(false, true)) {
+        if (take()) {
             new Whole<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
         }
     }
@@ -108,7 +170,7 @@ final class ResponseBody {
      * Reads to the end keeping nothing, so the connection can be reused: {@link Response#discard()}.
      */
     Promise<Void> discard() {
-        return start(new Whole<Void>("discarding the body", null));
+        return readAll("discarding the body", null);
     }
 
     FetchException failure(String what, Throwable cause) {

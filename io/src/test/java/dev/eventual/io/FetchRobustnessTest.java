@@ -177,14 +177,14 @@ class FetchRobustnessTest {
     }
 
     @Test
-    void text_ofABodyShorterThanItsContentLength_rejectsNamingUrlAndTheShortfall() throws Exception {
+    void text_ofALargeBodyShorterThanItsContentLength_rejectsNamingUrlAndTheShortfall() throws Exception {
         newClient(FetchClient.builder());
         CountDownLatch headersArrived = new CountDownLatch(1);
         try (MisbehavingServer server = MisbehavingServer.start(c -> {
             c.readHead();
-            c.send("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + "x".repeat(500));
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(50000));
             headersArrived.await(GUARD.toSeconds(), TimeUnit.SECONDS);
-            c.close(); // an orderly close (FIN), 500 bytes short
+            c.close(); // an orderly close (FIN), 50,000 bytes short
         })) {
             URI uri = server.uri("/truncated");
             AtomicReference<Promise<String>> text = new AtomicReference<>();
@@ -199,7 +199,32 @@ class FetchRobustnessTest {
 
             FetchException e = rejected(text.get(), FetchException.class);
             assertThat(e.getMessage()).startsWith("GET " + uri + " failed: reading the body failed: "
-                    + "fixed content-length: 1000, bytes received: 500");
+                    + "fixed content-length: 100000, bytes received: 50000");
+            side.get().assertDone();
+            assertAllClosed(server);
+        }
+    }
+
+    @Test
+    void fetch_ofASmallBodyShorterThanItsContentLength_rejectsItself_namingUrlAndTheShortfall() throws Exception {
+        // Up to 64 KiB with a Content-Length, the body is read before fetch resolves: fetch rejects.
+        newClient(FetchClient.builder());
+        try (MisbehavingServer server = MisbehavingServer.start(c -> {
+            c.readHead();
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + "x".repeat(500));
+            c.close();
+        })) {
+            URI uri = server.uri("/truncated-small");
+            AtomicReference<Promise<Response>> fetch = new AtomicReference<>();
+            AtomicReference<SideWork> side = new AtomicReference<>();
+            loop(() -> {
+                side.set(sideWork());
+                fetch.set(quiet(client.fetch(uri.toString())));
+            });
+
+            FetchException e = rejected(fetch.get(), FetchException.class);
+            assertThat(e.getMessage()).startsWith("GET " + uri + " failed: ")
+                    .contains("fixed content-length: 1000, bytes received: 500");
             side.get().assertDone();
             assertAllClosed(server);
         }
