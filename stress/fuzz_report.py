@@ -39,7 +39,8 @@ lines = [BEGIN, "## Differential fuzzing", "",
          "a program whose timers were set too late on either side (a busy machine) runs again, up to 3 times.",
          "`mvn -B verify` runs 300 programs. Last run:", "",
          f"- {date.today().isoformat()}, `stress/fuzz {programs}`{' with FUZZ_SEED=' + seed if seed else ''}: "
-         f"**{'PASS' if ok else 'FAIL'}**, {tries[-1] if tries else '?'} jqwik tries (batches of programs)"
+         f"**{'PASS' if ok else 'FAIL'}**"
+         f"{', failed at jqwik try ' + tries[-1] + ' (batches of programs)' if tries and not ok else ''}"
          f"{', seed ' + seeds[-1] if seeds else ''}, {int(seconds) // 60} min {int(seconds) % 60} s; "
          f"{cores} cores, {mem} GiB, {java}, Node {node}, load average {load} at the start.", ""]
 for title, count, rows in stats:
