@@ -151,12 +151,14 @@ final class Exchange extends CompletableFuture<Response> {
             if (cancelled) {
                 sent = null;
             } else {
-            try {
-                sent = ready.join().sendAsync(jdkRequest, bodyHandler(request.redirect()));
-            } catch (RuntimeException e) { // CompletionException: the client could not be built // IllegalArgumentException for a request the client refuses
-                sent = CompletableFuture.failedFuture(e);
-            }
-            inFlight = sent;
+                try {
+                    sent = ready.join().sendAsync(jdkRequest, bodyHandler(request.redirect()));
+                } catch (RuntimeException e) {
+                    // CompletionException: the client could not be built;
+                    // IllegalArgumentException: a request the client refuses
+                    sent = CompletableFuture.failedFuture(e);
+                }
+                inFlight = sent;
             }
         } finally {
             lock.unlock();
