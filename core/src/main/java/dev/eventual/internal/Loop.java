@@ -203,7 +203,13 @@ public final class Loop implements EventLoop {
     private void loop() {
         try {
             for (;;) {
-                now = clock();
+                long clock = clock();
+                if (clock != now) {
+                    // Written only when it changes (once a millisecond at most): producers read
+                    // this object's sleeping, closed and thread fields on every post, and a store
+                    // per iteration to a field on their cache line would take it from them.
+                    now = clock;
+                }
                 runDueTimers();
                 if (closeRequested) {
                     break;
@@ -301,6 +307,7 @@ public final class Loop implements EventLoop {
             if (exitWhenIdle && timers.referencedCount() == 0 && (int) KEEP_ALIVES.getVolatile(this) == 0) {
                 return false;
             }
+            tasks.releaseTaken(); // an idle loop keeps no task that ran reachable
             TimerTask next = timers.peek();
             if (next == null) {
                 LockSupport.park(this);
@@ -352,6 +359,7 @@ public final class Loop implements EventLoop {
                 droppedTasks++;
             }
         }
+        tasks.releaseTaken();
         for (PromiseImpl<?> promise : watched) {
             promise.resultOrClosed();
         }

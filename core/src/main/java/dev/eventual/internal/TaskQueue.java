@@ -6,97 +6,253 @@ import java.lang.invoke.VarHandle;
 /**
  * The loop's task queue: unbounded, many producers (any thread), one consumer (the loop thread).
  *
- * <p>Dmitry Vyukov's intrusive MPSC node queue ("Non-intrusive MPSC node-based queue",
- * 1024cores.net). Producers swing {@code tail} with one atomic exchange and then link the old
- * tail to the new node; the consumer walks {@code head.next}. Wait-free for producers, no CAS
- * retry loop anywhere.
+ * <pre>
+ * Overview
  *
- * <p>Invariants and memory ordering:
- * <ul>
- *   <li>{@code tail} is changed only by {@code getAndSet} (volatile): it totally orders producers
- *       and is the linearization point of {@link #offer}.</li>
- *   <li>{@code node.next} is written once, with release ({@code setRelease}), after the node's
- *       item was written; the consumer reads it with acquire ({@code getAcquire}), so it sees
- *       the item. Pairs: NEXT.setRelease in offer / NEXT.getAcquire in poll.</li>
- *   <li>NOTE: between a producer's exchange and its link, the queue is non-empty but the node
- *       is not reachable from {@code head}: {@link #poll} returns null while
- *       {@link #isEmpty} says false. The consumer spins briefly in that window
- *       ({@link #pollSpinning}); it lasts a few instructions unless the producer is descheduled.</li>
- *   <li>{@code head} and the items after it are consumer-only (loop thread), plain access.</li>
- * </ul>
+ * A linked list of fixed-size array segments. Every item has a global index, claimed once by its
+ * producer with one atomic getAndAdd on tailIndex; index i lives in segment i / size, slot
+ * i % size. Producers never retry and never allocate per item: a segment (one array) is
+ * allocated per {@code size} items, by the producer that first needs it. The consumer walks the
+ * indexes in order with plain fields and drops each segment once it has passed it. This is the
+ * shape of JCTools' MpscUnboundedArrayQueue and of the segment lists of Kotlin's channels; the
+ * previous queue here (Vyukov's node queue) allocated a 24-byte node per task and made the
+ * consumer chase a pointer per task.
+ *
+ * Fields and who writes them:
+ *   tailIndex     the next index to claim; getAndAdd only (volatile): totally orders producers
+ *                 and is the linearization point of offer.
+ *   tailSegment   a hint: some segment at or before the one that holds tailIndex. Advanced by CAS
+ *                 (only forward) by the producer that claimed an index in a newer segment.
+ *   Segment.next  null until the next segment is appended, by CAS from null (volatile), once.
+ *   slot          null until its producer writes the item (setRelease); consumer-only after,
+ *                 cleared by the consumer only when it goes idle (releaseTaken), never per item:
+ *                 a store per item to the cache line the producers write would bounce it.
+ *   headIndex, headSegment, clearedIndex   consumer-only, plain.
+ *
+ * Invariants:
+ *   - A producer reads tailSegment BEFORE it claims its index, so that segment's id is at most its
+ *     index's: tailSegment is moved to segment k only by a producer that claimed an index >= k *
+ *     size, and that claim precedes (in tailIndex's total order) every claim made after the move
+ *     was seen. So a producer only ever walks forward, through next links, to its segment.
+ *   - Every segment from headSegment to the one holding tailIndex - 1 is linked or being linked:
+ *     the producer that needs segment k+1 appends it before it writes its slot.
+ *   - The queue is non-empty iff tailIndex != headIndex. NOTE: between a producer's claim and
+ *     its slot write (or its segment's link) the queue is non-empty but the item is not readable:
+ *     {@link #poll} returns null while {@link #isEmpty} says false. The consumer waits that
+ *     window out in {@link #pollSpinning}; it lasts a few instructions unless the producer is
+ *     descheduled.
+ *
+ * Memory ordering: the slot's setRelease in offer pairs with the getAcquire in poll, so the
+ * consumer sees the item's fields as the producer wrote them. A segment is published by the
+ * volatile CAS of next (and its fields are final); the consumer reads next with getAcquire. The
+ * loop's sleep protocol (see {@link Loop}) uses the claim (a volatile read-modify-write of
+ * tailIndex) as the producer's publication and {@link #isEmpty}'s volatile read of tailIndex as
+ * the loop's re-check: both sequentially consistent, so no wake-up is lost.
+ *
+ * False sharing: tailIndex is written by every offer and headIndex by every poll; the padding
+ * classes below keep them (and the consumer's other field) on different cache lines.
+ * </pre>
  */
-final class TaskQueue {
-    private static final VarHandle TAIL;
+final class TaskQueue extends TaskQueueConsumerFields {
+    /** Slots per segment by default: 4 KiB of references, one allocation per 1,024 tasks. */
+    static final int DEFAULT_SEGMENT_SIZE = 1024;
+    /** Busy-wait iterations in pollSpinning before it starts yielding the processor. */
+    private static final int SPINS_BEFORE_YIELD = 128;
+
+    private static final VarHandle TAIL_INDEX;
+    private static final VarHandle TAIL_SEGMENT;
     private static final VarHandle NEXT;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TAIL = lookup.findVarHandle(TaskQueue.class, "tail", Node.class);
-            NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
+            TAIL_INDEX = lookup.findVarHandle(TaskQueueProducerFields.class, "tailIndex", long.class);
+            TAIL_SEGMENT = lookup.findVarHandle(TaskQueueProducerFields.class, "tailSegment", Segment.class);
+            NEXT = lookup.findVarHandle(Segment.class, "next", Segment.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    static final class Node {
-        Object item; // written before publication, cleared by the consumer
+    /** One array of slots; segment {@code id} holds indexes [id * size, (id + 1) * size). */
+    static final class Segment {
+        final long id;
+        final Object[] slots;
+        /** Null until the next segment is appended (CAS once); see the overview. */
         @SuppressWarnings("unused") // accessed through NEXT
-        volatile Node next;
+        volatile Segment next;
 
-        Node(Object item) {
-            this.item = item;
+        Segment(long id, int size) {
+            this.id = id;
+            this.slots = new Object[size];
+        }
+
+        /** The segment after this one, appending it if no producer has yet. */
+        Segment nextOrAppend() {
+            Segment n = (Segment) NEXT.getAcquire(this);
+            if (n != null) {
+                return n;
+            }
+            Segment fresh = new Segment(id + 1, slots.length);
+            // Loses only to another producer appending the same segment: take the winner's.
+            Segment witness = (Segment) NEXT.compareAndExchange(this, null, fresh);
+            return witness == null ? fresh : witness;
         }
     }
-
-    /** Consumer-only: the last node taken (a stub at first); its item is already null. */
-    private Node head;
-    /** Newest node; getAndSet only. */
-    @SuppressWarnings("unused") // accessed through TAIL
-    private volatile Node tail;
 
     TaskQueue() {
-        Node stub = new Node(null);
-        head = stub;
-        TAIL.set(this, stub);
+        this(DEFAULT_SEGMENT_SIZE);
     }
 
-    /** Adds an item; any thread. */
+    /** A queue with segments of {@code segmentSize} slots (a power of two): small ones for tests. */
+    TaskQueue(int segmentSize) {
+        super(segmentSize);
+        Segment first = new Segment(0, segmentSize);
+        headSegment = first;
+        // Plain: the queue is published to other threads by the loop's construction (final field).
+        TAIL_SEGMENT.set(this, first);
+    }
+
+    /** Adds an item; any thread. Wait-free but for appending a segment (one CAS, no retry loop). */
     void offer(Object item) {
-        Node node = new Node(item);
-        Node prev = (Node) TAIL.getAndSet(this, node);
-        NEXT.setRelease(prev, node); // publishes node.item to the consumer's getAcquire
+        // Read before the claim: see the overview's first invariant.
+        Segment segment = (Segment) TAIL_SEGMENT.getAcquire(this);
+        long index = (long) TAIL_INDEX.getAndAdd(this, 1L);
+        long id = index >>> shift;
+        if (segment.id != id) {
+            while (segment.id < id) {
+                segment = segment.nextOrAppend();
+            }
+            advanceTail(segment);
+        }
+        SLOT.setRelease(segment.slots, (int) (index & mask), item); // pairs with getAcquire in poll
     }
 
-    /** Takes the oldest linked item, or null; consumer only. */
+    /** Moves the tail hint forward to {@code segment} unless another producer moved it further. */
+    private void advanceTail(Segment segment) {
+        Segment current;
+        do {
+            current = (Segment) TAIL_SEGMENT.getVolatile(this);
+            if (current.id >= segment.id) {
+                return;
+            }
+            // Loses to another producer advancing it: re-read, and stop once it is at or past ours.
+        } while (!TAIL_SEGMENT.compareAndSet(this, current, segment));
+    }
+
+    /** Takes the oldest item, or null if none is readable yet; consumer only. */
     Object poll() {
-        Node h = head;
-        Node next = (Node) NEXT.getAcquire(h);
-        if (next == null) {
+        long index = headIndex;
+        Segment segment = headSegment;
+        if ((index >>> shift) != segment.id) {
+            Segment next = (Segment) NEXT.getAcquire(segment);
+            if (next == null) {
+                return null; // claimed, but its producer has not appended the segment yet
+            }
+            headSegment = segment = next; // the passed segment is garbage now
+        }
+        int slot = (int) (index & mask);
+        Object item = SLOT.getAcquire(segment.slots, slot);
+        if (item == null) {
             return null;
         }
-        head = next;
-        Object item = next.item;
-        next.item = null;
+        // The slot is not cleared here: a store to the line the producers are writing would take
+        // it from them on every item. Passed segments are dropped whole; releaseTaken clears the
+        // current one's taken slots when the loop goes idle.
+        headIndex = index + 1;
         return item;
     }
 
-    /** Like {@link #poll}, but waits out a producer caught between its exchange and its link. */
+    /**
+     * Clears the slots taken from the current segment since the last call, so that an idle loop
+     * keeps no task that already ran reachable; consumer only. Each slot is cleared once at most:
+     * O(1) amortized per item. Plain stores: a taken slot's index was claimed once, and no
+     * producer writes it again.
+     */
+    void releaseTaken() {
+        Segment segment = headSegment;
+        long start = Math.max(clearedIndex, segment.id << shift);
+        long end = Math.min(headIndex, (segment.id + 1) << shift);
+        for (long i = start; i < end; i++) {
+            segment.slots[(int) (i & mask)] = null;
+        }
+        clearedIndex = headIndex;
+    }
+
+    /** Like {@link #poll}, but waits out a producer caught between its claim and its write. */
     Object pollSpinning() {
         Object item = poll();
-        while (item == null && !isEmpty()) {
-            Thread.onSpinWait();
+        for (int spins = 0; item == null && !isEmpty(); spins++) {
+            if (spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the producer was likely descheduled mid-offer: give it the core
+            }
             item = poll();
         }
         return item;
     }
 
     /**
-     * Whether no item is queued or being queued; consumer only. Reads {@code tail} with volatile
-     * mode: the loop's sleep protocol relies on this read being ordered after its own volatile
-     * write of the sleeping flag (see {@link Loop}).
+     * Whether no item is queued or being queued; consumer only. Reads {@code tailIndex} with
+     * volatile mode: the loop's sleep protocol relies on this read being ordered after its own
+     * volatile write of the sleeping flag (see {@link Loop}).
      */
     boolean isEmpty() {
-        return TAIL.getVolatile(this) == head;
+        return (long) TAIL_INDEX.getVolatile(this) == headIndex;
     }
+}
+
+/*
+ * Padding: HotSpot lays out a superclass's fields before its subclass's, so these classes put 64
+ * bytes between the producers' fields and the consumer's, and before the producers' (the object
+ * header and whatever precedes the queue in memory).
+ */
+
+abstract class TaskQueuePad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** The fields every producer writes; see {@link TaskQueue}'s overview. */
+abstract class TaskQueueProducerFields extends TaskQueuePad0 {
+    @SuppressWarnings("unused") // accessed through TaskQueue.TAIL_INDEX
+    volatile long tailIndex;
+    @SuppressWarnings("unused") // accessed through TaskQueue.TAIL_SEGMENT
+    volatile TaskQueue.Segment tailSegment;
+    /** log2 of the segment size; read by producers and the consumer alike, hence here. */
+    final int shift;
+    /** The segment size minus one. */
+    final int mask;
+
+    TaskQueueProducerFields(int segmentSize) {
+        if (segmentSize < 1 || Integer.bitCount(segmentSize) != 1) {
+            throw new IllegalArgumentException("segmentSize must be a power of two: " + segmentSize);
+        }
+        shift = Integer.numberOfTrailingZeros(segmentSize);
+        mask = segmentSize - 1;
+    }
+}
+
+abstract class TaskQueuePad1 extends TaskQueueProducerFields {
+    TaskQueuePad1(int segmentSize) {
+        super(segmentSize);
+    }
+
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+/** The consumer's fields (loop thread only, plain); see {@link TaskQueue}'s overview. */
+abstract class TaskQueueConsumerFields extends TaskQueuePad1 {
+    TaskQueueConsumerFields(int segmentSize) {
+        super(segmentSize);
+    }
+
+    /** The next index to take. */
+    long headIndex;
+    /** The segment that holds headIndex, or the one before it when headIndex starts a new one. */
+    TaskQueue.Segment headSegment;
+    /** Slots below this index were cleared by releaseTaken (or belong to dropped segments). */
+    long clearedIndex;
+    long p20, p21, p22, p23, p24, p25, p26, p27;
 }

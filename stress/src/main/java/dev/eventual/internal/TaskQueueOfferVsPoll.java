@@ -10,7 +10,7 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
 
 /**
  * The loop's MPSC task queue: a producer offers while the consumer polls (spinning over the window
- * between a producer's exchange and its link). An item queued before the race ("x") comes first;
+ * between a producer's claim and its write). An item queued before the race ("x") comes first;
  * every item is taken exactly once.
  */
 @JCStressTest

@@ -9,12 +9,12 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LLL_Result;
 
 /**
- * Two producers race on the task queue's tail exchange; the consumer then finds both items, once
- * each, in the order of their exchanges, and nothing else.
+ * Two producers race on the task queue's claim (the getAndAdd of its tail index); the consumer
+ * then finds both items, once each, in the order of their claims, and nothing else.
  */
 @JCStressTest
-@Outcome(id = "a, b, null", expect = Expect.ACCEPTABLE, desc = "a exchanged first")
-@Outcome(id = "b, a, null", expect = Expect.ACCEPTABLE, desc = "b exchanged first")
+@Outcome(id = "a, b, null", expect = Expect.ACCEPTABLE, desc = "a claimed first")
+@Outcome(id = "b, a, null", expect = Expect.ACCEPTABLE, desc = "b claimed first")
 @Outcome(expect = Expect.FORBIDDEN, desc = "an item was lost or duplicated")
 @State
 public class TaskQueueTwoProducers {
