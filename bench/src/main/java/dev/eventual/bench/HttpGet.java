@@ -59,7 +59,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code whenComplete} on the client's thread that completed the previous one. Both send a request
  * built once per trial ({@link Request} / {@link HttpRequest}), and both run their {@code width}
  * chains ({@code 1} or {@value #IN_FLIGHT}) until {@code n} GETs were started; the benchmark
- * thread waits for the last with {@link Done}.
+ * thread waits for the last parked ({@link Done#awaitParked}: a yielding waiter took a tenth of
+ * the CPU time on 2 cores).
  *
  * <p>Run: {@code bench/run HttpGet} (or
  * {@code java -jar bench/target/benchmarks.jar HttpGet -prof gc}).
@@ -68,10 +69,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 4)
 // Prepend, not append: a -jvmArgsAppend on the command line (bench/run passes one) replaces the
 // annotation's jvmArgsAppend instead of adding to it.
-@Fork(value = 1, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
+// Three forks: a fork's figures vary by up to 1.7x from the next fork's (thread placement of the
+// client's, the server's and the loop's threads on 2 cores), more than the difference measured.
+@Fork(value = 3, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
 public class HttpGet {
     static final int IN_FLIGHT = 64;
     static final int BODY_SIZE = 100;
@@ -159,7 +162,7 @@ public class HttpGet {
                 batch.next();
             }
         }));
-        done.await();
+        done.awaitParked();
     }
 
     /** One invocation of {@code eventual}; its counters are touched on the loop thread only. */
@@ -199,7 +202,7 @@ public class HttpGet {
         for (int i = 0; i < width; i++) {
             batch.next();
         }
-        done.await();
+        done.awaitParked();
     }
 
     /**
