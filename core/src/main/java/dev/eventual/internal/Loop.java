@@ -45,8 +45,8 @@ import java.util.function.Consumer;
  * the body's thread acts for it, inEventLoop() included (rule 8; see {@link AsyncBody}).
  *
  * Sleep protocol (no lost wake-up): the loop writes sleeping=1 (volatile), then re-reads the
- * task queue's tail, closeRequested and keepAlives (all volatile) and parks only if all say
- * idle. A producer first publishes its work with a volatile write (the queue's getAndSet, the
+ * task queue's tail index, closeRequested and keepAlives (all volatile) and parks only if all say
+ * idle. A producer first publishes its work with a volatile write (the queue's getAndAdd claim, the
  * keep-alive decrement, closeRequested), then reads sleeping (volatile) and unparks if it is 1
  * and it wins the CAS 1 -> 0. Volatile accesses are sequentially consistent, so either the
  * loop sees the work or the producer sees sleeping=1. At most one unpark per sleep.
