@@ -7,13 +7,8 @@ import java.util.List;
 
 /** {@code Promise.all}: fulfils with every value in input order, or rejects with the first reason. */
 public final class All<T> extends Combinator<List<T>> {
-    private final Object[] values;
-    private int remaining;
-
-    private All(Loop loop, int n) {
+    private All(Loop loop) {
         super(loop);
-        this.values = new Object[n];
-        this.remaining = n;
     }
 
     public static <T> Promise<List<T>> of(Iterable<? extends Promise<? extends T>> promises) {
@@ -23,27 +18,29 @@ public final class All<T> extends Combinator<List<T>> {
     /** With {@code cancelRest}: once one input rejects, the pending ones are released (rule 6). */
     public static <T> Promise<List<T>> of(Iterable<? extends Promise<? extends T>> promises, boolean cancelRest) {
         String what = cancelRest ? "Promise.allCancelling" : "Promise.all";
-        List<PromiseImpl<?>> inputs = inputs(promises, what);
-        All<T> all = new All<>(loopFor(inputs, what), inputs.size());
+        Object[] inputs = inputs(promises, what);
+        All<T> all = new All<>(loopFor(inputs, what));
         if (cancelRest) {
             all.cancellingRest();
         }
-        if (inputs.isEmpty()) {
-            all.result.complete(List.of()); // JavaScript resolves an empty all synchronously
+        if (inputs.length == 0) {
+            all.complete(List.of()); // JavaScript resolves an empty all synchronously
         }
         return all.start(inputs);
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    void onSettled(int index, Object r) {
+    void onSettled(Object r, boolean last) {
         if (r instanceof Failure) {
-            result.complete(PromiseImpl.ownResult(r));
-            return;
-        }
-        values[index] = PromiseImpl.decode(r);
-        if (--remaining == 0) {
-            result.complete(Collections.unmodifiableList((List<T>) Arrays.asList(values)));
+            complete(PromiseImpl.ownResult(r));
+        } else if (last && !isSettled()) {
+            // No input rejected (the first would have settled the result): all are values.
+            Object[] values = outcomesInInputOrder();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = PromiseImpl.decode(values[i]);
+            }
+            complete(Collections.unmodifiableList((List<T>) Arrays.asList(values)));
         }
     }
 }

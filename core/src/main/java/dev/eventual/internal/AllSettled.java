@@ -8,30 +8,29 @@ import java.util.List;
 
 /** {@code Promise.allSettled}: fulfils with every outcome in input order; never rejects. */
 public final class AllSettled<T> extends Combinator<List<Settled<T>>> {
-    private final Settled<T>[] outcomes;
-    private int remaining;
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private AllSettled(Loop loop, int n) {
+    private AllSettled(Loop loop) {
         super(loop);
-        this.outcomes = new Settled[n];
-        this.remaining = n;
     }
 
     public static <T> Promise<List<Settled<T>>> of(Iterable<? extends Promise<? extends T>> promises) {
-        List<PromiseImpl<?>> inputs = inputs(promises, "Promise.allSettled");
-        AllSettled<T> all = new AllSettled<>(loopFor(inputs, "Promise.allSettled"), inputs.size());
-        if (inputs.isEmpty()) {
-            all.result.complete(List.of());
+        Object[] inputs = inputs(promises, "Promise.allSettled");
+        AllSettled<T> all = new AllSettled<>(loopFor(inputs, "Promise.allSettled"));
+        if (inputs.length == 0) {
+            all.complete(List.of());
         }
         return all.start(inputs);
     }
 
     @Override
-    void onSettled(int index, Object r) {
-        outcomes[index] = r instanceof Failure f ? new Settled.Rejected<>(f.reason) : new Settled.Fulfilled<>(PromiseImpl.decode(r));
-        if (--remaining == 0) {
-            result.complete(Collections.unmodifiableList(Arrays.asList(outcomes)));
+    @SuppressWarnings("unchecked")
+    void onSettled(Object r, boolean last) {
+        if (last && !isSettled()) {
+            Object[] outcomes = outcomesInInputOrder();
+            for (int i = 0; i < outcomes.length; i++) {
+                Object o = outcomes[i];
+                outcomes[i] = o instanceof Failure f ? new Settled.Rejected<>(f.reason) : new Settled.Fulfilled<>(PromiseImpl.decode(o));
+            }
+            complete(Collections.unmodifiableList((List<Settled<T>>) (List<?>) Arrays.asList(outcomes)));
         }
     }
 }

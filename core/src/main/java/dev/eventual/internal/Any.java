@@ -10,13 +10,8 @@ import java.util.List;
  * {@link AggregateException} of all reasons in input order.
  */
 public final class Any<T> extends Combinator<T> {
-    private final Throwable[] reasons;
-    private int remaining;
-
-    private Any(Loop loop, int n) {
+    private Any(Loop loop) {
         super(loop);
-        this.reasons = new Throwable[n];
-        this.remaining = n;
     }
 
     public static <T> Promise<T> of(Iterable<? extends Promise<? extends T>> promises) {
@@ -26,27 +21,31 @@ public final class Any<T> extends Combinator<T> {
     /** With {@code cancelRest}: once one input fulfils, the pending ones are released (rule 6). */
     public static <T> Promise<T> of(Iterable<? extends Promise<? extends T>> promises, boolean cancelRest) {
         String what = cancelRest ? "Promise.anyCancelling" : "Promise.any";
-        List<PromiseImpl<?>> inputs = inputs(promises, what);
-        Any<T> any = new Any<>(loopFor(inputs, what), inputs.size());
+        Object[] inputs = inputs(promises, what);
+        Any<T> any = new Any<>(loopFor(inputs, what));
         if (cancelRest) {
             any.cancellingRest();
         }
-        if (inputs.isEmpty()) {
-            any.result.complete(new Failure(new AggregateException("Promise.any of no promises", List.of())));
+        if (inputs.length == 0) {
+            any.complete(new Failure(new AggregateException("Promise.any of no promises", List.of())));
         }
         return any.start(inputs);
     }
 
     @Override
-    void onSettled(int index, Object r) {
-        if (!(r instanceof Failure f)) {
-            result.complete(r);
-            return;
-        }
-        reasons[index] = f.reason;
-        if (--remaining == 0) {
-            result.complete(new Failure(new AggregateException(
-                    "all " + reasons.length + " promises passed to Promise.any were rejected", Arrays.asList(reasons))));
+    @SuppressWarnings("unchecked")
+    void onSettled(Object r, boolean last) {
+        if (!(r instanceof Failure)) {
+            complete(r);
+        } else if (last && !isSettled()) {
+            // No input fulfilled (the first would have settled the result): all are rejections.
+            Object[] reasons = outcomesInInputOrder();
+            for (int i = 0; i < reasons.length; i++) {
+                reasons[i] = ((Failure) reasons[i]).reason;
+            }
+            complete(new Failure(new AggregateException(
+                    "all " + reasons.length + " promises passed to Promise.any were rejected",
+                    (List<Throwable>) (List<?>) Arrays.asList(reasons))));
         }
     }
 }

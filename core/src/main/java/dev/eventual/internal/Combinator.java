@@ -1,39 +1,65 @@
 package dev.eventual.internal;
 
 import dev.eventual.Promise;
-import dev.eventual.Settled;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 
 /**
- * The shared skeleton of {@code all}, {@code allSettled}, {@code any} and {@code race}: one
- * result promise, one {@link Slot} reaction registered on each input (which marks the input
- * handled, as JavaScript's {@code then} does), and {@link #onSettled} called on the result's
- * loop thread with each input's outcome, in the order the inputs settle.
+ * The shared skeleton of {@code all}, {@code allSettled}, {@code any} and {@code race}: the
+ * combinator is its own result promise and its own reaction, registered on every input (which
+ * marks each input handled, as JavaScript's {@code then} does); as with {@link Derived}, one
+ * object is both.
  *
- * <p>Subclass state is touched only by {@code onSettled}, hence only on the result's loop
- * thread: an input of another loop has its outcome handed over through a task.
+ * <pre>
+ * Overview
  *
- * <p>Cancellation (rule 6). Each slot is a consumer of its input until the result settles
- * ({@link Slot#needsOutcome}). Cancelling the result releases every input under the consumer
- * rule: an input that no other reaction needs is cancelled, a shared one keeps running. The
- * cancelling variants ({@code Promise.raceCancelling} and the others) also release the inputs
- * still pending as soon as the result settles by itself. Plain {@code race}/{@code any}/{@code all}
- * do not: JavaScript leaves losers running, and an input nobody has registered on yet may still
- * get a handler later, which the consumer rule cannot see. {@code inputs} is loop-confined to
- * the result's loop and cleared once released, so a settled result retains none of them.
+ * No object per input beyond its slot in the inputs array (Vert.x's CompositeFutureImpl counts
+ * the same way). The reaction carries no index: it is the same object on every input, and
+ * {@link #onSettled} gets only the outcome, on this promise's loop thread, once per registration
+ * (an input passed twice counts twice), in the order the inputs settle. What needs no index uses
+ * that outcome at once (the first rejection of all, the first fulfilment of any, race). What
+ * needs input order waits until {@code remaining} reaches zero: then every input has settled (a
+ * reaction runs only after its source settled, and settled is final), so
+ * {@link #outcomesInInputOrder} reads each input's result back from the input itself (the very
+ * object its reaction received) into the inputs array, which becomes the result's list (or the
+ * reasons); a settled result retains no input. An input of another loop reacts on its own loop
+ * thread and hands the outcome over through a task (one lambda per input in that case only). A
+ * foreign Promise is followed by a promise of ours ({@link PromiseImpl#of}), whose state is what
+ * is read back.
+ *
+ * Threads. {@code remaining} is touched only by onSettled, hence only on this promise's loop
+ * thread. {@link #start} may run on another thread (no loop current: the result takes the first
+ * input's loop); it writes {@code inputs} and {@code remaining} before the registration CAS that
+ * publishes this reaction, and the loop reads them after taking it, so the fields need no volatile.
+ * {@code inputs} is then written by the result's loop thread only.
+ *
+ * Cancellation (rule 6). This reaction is a consumer of each input until the result settles ({@link
+ * #needsOutcome}; the consumer count and the prune in {@link PromiseImpl} go by that answer, not by
+ * identity, so one object on many stacks is fine; the one removal by identity, {@link
+ * PromiseImpl#unregister}, is only used by an async body on itself). Cancelling the result releases
+ * every input under the consumer rule: an input that no other reaction needs is cancelled, a shared
+ * one keeps running. The cancelling variants ({@code Promise.raceCancelling} and the others) also
+ * release the inputs still pending as soon as the result settles by itself. Plain {@code
+ * race}/{@code any}/{@code all} do not: JavaScript leaves losers running, and an input nobody has
+ * registered on yet may still get a handler later, which the consumer rule cannot see. {@code
+ * inputs} is cleared once released, so a settled result retains none of them.
+ * </pre>
  */
-abstract class Combinator<R> {
-    final Result<R> result;
+abstract class Combinator<R> extends PromiseImpl<R> implements Reaction {
     /** Whether the pending inputs are released as soon as the result settles. */
     private boolean cancelRest;
-    /** The inputs, until released; result loop thread only (set before the slots are registered). */
-    private List<PromiseImpl<?>> inputs;
+    /**
+     * The inputs ({@code PromiseImpl}s, in input order, repeats kept) until released or turned
+     * into outcomes, then null. Written by {@link #start}, then by the result loop thread only.
+     */
+    private Object[] inputs;
+    /** Reactions still to run (one per registration); result loop thread only after start. */
+    private int remaining;
 
     Combinator(Loop loop) {
-        this.result = new Result<>(loop, this);
+        super(loop);
     }
 
     /** Makes this a cancelling variant; before {@link #start}. */
@@ -42,118 +68,127 @@ abstract class Combinator<R> {
         return this;
     }
 
-    /** Copies and checks the inputs. */
-    static List<PromiseImpl<?>> inputs(Iterable<? extends Promise<?>> promises, String what) {
+    /**
+     * Copies and checks the inputs, in iteration order, into an array of exactly their number (a
+     * collection's size is taken as the first guess, so the common case copies once).
+     */
+    static Object[] inputs(Iterable<? extends Promise<?>> promises, String what) {
         Objects.requireNonNull(promises, "promises");
-        List<PromiseImpl<?>> list = new ArrayList<>();
-        int i = 0;
+        Object[] array = new Object[promises instanceof Collection<?> c ? c.size() : 8];
+        int n = 0;
         for (Promise<?> p : promises) {
-            list.add(PromiseImpl.of(p, what + " input " + i));
-            i++;
+            if (p == null) {
+                throw new NullPointerException(what + " input " + n); // built only here: no string per input
+            }
+            if (n == array.length) {
+                array = Arrays.copyOf(array, Math.max(8, 2 * n)); // the collection grew, or not a collection
+            }
+            array[n++] = PromiseImpl.of(p, what);
         }
-        return list;
+        return n == array.length ? array : Arrays.copyOf(array, n);
     }
 
     /** The current thread's loop, else the first input's. */
-    static Loop loopFor(List<PromiseImpl<?>> inputs, String what) {
+    static Loop loopFor(Object[] inputs, String what) {
         Loop loop = Loop.current();
         if (loop != null) {
             return loop;
         }
-        if (inputs.isEmpty()) {
+        if (inputs.length == 0) {
             return Loop.require(what + " of no promises");
         }
-        return inputs.get(0).loop;
+        return ((PromiseImpl<?>) inputs[0]).loop;
     }
 
-    final Promise<R> start(List<PromiseImpl<?>> inputs) {
+    final Promise<R> start(Object[] inputs) {
         this.inputs = inputs;
-        for (int i = 0; i < inputs.size(); i++) {
-            inputs.get(i).register(new Slot(this, i));
+        this.remaining = inputs.length;
+        for (Object input : inputs) {
+            ((PromiseImpl<?>) input).register(this);
         }
-        return result;
+        return this;
     }
 
-    /** One input settled; result loop thread only. */
-    abstract void onSettled(int index, Object r);
+    /**
+     * One input's reaction ran with its outcome {@code r}; {@code last} when it was the last one
+     * (every input has settled). Result loop thread only.
+     */
+    abstract void onSettled(Object r, boolean last);
+
+    /**
+     * Once every input has settled and the result is still pending: the array of the inputs, each
+     * replaced by its encoded result, in input order. This combinator no longer holds it, so the
+     * caller may reuse it for the result. Result loop thread.
+     */
+    final Object[] outcomesInInputOrder() {
+        Object[] array = inputs;
+        inputs = null;
+        for (int i = 0; i < array.length; i++) {
+            array[i] = ((PromiseImpl<?>) array[i]).settledResult();
+        }
+        return array;
+    }
+
+    /** Input loop thread, as a microtask: hands the outcome to the result's loop. */
+    @Override
+    public final void react(Object r) {
+        if (loop.inEventLoop()) {
+            settled(r);
+        } else {
+            loop.runOnLoop(() -> settled(r));
+        }
+    }
+
+    @Override
+    public final boolean needsOutcome() {
+        return !isSettled();
+    }
+
+    private void settled(Object r) {
+        onSettled(r, --remaining == 0);
+        afterSettled();
+    }
 
     /** Result loop thread: after an input's outcome was handled. */
     private void afterSettled() {
-        if (result.isSettled() && inputs != null) {
+        if (isSettled() && inputs != null) {
             if (cancelRest) {
                 releaseInputs();
-            } else if (!cancelled(result)) {
+            } else if (!cancelled()) {
                 inputs = null; // a settled result retains none of its inputs
             } // else keep them: a cancel from another thread may not have released them yet
         }
     }
 
-    private static boolean cancelled(PromiseImpl<?> p) {
-        return p.peek().map(s -> s instanceof Settled.Rejected<?> r && r.reason() instanceof CancellationException)
-                .orElse(false);
+    /** Whether this settled promise was rejected by a cancellation (read from the state: no peek objects). */
+    private boolean cancelled() {
+        return settledResult() instanceof Failure f && f.reason instanceof CancellationException;
     }
 
     /** Result loop thread: every input still pending loses this consumer (consumer rule). */
     private void releaseInputs() {
-        List<PromiseImpl<?>> list = inputs;
+        Object[] array = inputs;
         inputs = null;
-        if (list != null) {
-            for (PromiseImpl<?> input : list) {
-                if (!input.isSettled()) {
-                    input.releaseConsumer();
+        if (array != null) {
+            for (Object input : array) {
+                PromiseImpl<?> p = (PromiseImpl<?>) input;
+                if (!p.isSettled()) {
+                    p.releaseConsumer();
                 }
             }
         }
     }
 
-    /** The combinator's result: cancelling it releases the inputs. */
-    static final class Result<R> extends PromiseImpl<R> {
-        private final Combinator<R> combinator;
+    // Cancelling the result releases the inputs.
 
-        Result(Loop loop, Combinator<R> combinator) {
-            super(loop);
-            this.combinator = combinator;
-        }
-
-        @Override
-        boolean hasProducer() {
-            return true;
-        }
-
-        @Override
-        PromiseImpl<?> producerCancelled() {
-            combinator.releaseInputs();
-            return null;
-        }
+    @Override
+    final boolean hasProducer() {
+        return true;
     }
 
-    private static final class Slot implements Reaction {
-        private final Combinator<?> combinator;
-        private final int index;
-
-        Slot(Combinator<?> combinator, int index) {
-            this.combinator = combinator;
-            this.index = index;
-        }
-
-        @Override
-        public void react(Object r) {
-            Loop loop = combinator.result.loop;
-            if (loop.inEventLoop()) {
-                settled(r);
-            } else {
-                loop.runOnLoop(() -> settled(r));
-            }
-        }
-
-        private void settled(Object r) {
-            combinator.onSettled(index, r);
-            combinator.afterSettled();
-        }
-
-        @Override
-        public boolean needsOutcome() {
-            return !combinator.result.isSettled();
-        }
+    @Override
+    final PromiseImpl<?> producerCancelled() {
+        releaseInputs();
+        return null;
     }
 }

@@ -638,6 +638,19 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         return ((Failure) state).reason;
     }
 
+    /**
+     * The encoded result of this promise, which has settled: the object its reactions receive.
+     * For a combinator reading back an input whose reaction has run; any thread.
+     */
+    final Object settledResult() {
+        Object s = state;
+        if (s instanceof Settling settling) {
+            s = settling.result; // not reached once a reaction ran (dispatch replaces Settling first)
+        }
+        assert isSettled(s) : "not settled: " + this;
+        return s;
+    }
+
     /** The loop's watch set no longer needs this promise once it has settled. */
     final boolean isSettled() {
         return isSettled(state);

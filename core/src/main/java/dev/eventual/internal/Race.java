@@ -1,7 +1,6 @@
 package dev.eventual.internal;
 
 import dev.eventual.Promise;
-import java.util.List;
 
 /** {@code Promise.race}: settles like the first input to settle; pending forever with no input. */
 public final class Race<T> extends Combinator<T> {
@@ -16,7 +15,7 @@ public final class Race<T> extends Combinator<T> {
     /** With {@code cancelRest}: once one input settles, the others are released (rule 6). */
     public static <T> Promise<T> of(Iterable<? extends Promise<? extends T>> promises, boolean cancelRest) {
         String what = cancelRest ? "Promise.raceCancelling" : "Promise.race";
-        List<PromiseImpl<?>> inputs = inputs(promises, what);
+        Object[] inputs = inputs(promises, what);
         Race<T> race = new Race<>(loopFor(inputs, what));
         if (cancelRest) {
             race.cancellingRest();
@@ -25,7 +24,7 @@ public final class Race<T> extends Combinator<T> {
     }
 
     @Override
-    void onSettled(int index, Object r) {
-        result.complete(PromiseImpl.ownResult(r)); // later inputs lose the CAS, as later resolve calls do in JavaScript
+    void onSettled(Object r, boolean last) {
+        complete(PromiseImpl.ownResult(r)); // later inputs lose the CAS, as later resolve calls do in JavaScript
     }
 }
