@@ -233,8 +233,7 @@ public final class Loop implements EventLoop {
 
     private void runDueTimers() {
         TimerTask t;
-        while ((t = timers.peek()) != null && t.deadline <= now) {
-            timers.poll();
+        while ((t = timers.pollDue(now)) != null) {
             Runnable callback = t.callback;
             if (t.period == 0) {
                 if (!t.markFired()) {
@@ -308,11 +307,10 @@ public final class Loop implements EventLoop {
                 return false;
             }
             tasks.releaseTaken(); // an idle loop keeps no task that ran reachable
-            TimerTask next = timers.peek();
-            if (next == null) {
+            if (timers.size() == 0) {
                 LockSupport.park(this);
             } else {
-                long waitMillis = next.deadline - clock();
+                long waitMillis = timers.nextDeadline() - clock();
                 if (waitMillis > 0) {
                     LockSupport.parkNanos(this, waitMillis * 1_000_000L);
                 }

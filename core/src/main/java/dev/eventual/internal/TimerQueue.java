@@ -3,19 +3,89 @@ package dev.eventual.internal;
 import java.util.Arrays;
 
 /**
- * The pending timers of one loop: a binary min-heap ordered by (deadline, seq), with each timer
- * storing its index so cancellation removes it in O(log n) instead of leaving a tombstone.
- * Also counts the referenced timers, which keep a {@code run} loop alive.
+ * The pending timers of one loop, in firing order: (deadline, insertion order), as Node. Also
+ * counts the referenced timers, which keep a {@code run} loop alive.
  *
- * <p>Loop thread only; no synchronization.
+ * <pre>
+ * Overview
+ *
+ * State: the slots [0, size) of three parallel arrays: tasks[i], deadlines[i] (loop clock, ms)
+ * and seqs[i] (insertion order, unique among the slots). The key of a slot is (deadlines[i],
+ * seqs[i]). Slots [0, heapSize) are a 4-ary min-heap: no slot's key is smaller than its
+ * parent's, so slot 0 holds the smallest. Slots [heapSize, size) were added since the last look
+ * at the top, in no order. Keys live in primitive arrays so that sifting compares without
+ * touching a TimerTask: with a million timers each such touch is a likely cache miss. 4-ary
+ * rather than binary: half the levels, and a slot's four children share a cache line.
+ *
+ * Deferred ordering: add only appends. pollDue and nextDeadline, the only readers of the order,
+ * first order(): sift the few new slots up one by one, or rebuild the whole heap bottom-up
+ * (Floyd, O(size)) when they are many. A loop that sets many timers in one task (and cancels
+ * most, as a request handler does) sorts only those still pending when it next looks at timers.
+ *
+ * Lazy deletion: cancel empties the timer's slot (tasks[i] = null) but leaves its key, so the
+ * heap stays valid without sifting. An empty ("dead") slot is dropped when it reaches the top
+ * (pollDue and nextDeadline pop dead tops first) or by a compaction, which moves live slots into
+ * the dead ones below the new size and leaves every slot unordered, for order() to rebuild.
+ *
+ * Invariants, true between calls:
+ *   - a live slot i holds a task whose index is i; a task in no slot has index -1;
+ *   - dead = the number of empty slots; live timers = size - dead;
+ *     referenced = the live timers whose task is referenced;
+ *   - dead <= size - dead: a cancel or poll that breaks this compacts at once, so there are at
+ *     most two slots per live timer, and none when no timer is live;
+ *   - the queue lets go of a cancelled task at once: a dead slot is 16 bytes and references
+ *     nothing (TimerTask drops the callback itself).
+ *
+ * Costs, n slots: add O(1). order() O(k log n) for k new slots, O(1) each expected for random
+ * deadlines, or O(n) when k > heapSize / 4, which is O(1) per slot added or kept by compaction
+ * since the last order(). pollDue O(log n) per timer returned or dead top popped. cancel O(1)
+ * amortized: a compaction is O(n) with n < 2 * dead, and each of those dead slots was one cancel
+ * since the last compaction.
+ *
+ * seqs are ints: when nextSeq reaches seqLimit (Integer.MAX_VALUE outside tests) the slots are
+ * renumbered 0, 1, ... in their seq order, which keeps every comparison as it was.
+ *
+ * Threads: loop thread only, no synchronization. Other threads reach it through tasks posted to
+ * the loop (TimerTask, Loop.addTimer).
+ * </pre>
  */
 final class TimerQueue {
-    private TimerTask[] heap = new TimerTask[16];
-    private int size;
-    private long nextSeq;
-    private int referenced;
+    private static final int INITIAL_CAPACITY = 16;
 
+    /** The timer of each slot; null in a dead slot and beyond size. */
+    private TimerTask[] tasks = new TimerTask[INITIAL_CAPACITY];
+    private long[] deadlines = new long[INITIAL_CAPACITY];
+    private int[] seqs = new int[INITIAL_CAPACITY];
+    /** Slots in use, dead ones included. */
+    private int size;
+    /** Slots [0, heapSize) are the heap; [heapSize, size) were added since, in no order. */
+    private int heapSize;
+    /** Dead slots: emptied by a cancel, not yet dropped. */
+    private int dead;
+    /** Live slots whose task is referenced. */
+    private int referenced;
+    private int nextSeq;
+    private final int seqLimit;
+
+    TimerQueue() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** For tests: renumbers the seqs whenever {@code seqLimit} of them have been handed out. */
+    TimerQueue(int seqLimit) {
+        if (seqLimit < 1) {
+            throw new IllegalArgumentException("seqLimit must be >= 1: " + seqLimit);
+        }
+        this.seqLimit = seqLimit;
+    }
+
+    /** How many timers will fire (cancelled ones not counted). */
     int size() {
+        return size - dead;
+    }
+
+    /** Slots in use, dead ones included: at most {@code 2 * size()}. */
+    int slots() {
         return size;
     }
 
@@ -24,34 +94,64 @@ final class TimerQueue {
         return referenced;
     }
 
-    TimerTask peek() {
-        return size == 0 ? null : heap[0];
+    /** The deadline of the next timer to fire; only when {@code size() > 0}. */
+    long nextDeadline() {
+        order();
+        popDeadTops();
+        assert size > 0 : "no timer";
+        return deadlines[0];
     }
 
     void add(TimerTask t, long deadline) {
         assert t.index < 0 : "already queued";
-        t.deadline = deadline;
-        t.seq = nextSeq++;
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+        if (nextSeq >= seqLimit) {
+            renumber();
         }
-        t.index = size;
-        heap[size++] = t;
-        siftUp(t.index);
+        if (size == tasks.length) {
+            grow();
+        }
         if (t.referenced) {
             referenced++;
         }
+        put(size++, t, deadline, nextSeq++);
     }
 
-    TimerTask poll() {
-        TimerTask first = heap[0];
-        removeAt(0);
-        return first;
+    /** Takes out and returns the next timer if its deadline is at most {@code now}, else null. */
+    TimerTask pollDue(long now) {
+        order();
+        popDeadTops();
+        if (size == 0 || deadlines[0] > now) {
+            return null;
+        }
+        TimerTask t = tasks[0];
+        removeTop();
+        t.index = -1;
+        if (t.referenced) {
+            referenced--;
+        }
+        if (dead > size - dead) {
+            compact();
+        }
+        return t;
     }
 
-    void remove(TimerTask t) {
-        if (t.index >= 0) {
-            removeAt(t.index);
+    /**
+     * The loop's part of cancelling {@code t} (TimerTask has already claimed the cancellation):
+     * its slot, if it has one, becomes dead. Idempotent.
+     */
+    void cancel(TimerTask t) {
+        int i = t.index;
+        if (i < 0) {
+            return;
+        }
+        tasks[i] = null;
+        t.index = -1;
+        dead++;
+        if (t.referenced) {
+            referenced--;
+        }
+        if (dead > size - dead) {
+            compact();
         }
     }
 
@@ -64,74 +164,162 @@ final class TimerQueue {
         }
     }
 
-    /** Drops every timer (the loop is closing); returns how many there were. */
+    /** Drops every timer (the loop is closing); returns how many live ones there were. */
     int clear() {
-        int n = size;
+        int live = size - dead;
         for (int i = 0; i < size; i++) {
-            heap[i].index = -1;
-            heap[i].callback = null;
-            heap[i] = null;
+            TimerTask t = tasks[i];
+            if (t != null) {
+                t.index = -1;
+                t.callback = null;
+                tasks[i] = null;
+            }
         }
         size = 0;
+        heapSize = 0;
+        dead = 0;
         referenced = 0;
-        return n;
+        return live;
     }
 
-    private void removeAt(int i) {
-        TimerTask t = heap[i];
-        t.index = -1;
-        if (t.referenced) {
-            referenced--;
+    /** Only after {@link #order}. */
+    private void popDeadTops() {
+        while (size > 0 && tasks[0] == null) {
+            removeTop();
+            dead--;
         }
-        TimerTask last = heap[--size];
-        heap[size] = null;
-        if (i < size) {
-            heap[i] = last;
-            last.index = i;
-            siftDown(i);
-            if (heap[i] == last) {
-                siftUp(i);
+    }
+
+    /** Only after {@link #order}. */
+    private void removeTop() {
+        assert heapSize == size : "unordered slots";
+        int last = --size;
+        heapSize = size;
+        TimerTask t = tasks[last];
+        tasks[last] = null;
+        if (last > 0) {
+            siftDown(0, t, deadlines[last], seqs[last]);
+        }
+    }
+
+    /** Drops every dead slot, leaving all slots unordered for {@link #order} to heapify. */
+    private void compact() {
+        // Each dead slot below the new size takes a live one from above it. Fewer moves than
+        // shifting every live slot down, so fewer index writes on (cold) tasks and fewer G1
+        // post-write barriers on this old array. Holes below `live` and live slots above it are
+        // equally many, so `from` never goes below `live`.
+        int live = size - dead;
+        int from = size;
+        for (int i = 0; i < live; i++) {
+            if (tasks[i] == null) {
+                do {
+                    from--;
+                } while (tasks[from] == null);
+                move(from, i);
             }
         }
+        Arrays.fill(tasks, live, size, null);
+        size = live;
+        heapSize = 0;
+        dead = 0;
     }
 
-    private static boolean less(TimerTask a, TimerTask b) {
-        return a.deadline < b.deadline || (a.deadline == b.deadline && a.seq < b.seq);
+    /**
+     * Makes every slot part of the heap: sifts each unordered slot up when they are at most a
+     * quarter of the heap (O(1) each expected, O(log n) at worst), else rebuilds the heap
+     * bottom-up (Floyd: O(size), a few compares per slot).
+     */
+    private void order() {
+        int unordered = size - heapSize;
+        if (unordered == 0) {
+            return;
+        }
+        if (unordered <= heapSize >>> 2) {
+            for (int i = heapSize; i < size; i++) {
+                siftUp(i, tasks[i], deadlines[i], seqs[i]);
+            }
+        } else {
+            for (int i = (size - 2) >> 2; i >= 0; i--) { // from the last slot's parent: leaves need no sift
+                siftDown(i, tasks[i], deadlines[i], seqs[i]);
+            }
+        }
+        heapSize = size;
     }
 
-    private void siftUp(int i) {
-        TimerTask t = heap[i];
+    /** Maps the seqs in use onto 0, 1, ... in the same order, so every comparison stays as it was. */
+    private void renumber() {
+        compact();
+        long[] bySeq = new long[size];
+        for (int i = 0; i < size; i++) {
+            bySeq[i] = (long) seqs[i] << 32 | i;
+        }
+        Arrays.sort(bySeq);
+        for (int rank = 0; rank < size; rank++) {
+            seqs[(int) bySeq[rank]] = rank;
+        }
+        nextSeq = size;
+    }
+
+    private void grow() {
+        int capacity = tasks.length * 2;
+        tasks = Arrays.copyOf(tasks, capacity);
+        deadlines = Arrays.copyOf(deadlines, capacity);
+        seqs = Arrays.copyOf(seqs, capacity);
+    }
+
+    /** Puts (t, deadline, seq) into the hole at {@code i}, moving larger ancestors down. */
+    private void siftUp(int i, TimerTask t, long deadline, int seq) {
         while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            TimerTask p = heap[parent];
-            if (!less(t, p)) {
+            int parent = (i - 1) >>> 2;
+            long d = deadlines[parent];
+            if (d < deadline || (d == deadline && seqs[parent] < seq)) {
                 break;
             }
-            heap[i] = p;
-            p.index = i;
+            move(parent, i);
             i = parent;
         }
-        heap[i] = t;
-        t.index = i;
+        put(i, t, deadline, seq);
     }
 
-    private void siftDown(int i) {
-        TimerTask t = heap[i];
-        int half = size >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            int right = child + 1;
-            if (right < size && less(heap[right], heap[child])) {
-                child = right;
-            }
-            if (!less(heap[child], t)) {
+    /**
+     * Puts (t, deadline, seq) into the hole at {@code i}, moving smaller descendants up. {@code t}
+     * is null when a dead slot sinks.
+     */
+    private void siftDown(int i, TimerTask t, long deadline, int seq) {
+        for (;;) {
+            int first = (i << 2) + 1;
+            if (first >= size) {
                 break;
             }
-            heap[i] = heap[child];
-            heap[i].index = i;
-            i = child;
+            int min = first;
+            long minDeadline = deadlines[first];
+            int end = Math.min(first + 4, size);
+            for (int c = first + 1; c < end; c++) {
+                long d = deadlines[c];
+                if (d < minDeadline || (d == minDeadline && seqs[c] < seqs[min])) {
+                    min = c;
+                    minDeadline = d;
+                }
+            }
+            if (deadline < minDeadline || (deadline == minDeadline && seq < seqs[min])) {
+                break;
+            }
+            move(min, i);
+            i = min;
         }
-        heap[i] = t;
-        t.index = i;
+        put(i, t, deadline, seq);
+    }
+
+    private void move(int from, int to) {
+        put(to, tasks[from], deadlines[from], seqs[from]);
+    }
+
+    private void put(int i, TimerTask t, long deadline, int seq) {
+        tasks[i] = t;
+        if (t != null) {
+            t.index = i;
+        }
+        deadlines[i] = deadline;
+        seqs[i] = seq;
     }
 }

@@ -10,8 +10,9 @@ import java.lang.invoke.VarHandle;
  * <p>{@code state} is the only field other threads touch: {@code ACTIVE -> FIRED} (a timeout
  * ran) or {@code -> CANCELLED}, by CAS, so {@link #isActive()} is exact from any thread and a
  * cancel that wins the CAS guarantees the callback never starts. Everything else ({@code
- * deadline}, {@code seq}, {@code index}, {@code referenced}) is confined to the loop thread;
- * methods called elsewhere post their change to the loop.
+ * callback}, {@code referenced}, {@code index}) is confined to the loop thread; methods called
+ * elsewhere post their change to the loop. The deadline and insertion order live in the queue's
+ * arrays, not here: 40 bytes per timer (compressed oops), plus 16 per queue slot.
  */
 final class TimerTask implements Timer {
     static final int ACTIVE = 0;
@@ -33,16 +34,16 @@ final class TimerTask implements Timer {
     Runnable callback;
     /** 0 for a timeout, else the interval in ms. */
     final long period;
-    /** Loop thread only: due time on the loop clock, in ms. */
-    long deadline;
-    /** Loop thread only: insertion order, breaks ties between equal deadlines (FIFO, as Node). */
-    long seq;
-    /** Loop thread only: position in the heap, -1 when not in it. */
-    int index = -1;
     /** Loop thread only: whether it keeps the loop alive. */
     boolean referenced = true;
-    /** Volatile mirror of {@code referenced} for {@link #hasRef()} from other threads. */
-    private volatile boolean refView = true;
+    /** Loop thread only: this timer's slot in its {@link TimerQueue}, -1 when in none. */
+    int index = -1;
+    /**
+     * Volatile mirror of {@code !referenced} for {@link #hasRef()} from other threads. Negated so
+     * that its initial value is the default: a volatile write in the constructor would cost every
+     * setTimeout a full fence.
+     */
+    private volatile boolean unrefView;
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
 
@@ -60,30 +61,37 @@ final class TimerTask implements Timer {
     @Override
     public void cancel() {
         if (STATE.compareAndSet(this, ACTIVE, CANCELLED)) {
-            loop.runOnLoop(() -> {
-                loop.timers.remove(this);
-                callback = null;
-            });
+            if (loop.inEventLoop()) {
+                drop(); // directly: cancelling on the loop is the common case and must not allocate
+            } else {
+                loop.post((Runnable) this::drop);
+            }
         }
+    }
+
+    /** Loop thread, once cancelled: leaves the queue and lets go of the callback. */
+    private void drop() {
+        loop.timers.cancel(this);
+        callback = null;
     }
 
     @Override
     public Timer unref() {
-        refView = false;
+        unrefView = true;
         loop.runOnLoop(() -> loop.timers.setReferenced(this, false));
         return this;
     }
 
     @Override
     public Timer ref() {
-        refView = true;
+        unrefView = false;
         loop.runOnLoop(() -> loop.timers.setReferenced(this, true));
         return this;
     }
 
     @Override
     public boolean hasRef() {
-        return refView;
+        return !unrefView;
     }
 
     @Override
@@ -99,6 +107,6 @@ final class TimerTask implements Timer {
             case FIRED -> "fired";
             default -> "cancelled";
         };
-        return kind + "[" + s + (refView ? "" : ", unref'd") + ", loop '" + loop.name() + "']";
+        return kind + "[" + s + (unrefView ? ", unref'd" : "") + ", loop '" + loop.name() + "']";
     }
 }
