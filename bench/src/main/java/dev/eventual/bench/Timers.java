@@ -38,8 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5)
-@Measurement(iterations = 10)
+// Single shots need many warm-up shots: with five, n=1000 was measured before the JIT had compiled
+// the scheduling paths (single shots from 0.24 to 8 ms in one run, 2026-12-02).
+@Warmup(iterations = 20)
+@Measurement(iterations = 20)
 @Fork(1)
 public class Timers {
     @Param({"1000", "100000", "1000000"})
