@@ -145,14 +145,14 @@ final class TaskQueue extends TaskQueueConsumerFields {
     Object poll() {
         long index = headIndex;
         Segment segment = headSegment;
-        if ((index >>> shift) != segment.id) {
+        if ((index >>> headShift) != segment.id) {
             Segment next = (Segment) NEXT.getAcquire(segment);
             if (next == null) {
                 return null; // claimed, but its producer has not appended the segment yet
             }
             headSegment = segment = next; // the passed segment is garbage now
         }
-        int slot = (int) (index & mask);
+        int slot = (int) (index & headMask);
         Object item = SLOT.getAcquire(segment.slots, slot);
         if (item == null) {
             return null;
@@ -172,10 +172,10 @@ final class TaskQueue extends TaskQueueConsumerFields {
      */
     void releaseTaken() {
         Segment segment = headSegment;
-        long start = Math.max(clearedIndex, segment.id << shift);
-        long end = Math.min(headIndex, (segment.id + 1) << shift);
+        long start = Math.max(clearedIndex, segment.id << headShift);
+        long end = Math.min(headIndex, (segment.id + 1) << headShift);
         for (long i = start; i < end; i++) {
-            segment.slots[(int) (i & mask)] = null;
+            segment.slots[(int) (i & headMask)] = null;
         }
         clearedIndex = headIndex;
     }
@@ -183,13 +183,18 @@ final class TaskQueue extends TaskQueueConsumerFields {
     /** Like {@link #poll}, but waits out a producer caught between its claim and its write. */
     Object pollSpinning() {
         Object item = poll();
-        for (int spins = 0; item == null && !isEmpty(); spins++) {
+        if (item != null || isEmpty()) {
+            return item;
+        }
+        // headIndex is claimed, so its slot will be written: wait for that slot alone. Re-reading
+        // tailIndex here would pull the producers' line away from them at every spin, and each
+        // of their claims would pay for it.
+        for (int spins = 0; (item = poll()) == null; spins++) {
             if (spins < SPINS_BEFORE_YIELD) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield(); // the producer was likely descheduled mid-offer: give it the core
             }
-            item = poll();
         }
         return item;
     }
@@ -220,7 +225,7 @@ abstract class TaskQueueProducerFields extends TaskQueuePad0 {
     volatile long tailIndex;
     @SuppressWarnings("unused") // accessed through TaskQueue.TAIL_SEGMENT
     volatile TaskQueue.Segment tailSegment;
-    /** log2 of the segment size; read by producers and the consumer alike, hence here. */
+    /** log2 of the segment size, for producers (the consumer has its own copy: see headShift). */
     final int shift;
     /** The segment size minus one. */
     final int mask;
@@ -244,8 +249,18 @@ abstract class TaskQueuePad1 extends TaskQueueProducerFields {
 
 /** The consumer's fields (loop thread only, plain); see {@link TaskQueue}'s overview. */
 abstract class TaskQueueConsumerFields extends TaskQueuePad1 {
+    /**
+     * The consumer's copies of shift and mask: read on every poll, and a read of the producers'
+     * line (where tailIndex is) would cost each producer's next claim a cache-line transfer (the
+     * getAndAdd was most of an offer's time in a profile with one producer).
+     */
+    final int headShift;
+    final int headMask;
+
     TaskQueueConsumerFields(int segmentSize) {
         super(segmentSize);
+        headShift = shift;
+        headMask = mask;
     }
 
     /** The next index to take. */
