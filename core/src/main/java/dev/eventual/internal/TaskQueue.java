@@ -40,7 +40,10 @@ import java.lang.invoke.VarHandle;
  *     its slot write (or its segment's link) the queue is non-empty but the item is not readable:
  *     {@link #poll} returns null while {@link #isEmpty} says false. The consumer waits that
  *     window out in {@link #pollSpinning}; it lasts a few instructions unless the producer is
- *     descheduled.
+ *     descheduled. NOTE: a producer that fails after its claim (an OutOfMemoryError allocating
+ *     the next segment) leaves its index unwritten for good, and the loop waits on it: the one
+ *     allocation after a claim, once per segment. JCTools' unbounded queue has the same hazard
+ *     (its resize holds the producer index locked while it allocates).
  *
  * Memory ordering: the slot's setRelease in offer pairs with the getAcquire in poll, so the
  * consumer sees the item's fields as the producer wrote them. A segment is published by the
