@@ -53,7 +53,8 @@ import java.lang.invoke.VarHandle;
  * the loop's re-check: both sequentially consistent, so no wake-up is lost.
  *
  * False sharing: tailIndex is written by every offer and headIndex by every poll; the padding
- * classes below keep them (and the consumer's other field) on different cache lines.
+ * classes below keep the producers' fields and the consumer's on different cache lines (layout
+ * checked with JOL on JDK 25), and the consumer reads its own copies of the segment geometry.
  * </pre>
  */
 final class TaskQueue extends TaskQueueConsumerFields {
