@@ -150,6 +150,8 @@ public interface EventLoop extends Executor, AutoCloseable {
     /**
      * Runs {@code callback} once, as a task, after {@code delayMillis} (at least 1 ms, as in
      * Node). The timer keeps the loop alive until it fires unless {@link Timer#unref()}'d.
+     * Unlike Node, which turns a delay above 2^31 - 1 ms into 1 ms, any delay is kept as given;
+     * one that would end past {@code Long.MAX_VALUE} ms of the loop's clock never comes due.
      *
      * @param callback the callback; must not be null
      * @param delayMillis the delay in milliseconds; {@code 0} means 1

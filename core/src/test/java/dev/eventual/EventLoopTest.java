@@ -194,6 +194,36 @@ class EventLoopTest {
     }
 
     @Test
+    void timers_ofTheLongestDelays_areNotDueAtOnce_onTheLoopOrFromAnotherThread() throws Exception {
+        List<String> log = new ArrayList<>();
+        EventLoop.run(() -> {
+            EventLoop loop = EventLoop.current();
+            Timer never = loop.setTimeout(() -> log.add("Long.MAX_VALUE"), Long.MAX_VALUE);
+            Timer centuries = loop.setTimeout(() -> log.add("Long.MAX_VALUE / 2"), Long.MAX_VALUE / 2);
+            loop.setTimeout(() -> {
+                log.add("2 ms");
+                never.cancel();
+                centuries.cancel();
+            }, 2);
+        });
+        assertThat(log).containsExactly("2 ms");
+
+        List<String> fromOutside = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (EventLoop loop = EventLoop.builder().daemon(true).start()) {
+            Timer never = loop.setTimeout(() -> fromOutside.add("Long.MAX_VALUE"), Long.MAX_VALUE);
+            CountDownLatch shortOne = new CountDownLatch(1);
+            loop.setTimeout(() -> {
+                fromOutside.add("2 ms");
+                shortOne.countDown();
+            }, 2);
+            assertThat(shortOne.await(10, SECONDS)).isTrue();
+            assertThat(never.isActive()).isTrue();
+            never.cancel();
+        }
+        assertThat(fromOutside).containsExactly("2 ms");
+    }
+
+    @Test
     void timerCancelledFromAnotherThread_neverRuns() throws Exception {
         AtomicInteger ran = new AtomicInteger();
         try (EventLoop loop = EventLoop.builder().daemon(true).start()) {

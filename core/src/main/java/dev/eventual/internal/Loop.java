@@ -62,6 +62,8 @@ public final class Loop implements EventLoop {
     private static final AtomicInteger STARTED = new AtomicInteger();
     /** Tasks run per iteration before timers get another look. */
     private static final int TASK_BATCH = 1024;
+    /** The longest single park, in ms: its nanoseconds still fit in a long. */
+    private static final long MAX_PARK_MILLIS = Long.MAX_VALUE / 1_000_000L;
 
     private static final VarHandle SLEEPING;
     private static final VarHandle KEEP_ALIVES;
@@ -252,7 +254,7 @@ public final class Loop implements EventLoop {
                 taskError(e);
             }
             if (t.period > 0 && t.isActive()) {
-                timers.add(t, start + t.period);
+                timers.add(t, due(start, t.period));
             }
             checkpoint();
             if (closeRequested) {
@@ -312,7 +314,9 @@ public final class Loop implements EventLoop {
             } else {
                 long waitMillis = timers.nextDeadline() - clock();
                 if (waitMillis > 0) {
-                    LockSupport.parkNanos(this, waitMillis * 1_000_000L);
+                    // Capped: nanoseconds of a wait past 292 years would overflow to a negative
+                    // park, which returns at once, and the loop would spin until the deadline.
+                    LockSupport.parkNanos(this, Math.min(waitMillis, MAX_PARK_MILLIS) * 1_000_000L);
                 }
             }
             return true;
@@ -502,6 +506,16 @@ public final class Loop implements EventLoop {
         return addTimer(callback, periodMillis, true, "periodMillis");
     }
 
+    /**
+     * The loop-clock time {@code delay} ms (at least 1) after {@code from}; a sum past
+     * Long.MAX_VALUE saturates there (never due) instead of wrapping to a negative, long-past
+     * deadline that would fire at once.
+     */
+    private static long due(long from, long delay) {
+        long deadline = from + delay;
+        return deadline < from ? Long.MAX_VALUE : deadline;
+    }
+
     private Timer addTimer(Runnable callback, long millis, boolean repeat, String parameter) {
         Objects.requireNonNull(callback, "callback");
         if (millis < 0) {
@@ -511,10 +525,10 @@ public final class Loop implements EventLoop {
         TimerTask t = new TimerTask(this, AsyncContext.capture(callback), repeat ? delay : 0);
         if (inEventLoop()) {
             // A fresh clock read, not the iteration's `now`: Node counts from the call (see overview).
-            timers.add(t, clock() + delay);
+            timers.add(t, due(clock(), delay));
         } else if (!post((Runnable) () -> {
             if (t.isActive()) {
-                timers.add(t, now + delay);
+                timers.add(t, due(now, delay));
             }
         })) {
             throw closedError(repeat ? "setInterval" : "setTimeout");
