@@ -35,8 +35,8 @@ import java.util.function.Function;
  *                         and the reactions taken (late reactions are pushed there, in order)
  *           NIL           fulfilled with null
  *           Failure       rejected (the box holds the reason and the unhandled-rejection status)
- *           other         fulfilled with that value (never a Promise or CompletionStage: those
- *                         are adopted, never stored)
+ *           other         fulfilled with that value; a value that is a Reaction (some promises
+ *                         of ours are) is boxed in a ReactionValue, so that it never reads as one
  *   Transitions: pending -> pending with one more reaction (register); unlocked -> locked
  *   (resolve with a thenable); pending -> settled (the one CAS that settles, rule 3). Settled
  *   is final. So the settling CAS also takes the reactions: the winner holds them alone.
@@ -128,13 +128,21 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     // ------------------------------------------------------------------ encoding
 
     static Object encode(Object value) {
-        return value == null ? NIL : value;
+        return value == null ? NIL : value instanceof Reaction ? new ReactionValue(value) : value;
     }
 
     @SuppressWarnings("unchecked")
     static <V> V decode(Object encoded) {
-        return encoded == NIL ? null : (V) encoded;
+        return encoded == NIL ? null : encoded instanceof ReactionValue boxed ? (V) boxed.value : (V) encoded;
     }
+
+    /**
+     * A value that is itself a {@link Reaction}: a promise of ours that is also a reaction (a
+     * derived promise, a combinator's result, a guard), fulfilling another promise as a value
+     * ({@code submit(() -> Promise.all(...))}, a {@code then} handler that returns a promise).
+     * Stored raw, the state encoding would read it as a pending promise's one reaction.
+     */
+    private record ReactionValue(Object value) {}
 
     static boolean isSettled(Object s) {
         return s != null && !(s instanceof Reaction) && !(s instanceof ReactionNode);
