@@ -72,8 +72,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 4)
 // Prepend, not append: a -jvmArgsAppend on the command line (bench/run passes one) replaces the
 // annotation's jvmArgsAppend instead of adding to it.
-// Three forks: a fork's figures vary by up to 1.7x from the next fork's (thread placement of the
-// client's, the server's and the loop's threads on 2 cores), more than the difference measured.
+// Three forks: runs of the same column an hour apart gave 139 and 194 us per GET with 64 in
+// flight (2026-12-02, idle machine), more than the difference measured.
 @Fork(value = 3, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
 public class HttpGet {
     static final int IN_FLIGHT = 64;

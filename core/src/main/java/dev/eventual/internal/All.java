@@ -36,10 +36,7 @@ public final class All<T> extends Combinator<List<T>> {
             complete(PromiseImpl.ownResult(r));
         } else if (last && !isSettled()) {
             // No input rejected (the first would have settled the result): all are values.
-            Object[] values = outcomesInInputOrder();
-            for (int i = 0; i < values.length; i++) {
-                values[i] = PromiseImpl.decode(values[i]);
-            }
+            Object[] values = outcomesInInputOrder(PromiseImpl::decode);
             complete(Collections.unmodifiableList((List<T>) Arrays.asList(values)));
         }
     }

@@ -25,11 +25,8 @@ public final class AllSettled<T> extends Combinator<List<Settled<T>>> {
     @SuppressWarnings("unchecked")
     void onSettled(Object r, boolean last) {
         if (last && !isSettled()) {
-            Object[] outcomes = outcomesInInputOrder();
-            for (int i = 0; i < outcomes.length; i++) {
-                Object o = outcomes[i];
-                outcomes[i] = o instanceof Failure f ? new Settled.Rejected<>(f.reason) : new Settled.Fulfilled<>(PromiseImpl.decode(o));
-            }
+            Object[] outcomes = outcomesInInputOrder(o -> o instanceof Failure f
+                    ? new Settled.Rejected<>(f.reason) : new Settled.Fulfilled<>(PromiseImpl.decode(o)));
             complete(Collections.unmodifiableList((List<Settled<T>>) (List<?>) Arrays.asList(outcomes)));
         }
     }

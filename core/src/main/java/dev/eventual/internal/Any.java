@@ -39,10 +39,7 @@ public final class Any<T> extends Combinator<T> {
             complete(r);
         } else if (last && !isSettled()) {
             // No input fulfilled (the first would have settled the result): all are rejections.
-            Object[] reasons = outcomesInInputOrder();
-            for (int i = 0; i < reasons.length; i++) {
-                reasons[i] = ((Failure) reasons[i]).reason;
-            }
+            Object[] reasons = outcomesInInputOrder(o -> ((Failure) o).reason);
             complete(new Failure(new AggregateException(
                     "all " + reasons.length + " promises passed to Promise.any were rejected",
                     (List<Throwable>) (List<?>) Arrays.asList(reasons))));

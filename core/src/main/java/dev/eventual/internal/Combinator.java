@@ -4,6 +4,7 @@ import dev.eventual.Promise;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -117,14 +118,14 @@ abstract class Combinator<R> extends PromiseImpl<R> implements Reaction {
 
     /**
      * Once every input has settled and the result is still pending: the array of the inputs, each
-     * replaced by its encoded result, in input order. This combinator no longer holds it, so the
+     * replaced by {@code each} applied to its encoded result, in input order. This combinator no longer holds it, so the
      * caller may reuse it for the result. Result loop thread.
      */
-    final Object[] outcomesInInputOrder() {
+    final Object[] outcomesInInputOrder(UnaryOperator<Object> each) {
         Object[] array = inputs;
         inputs = null;
         for (int i = 0; i < array.length; i++) {
-            array[i] = ((PromiseImpl<?>) array[i]).settledResult();
+            array[i] = each.apply(((PromiseImpl<?>) array[i]).settledResult());
         }
         return array;
     }
