@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  * {@code HttpServer}, on its own threads) that the demo asks for data over real sockets.
  *
  * <p>{@code GET /users/N} answers {@code 200} with the text {@code data from /users/N};
- * {@code GET /missing/N} answers {@code 404}. Each answer takes {@code N * 100} ms, as a
- * far-away server would take its time, so answers arrive in a fixed order whatever the machine.
+ * {@code GET /missing/N} answers {@code 404}. Each answer takes {@code N * 300} ms, as a
+ * far-away server would take its time, so answers arrive in a fixed order whatever the machine
+ * (at {@code N * 100} ms the first two answers arrived within 2 ms of each other, sometimes
+ * swapped, which failed SeedDemoTest: the first requests wait together for the JDK client to be
+ * built, and at {@code N * 300} ms the second still came only 200 ms after the first).
  */
 public final class LocalServer implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/(users|missing)/(\\d{1,2})");
@@ -57,7 +60,7 @@ public final class LocalServer implements AutoCloseable {
     private void answer(HttpExchange exchange) throws IOException {
         Matcher m = PATH.matcher(exchange.getRequestURI().getPath());
         boolean found = m.matches() && m.group(1).equals("users");
-        int delay = m.matches() ? Integer.parseInt(m.group(2)) * 100 : 0;
+        int delay = m.matches() ? Integer.parseInt(m.group(2)) * 300 : 0;
         try {
             Thread.sleep(delay); // a virtual thread of the server's: the far-away server takes its time
         } catch (InterruptedException e) {

@@ -16,7 +16,7 @@ import dev.eventual.io.Response;
  * the same requests as sequential code that does work: {@code async}/{@code await}.
  *
  * <p>The server is real: {@link LocalServer}, started on localhost by the demo itself (no
- * internet is needed), answering {@code /users/N} after {@code N * 100} ms. The requests are real
+ * internet is needed), answering {@code /users/N} after {@code N * 300} ms. The requests are real
  * too: {@link Fetch} sends them with the JDK {@code HttpClient}, whose threads receive the answers;
  * every callback below still runs on this program's own loop thread ({@code main}) or its async
  * body ({@code main/async}).
