@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  * the body's thread acts for it, inEventLoop() included (rule 8; see {@link AsyncBody}).
  *
  * Sleep protocol (no lost wake-up): an idle loop first spins for IDLE_SPIN_NANOS re-reading the
- * task queue with sleeping=0 (a producer then never unparks it). Then it writes sleeping=1
+ * task queue's head slot with sleeping=0 (a producer then never unparks it). Then it writes sleeping=1
  * (volatile), re-reads the task queue's tail index, closeRequested and keepAlives (all volatile)
  * and parks only if all say idle. A producer first publishes its work with a volatile write (the queue's getAndAdd claim, the
  * keep-alive decrement, closeRequested), then reads sleeping (volatile) and unparks if it is 1
@@ -318,7 +318,7 @@ public final class Loop implements EventLoop {
         long spinEnd = System.nanoTime() + IDLE_SPIN_NANOS; // see IDLE_SPIN_NANOS
         do {
             Thread.onSpinWait();
-            if (!tasks.isEmpty() || closeRequested) {
+            if (tasks.hasReadable() || closeRequested) {
                 return true;
             }
         } while (System.nanoTime() - spinEnd < 0);

@@ -204,6 +204,25 @@ final class TaskQueue extends TaskQueueConsumerFields {
     }
 
     /**
+     * Whether {@link #poll} would return an item now; consumer only. Reads the head slot (and the
+     * next segment's link when the head passed the current one), never {@code tailIndex}: the
+     * loop's idle spin calls it repeatedly, and repeated reads of the producers' line would take
+     * it from them at every claim. False while the head item is claimed but not yet written.
+     */
+    boolean hasReadable() {
+        long index = headIndex;
+        Segment segment = headSegment;
+        if ((index >>> headShift) != segment.id) {
+            segment = (Segment) NEXT.getAcquire(segment);
+            if (segment == null) {
+                return false;
+            }
+        }
+        // Segments are never reused, so a non-null head slot is the head item, not a stale one.
+        return SLOT.getAcquire(segment.slots, (int) (index & headMask)) != null;
+    }
+
+    /**
      * Whether no item is queued or being queued; consumer only. Reads {@code tailIndex} with
      * volatile mode: the loop's sleep protocol relies on this read being ordered after its own
      * volatile write of the sleeping flag (see {@link Loop}).

@@ -38,6 +38,29 @@ class TaskQueueTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void hasReadable_saysWhetherPollWouldReturnAnItem_acrossSegments(int segmentSize) {
+        TaskQueue queue = new TaskQueue(segmentSize);
+        assertThat(queue.hasReadable()).isFalse();
+        int next = 0;
+        for (int round = 0; round < 20; round++) {
+            int batch = round % 5; // 0 to 4 items: the head lands on every slot of a segment, and past it
+            for (int i = 0; i < batch; i++) {
+                queue.offer(round * 10 + i);
+                assertThat(queue.hasReadable()).isTrue();
+            }
+            for (int i = 0; i < batch; i++) {
+                assertThat(queue.hasReadable()).isTrue();
+                assertThat(queue.poll()).isEqualTo(round * 10 + i);
+                next++;
+            }
+            assertThat(queue.hasReadable()).isFalse();
+            assertThat(queue.isEmpty()).isTrue();
+        }
+        assertThat(next).isEqualTo(40);
+    }
+
     @Test
     void interleavedOfferAndPoll_atSegmentBoundaries_keepOrder() {
         TaskQueue queue = new TaskQueue(2);
