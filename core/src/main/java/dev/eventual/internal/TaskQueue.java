@@ -208,6 +208,8 @@ final class TaskQueue extends TaskQueueConsumerFields {
      * next segment's link when the head passed the current one), never {@code tailIndex}: the
      * loop's idle spin calls it repeatedly, and repeated reads of the producers' line would take
      * it from them at every claim. False while the head item is claimed but not yet written.
+     * Acquire reads, as in poll; a true answer is only a hint to the caller, whose next poll
+     * reads the slot again and takes the item.
      */
     boolean hasReadable() {
         long index = headIndex;
