@@ -18,6 +18,13 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
  */
 public class TaskQueueHasReadableVsOffer {
 
+    /** The idle spin's step: ask, and poll only on a yes. */
+    static void takeIfReadable(TaskQueue queue, LLL_Result r) {
+        boolean readable = queue.hasReadable();
+        r.r1 = readable;
+        r.r2 = readable ? queue.poll() : "skipped";
+    }
+
     @JCStressTest
     @Outcome(id = "true, a, null", expect = Expect.ACCEPTABLE, desc = "seen readable, taken at once")
     @Outcome(id = "false, skipped, a", expect = Expect.ACCEPTABLE, desc = "not readable yet, taken later")
@@ -38,9 +45,7 @@ public class TaskQueueHasReadableVsOffer {
 
         @Actor
         public void consumer(LLL_Result r) {
-            boolean readable = queue.hasReadable();
-            r.r1 = readable;
-            r.r2 = readable ? queue.poll() : "skipped";
+            takeIfReadable(queue, r);
         }
 
         @Arbiter
@@ -69,9 +74,7 @@ public class TaskQueueHasReadableVsOffer {
 
         @Actor
         public void consumer(LLL_Result r) {
-            boolean readable = queue.hasReadable();
-            r.r1 = readable;
-            r.r2 = readable ? queue.poll() : "skipped";
+            takeIfReadable(queue, r);
         }
 
         @Arbiter
