@@ -45,10 +45,12 @@ import java.util.function.Consumer;
  * the body's thread acts for it, inEventLoop() included (rule 8; see {@link AsyncBody}).
  *
  * Sleep protocol (no lost wake-up): an idle loop first spins for IDLE_SPIN_NANOS re-reading the
- * task queue's head slot with sleeping=0 (a producer then never unparks it). Then it writes sleeping=1
- * (volatile), re-reads the task queue's tail index, closeRequested and keepAlives (all volatile)
- * and parks only if all say idle. A producer first publishes its work with a volatile write (the queue's getAndAdd claim, the
- * keep-alive decrement, closeRequested), then reads sleeping (volatile) and unparks if it is 1
+ * task queue's head slot with sleeping=0 (a producer then never unparks it; the spin only reads,
+ * so the protocol below carries the whole argument). Then it writes sleeping=1 (volatile),
+ * re-reads the task queue's tail index, closeRequested and keepAlives (all volatile) and parks
+ * only if all say idle. A producer first publishes its work with a volatile write (the queue's
+ * getAndAdd claim, the keep-alive decrement, closeRequested), then reads sleeping (volatile) and
+ * unparks if it is 1
  * and it wins the CAS 1 -> 0. Volatile accesses are sequentially consistent, so either the
  * loop sees the work or the producer sees sleeping=1. At most one unpark per sleep.
  *
