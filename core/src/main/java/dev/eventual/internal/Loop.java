@@ -50,9 +50,8 @@ import java.util.function.Consumer;
  * re-reads the task queue's tail index, closeRequested and keepAlives (all volatile) and parks
  * only if all say idle. A producer first publishes its work with a volatile write (the queue's
  * getAndAdd claim, the keep-alive decrement, closeRequested), then reads sleeping (volatile) and
- * unparks if it is 1
- * and it wins the CAS 1 -> 0. Volatile accesses are sequentially consistent, so either the
- * loop sees the work or the producer sees sleeping=1. At most one unpark per sleep.
+ * unparks if it is 1 and it wins the CAS 1 -> 0. Volatile accesses are sequentially consistent,
+ * so either the loop sees the work or the producer sees sleeping=1. At most one unpark per sleep.
  *
  * Closing ({@link #shutdown}): closed=true is written first; from then on every promise of this
  * loop that is still pending reads as rejected (PromiseImpl.resultOrClosed), tasks are refused,
