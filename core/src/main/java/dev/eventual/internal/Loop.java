@@ -44,6 +44,13 @@ import java.util.function.Consumer;
  * the thread that has the loop's turn: while an async body runs, the loop thread is parked and
  * the body's thread acts for it, inEventLoop() included (rule 8; see {@link AsyncBody}).
  *
+ * Running tasks: the loop takes tasks with TaskQueue.poll, which reads only the head slot, and
+ * goes idle when it finds none, even when a producer has claimed the head index and not yet
+ * written it: the idle spin below waits that window out, and when it lasts past the spin the
+ * sleep protocol's re-check finds the queue non-empty, so the loop yields the processor (the
+ * producer may need it) and comes round again; it never parks on a claimed item. It never reads
+ * the producers' tail index between tasks (see TaskQueue's note on false sharing).
+ *
  * Sleep protocol (no lost wake-up): an idle loop first spins for IDLE_SPIN_NANOS re-reading the
  * task queue's head slot with sleeping=0 (a producer then never unparks it; the spin only reads,
  * so the protocol below carries the whole argument). Then it writes sleeping=1 (volatile),
@@ -236,7 +243,7 @@ public final class Loop implements EventLoop {
                 if (closeRequested) {
                     break;
                 }
-                if (tasks.isEmpty() && !sleepUntilWork()) {
+                if (!sleepUntilWork()) {
                     break;
                 }
             }
@@ -281,7 +288,7 @@ public final class Loop implements EventLoop {
 
     private void runTasks() {
         for (int i = 0; i < TASK_BATCH; i++) {
-            Object task = tasks.pollSpinning();
+            Object task = tasks.poll();
             if (task == null) {
                 return;
             }
@@ -316,6 +323,9 @@ public final class Loop implements EventLoop {
      * Returns false when a run-mode loop has nothing left that could produce a callback.
      */
     private boolean sleepUntilWork() {
+        if (tasks.hasReadable()) {
+            return true; // runTasks stopped at its batch limit
+        }
         long spinEnd = System.nanoTime() + IDLE_SPIN_NANOS; // see IDLE_SPIN_NANOS
         do {
             Thread.onSpinWait();
@@ -325,7 +335,13 @@ public final class Loop implements EventLoop {
         } while (System.nanoTime() - spinEnd < 0);
         SLEEPING.setVolatile(this, 1);
         try {
-            if (!tasks.isEmpty() || closeRequested) {
+            if (closeRequested) {
+                return true;
+            }
+            if (!tasks.isEmpty()) {
+                if (!tasks.hasReadable()) {
+                    Thread.yield(); // claimed, unwritten after the spin: its producer may need this core
+                }
                 return true;
             }
             if (exitWhenIdle && timers.referencedCount() == 0 && (int) KEEP_ALIVES.getVolatile(this) == 0) {

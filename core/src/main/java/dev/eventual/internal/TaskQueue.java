@@ -38,9 +38,10 @@ import java.lang.invoke.VarHandle;
  *     the producer that needs segment k+1 appends it before it writes its slot.
  *   - The queue is non-empty iff tailIndex != headIndex. NOTE: between a producer's claim and
  *     its slot write (or its segment's link) the queue is non-empty but the item is not readable:
- *     {@link #poll} returns null while {@link #isEmpty} says false. The consumer waits that
- *     window out in {@link #pollSpinning}; it lasts a few instructions unless the producer is
- *     descheduled. NOTE: a producer that fails after its claim (an OutOfMemoryError allocating
+ *     {@link #poll} returns null while {@link #isEmpty} says false. The window lasts a few
+ *     instructions unless the producer is descheduled. The loop waits it out in its idle spin,
+ *     which reads the head slot only ({@link #hasReadable}); {@link #pollSpinning} waits it out
+ *     for the loop's shutdown. NOTE: a producer that fails after its claim (an OutOfMemoryError allocating
  *     the next segment) leaves its index unwritten for good, and the loop waits on it: the one
  *     allocation after a claim, once per segment. JCTools' unbounded queue has the same hazard
  *     (its resize holds the producer index locked while it allocates).
@@ -55,6 +56,11 @@ import java.lang.invoke.VarHandle;
  * False sharing: tailIndex is written by every offer and headIndex by every poll; the padding
  * classes below keep the producers' fields and the consumer's on different cache lines (layout
  * checked with JOL on JDK 25), and the consumer reads its own copies of the segment geometry.
+ * The running consumer never reads tailIndex between items: each read takes the producers' line
+ * into shared state, and the next claim's getAndAdd then waits for it (with one producer and a
+ * loop that kept up, that read was most of the consumer's profile and the claim most of the
+ * producer's: 125 ns per task, 54 ns without it; BENCHMARKS.md, CrossThreadSubmit). Only the
+ * loop's sleep protocol reads it ({@link #isEmpty}), once per sleep.
  * </pre>
  */
 final class TaskQueue extends TaskQueueConsumerFields {
@@ -123,6 +129,22 @@ final class TaskQueue extends TaskQueueConsumerFields {
         // Read before the claim: see the overview's first invariant.
         Segment segment = (Segment) TAIL_SEGMENT.getAcquire(this);
         long index = (long) TAIL_INDEX.getAndAdd(this, 1L);
+        write(segment, index, item);
+    }
+
+    /**
+     * Tests only: claims an index for {@code item} now and returns the write that makes it
+     * readable, to run later; so a test holds open the window between a producer's claim and its
+     * write, which a producer descheduled mid-offer opens for as long as it stays off a core.
+     */
+    Runnable claimForTest(Object item) {
+        Segment segment = (Segment) TAIL_SEGMENT.getAcquire(this);
+        long index = (long) TAIL_INDEX.getAndAdd(this, 1L);
+        return () -> write(segment, index, item);
+    }
+
+    /** The rest of offer: walks from {@code segment} (read before the claim) to index's, and writes. */
+    private void write(Segment segment, long index, Object item) {
         long id = index >>> shift;
         if (segment.id != id) {
             while (segment.id < id) {
@@ -184,7 +206,12 @@ final class TaskQueue extends TaskQueueConsumerFields {
         clearedIndex = headIndex;
     }
 
-    /** Like {@link #poll}, but waits out a producer caught between its claim and its write. */
+    /**
+     * Like {@link #poll}, but waits out a producer caught between its claim and its write: for a
+     * consumer that must see every queued item now (the loop's shutdown; tests). It reads
+     * {@code tailIndex} whenever poll finds nothing, so the running loop does not use it: see
+     * {@link Loop}'s overview.
+     */
     Object pollSpinning() {
         Object item = poll();
         if (item != null || isEmpty()) {
