@@ -1,8 +1,6 @@
 package dev.eventual.internal;
 
 import dev.eventual.Promise;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /** {@code Promise.all}: fulfils with every value in input order, or rejects with the first reason. */
@@ -30,14 +28,13 @@ public final class All<T> extends Combinator<List<T>> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     void onSettled(Object r, boolean last) {
         if (r instanceof Failure) {
             complete(PromiseImpl.ownResult(r));
         } else if (last && !isSettled()) {
             // No input rejected (the first would have settled the result): all are values.
             Object[] values = outcomesInInputOrder(PromiseImpl::decode);
-            complete(Collections.unmodifiableList((List<T>) Arrays.asList(values)));
+            complete(ValueList.of(values));
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.eventual.internal;
 
 import dev.eventual.Promise;
 import dev.eventual.Settled;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /** {@code Promise.allSettled}: fulfils with every outcome in input order; never rejects. */
@@ -22,12 +20,11 @@ public final class AllSettled<T> extends Combinator<List<Settled<T>>> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     void onSettled(Object r, boolean last) {
         if (last && !isSettled()) {
             Object[] outcomes = outcomesInInputOrder(o -> o instanceof Failure f
                     ? new Settled.Rejected<>(f.reason) : new Settled.Fulfilled<>(PromiseImpl.decode(o)));
-            complete(Collections.unmodifiableList((List<Settled<T>>) (List<?>) Arrays.asList(outcomes)));
+            complete(ValueList.of(outcomes));
         }
     }
 }
