@@ -41,10 +41,10 @@ import java.lang.invoke.VarHandle;
  *     {@link #poll} returns null while {@link #isEmpty} says false. The window lasts a few
  *     instructions unless the producer is descheduled. The loop waits it out in its idle spin,
  *     which reads the head slot only ({@link #hasReadable}); {@link #pollSpinning} waits it out
- *     for the loop's shutdown. NOTE: a producer that fails after its claim (an OutOfMemoryError allocating
- *     the next segment) leaves its index unwritten for good, and the loop waits on it: the one
- *     allocation after a claim, once per segment. JCTools' unbounded queue has the same hazard
- *     (its resize holds the producer index locked while it allocates).
+ *     for the loop's shutdown. NOTE: a producer that fails after its claim (an OutOfMemoryError
+ *     allocating the next segment) leaves its index unwritten for good, and the loop waits on
+ *     it: the one allocation after a claim, once per segment. JCTools' unbounded queue has the
+ *     same hazard (its resize holds the producer index locked while it allocates).
  *
  * Memory ordering: the slot's setRelease in offer pairs with the getAcquire in poll, so the
  * consumer sees the item's fields as the producer wrote them. A segment is published by the
