@@ -324,7 +324,7 @@ public final class Loop implements EventLoop {
      */
     private boolean sleepUntilWork() {
         if (tasks.hasReadable()) {
-            return true; // runTasks stopped at its batch limit
+            return true; // runTasks stopped at its batch limit, or a task came since its last poll
         }
         long spinEnd = System.nanoTime() + IDLE_SPIN_NANOS; // see IDLE_SPIN_NANOS
         do {
@@ -340,7 +340,11 @@ public final class Loop implements EventLoop {
             }
             if (!tasks.isEmpty()) {
                 if (!tasks.hasReadable()) {
-                    Thread.yield(); // claimed, unwritten after the spin: its producer may need this core
+                    // Claimed, unwritten after the spin: its producer may need this core. Not
+                    // sleeping while yielding, so that posters meanwhile send no unpark (its
+                    // permit would make the next real park return at once).
+                    SLEEPING.setVolatile(this, 0);
+                    Thread.yield();
                 }
                 return true;
             }

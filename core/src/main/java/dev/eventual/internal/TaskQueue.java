@@ -40,8 +40,9 @@ import java.lang.invoke.VarHandle;
  *     its slot write (or its segment's link) the queue is non-empty but the item is not readable:
  *     {@link #poll} returns null while {@link #isEmpty} says false. The window lasts a few
  *     instructions unless the producer is descheduled. The loop waits it out in its idle spin,
- *     which reads the head slot only ({@link #hasReadable}); {@link #pollSpinning} waits it out
- *     for the loop's shutdown. NOTE: a producer that fails after its claim (an OutOfMemoryError
+ *     which reads the head slot only ({@link #hasReadable}), and past the spin in rounds of
+ *     yield and re-check ({@link Loop}'s overview); {@link #pollSpinning} waits it out for the
+ *     loop's shutdown. NOTE: a producer that fails after its claim (an OutOfMemoryError
  *     allocating the next segment) leaves its index unwritten for good, and the loop waits on
  *     it: the one allocation after a claim, once per segment. JCTools' unbounded queue has the
  *     same hazard (its resize holds the producer index locked while it allocates).
@@ -60,7 +61,7 @@ import java.lang.invoke.VarHandle;
  * into shared state, and the next claim's getAndAdd then waits for it (with one producer and a
  * loop that kept up, that read was most of the consumer's profile and the claim most of the
  * producer's: 125 ns per task, 54 ns without it; BENCHMARKS.md, CrossThreadSubmit). Only the
- * loop's sleep protocol reads it ({@link #isEmpty}), once per sleep.
+ * loop's sleep protocol reads it ({@link #isEmpty}): once per idle spin that found nothing.
  * </pre>
  */
 final class TaskQueue extends TaskQueueConsumerFields {
@@ -209,7 +210,8 @@ final class TaskQueue extends TaskQueueConsumerFields {
     /**
      * Like {@link #poll}, but waits out a producer caught between its claim and its write: for a
      * consumer that must see every queued item now (the loop's shutdown; tests). It reads
-     * {@code tailIndex} whenever poll finds nothing, so the running loop does not use it: see
+     * {@code tailIndex} once per call that finds the head empty, so the running loop, which
+     * finds it empty after nearly every task when it keeps up, does not use it: see
      * {@link Loop}'s overview.
      */
     Object pollSpinning() {
