@@ -27,7 +27,7 @@ class LoopClaimedTaskTest {
             throws InterruptedException {
         Loop loop = (Loop) EventLoop.start("claimed");
         List<String> ran = new CopyOnWriteArrayList<>();
-        CountDownLatch timerFired = new CountDownLatch(1);
+        CountDownLatch firedWhileClaimed = new CountDownLatch(1);
         CountDownLatch timerSet = new CountDownLatch(1);
         CountDownLatch bothRan = new CountDownLatch(2);
         AtomicReference<Timer> interval = new AtomicReference<>();
@@ -38,7 +38,7 @@ class LoopClaimedTaskTest {
             interval.set(loop.setInterval(() -> {
                 if (!loop.tasks.isEmpty() && !loop.tasks.hasReadable()) {
                     interval.get().cancel();
-                    timerFired.countDown();
+                    firedWhileClaimed.countDown();
                 }
             }, 5));
             timerSet.countDown();
@@ -57,7 +57,7 @@ class LoopClaimedTaskTest {
             });
 
             // The loop goes round its idle path many times while the claim is open.
-            assertThat(timerFired.await(LIVENESS_SECONDS, TimeUnit.SECONDS))
+            assertThat(firedWhileClaimed.await(LIVENESS_SECONDS, TimeUnit.SECONDS))
                     .as("a timer fires while a claimed task is unwritten").isTrue();
             assertThat(ran).as("nothing runs ahead of the claimed task").isEmpty();
 
