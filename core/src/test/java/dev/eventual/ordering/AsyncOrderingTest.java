@@ -310,12 +310,16 @@ class AsyncOrderingTest {
                     })).thenAccept(v -> log.add("got " + v));
                     chain(log, "c", 7);
                 }),
+                // Timer B gets 5 ms, not 0 (1 ms): C is due 20 ms after it was set, just after the
+                // delay was, and B 1 ms after the delay fired, so with 0 B came first whenever 2 ms
+                // passed between setting the delay and setting C (one full-suite run on an idle
+                // 2-core host, 2026-12-03). With 5 ms that takes a 6 ms stall.
                 new Case("timers set inside a body, with equal delays, keep the order they were set in", """
                         async function f() {
                           setTimeout(() => log('timer A'), 20);
                           await delay(20);
                           log('after delay');
-                          setTimeout(() => log('timer B'), 0);
+                          setTimeout(() => log('timer B'), 5);
                           await null;
                           log('end');
                         }
@@ -325,7 +329,7 @@ class AsyncOrderingTest {
                         setTimeout(() -> log.add("timer A"), 20);
                         await(delay(20, null));
                         log.add("after delay");
-                        setTimeout(() -> log.add("timer B"), 0);
+                        setTimeout(() -> log.add("timer B"), 5);
                         await(Promise.resolve(null));
                         log.add("end");
                     });
