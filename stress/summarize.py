@@ -55,10 +55,10 @@ lines += [
     "",
 ]
 # Keep the sections that stress/soak (soak_report.py) and stress/fuzz (fuzz_report.py) write
-# between their markers.
+# between their markers, and the hand-written fault measurements between the faults markers.
 if os.path.exists("STRESS.md"):
     current = open("STRESS.md", encoding="utf-8").read()
-    for name in ("soak", "fuzz"):
+    for name in ("soak", "fuzz", "faults"):
         kept = re.search(r"<!-- " + name + r":begin.*?<!-- " + name + r":end -->", current, re.S)
         if kept:
             lines += [kept.group(0), ""]

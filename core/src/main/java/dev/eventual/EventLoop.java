@@ -261,6 +261,25 @@ public interface EventLoop extends Executor, AutoCloseable {
      */
     KeepAlive keepAlive();
 
+    /**
+     * Registers {@code action} to run once when this loop closes, for a resource that an
+     * operation holds between callbacks and that must not outlive the loop (an open file, a
+     * child process, a response body being read). The action runs on the loop's thread while the
+     * loop closes, after it counts as closed (its pending promises already read as rejected with
+     * {@link EventLoopClosedException}) and after its queued work was dropped; hooks run in no
+     * particular order. If the loop has already closed, the action runs at once on the calling
+     * thread. An exception thrown by the action goes to the loop's task error handler, and the
+     * other hooks still run. Remove the hook ({@link CloseHook#remove()}) when the operation
+     * releases the resource itself, so that a long-lived loop keeps no finished operation
+     * reachable.
+     *
+     * <p>A hook does not keep the loop running: hold a {@link KeepAlive} for that.
+     *
+     * @param action what to do when the loop closes; must not be null
+     * @return the registration, to remove it
+     */
+    CloseHook onClose(Runnable action);
+
     /** Whether this loop has closed. */
     boolean isClosed();
 

@@ -1,5 +1,6 @@
 package dev.eventual.internal;
 
+import dev.eventual.CloseHook;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.EventLoopClosedException;
@@ -63,6 +64,12 @@ import java.util.function.Consumer;
  * Closing ({@link #shutdown}): closed=true is written first; from then on every promise of this
  * loop that is still pending reads as rejected (PromiseImpl.resultOrClosed), tasks are refused,
  * and promises with external reactions (watched) are flushed so callers outside are told.
+ *
+ * Close hooks (onClose) run exactly once, or never if removed first: whoever removes a hook from
+ * closeHooks runs it (the set's remove is atomic). A registering thread adds its hook, then reads
+ * closed; shutdown writes closed, then removes and runs every hook it finds. Both are volatile
+ * accesses (the set's add and iteration included), so either shutdown finds the hook or the
+ * registering thread sees closed=true and removes and runs it itself.
  * </pre>
  */
 public final class Loop implements EventLoop {
@@ -113,6 +120,8 @@ public final class Loop implements EventLoop {
     final RejectionTracker rejections;
     /** Promises with external reactions, flushed at close. Pruned of settled ones as it grows. */
     private final Set<PromiseImpl<?>> watched = ConcurrentHashMap.newKeySet();
+    /** onClose actions; see "Close hooks" in the overview. */
+    private final Set<Hook> closeHooks = ConcurrentHashMap.newKeySet();
     private volatile int pruneWatchedAt = 64;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final long originNanos = System.nanoTime();
@@ -405,6 +414,9 @@ public final class Loop implements EventLoop {
             }
         }
         tasks.releaseTaken();
+        for (Hook hook : closeHooks) {
+            hook.runIfRemoved();
+        }
         for (PromiseImpl<?> promise : watched) {
             promise.resultOrClosed();
         }
@@ -629,6 +641,40 @@ public final class Loop implements EventLoop {
     @Override
     public boolean isClosed() {
         return closed;
+    }
+
+    @Override
+    public CloseHook onClose(Runnable action) {
+        Hook hook = new Hook(Objects.requireNonNull(action, "action"));
+        closeHooks.add(hook);
+        if (closed) {
+            hook.runIfRemoved(); // shutdown may have passed it already; see the overview
+        }
+        return hook;
+    }
+
+    /** An onClose registration: identity-keyed in closeHooks. */
+    private final class Hook implements CloseHook {
+        private final Runnable action;
+
+        Hook(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public boolean remove() {
+            return closeHooks.remove(this);
+        }
+
+        void runIfRemoved() {
+            if (closeHooks.remove(this)) {
+                try {
+                    action.run();
+                } catch (Throwable e) {
+                    taskError(e);
+                }
+            }
+        }
     }
 
     @Override
