@@ -7,6 +7,11 @@ import dev.eventual.EventLoop;
 import dev.eventual.Promise;
 import dev.eventual.io.Fetch;
 import dev.eventual.io.Response;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The scenario of "What is asynchronous code execution?", in Java: a program asks a server for
@@ -26,18 +31,34 @@ import dev.eventual.io.Response;
  */
 public final class SeedDemo {
     private static final long START = System.nanoTime();
+    private static final Pattern ASKED_PATH = Pattern.compile("/(users|missing)/\\d+");
+    /** Which part of the demo asked for each path, so that each answer line can say who got it. */
+    private static final Map<String, String> ASKED_BY = new ConcurrentHashMap<>();
     private static LocalServer server;
 
     private SeedDemo() {}
 
     /** What we want to do with the data: JavaScript's {@code do_something_cool}. */
     static void doSomethingCool(String result) {
-        say("do_something_cool got: " + result);
+        say("do_something_cool got: " + result + receivedBy(result));
+    }
+
+    /** The server's URL of {@code path}, noting which part of the demo asked for it. */
+    static String url(String path, String askedBy) {
+        ASKED_BY.put(path, askedBy);
+        return server.url(path);
+    }
+
+    /** " (the inline callback)": which part of the demo asked for the data in {@code result}. */
+    private static String receivedBy(String result) {
+        Matcher path = ASKED_PATH.matcher(result.toLowerCase(Locale.ROOT));
+        String askedBy = path.find() ? ASKED_BY.get(path.group()) : null;
+        return askedBy == null ? "" : "   <- " + askedBy;
     }
 
     /** You can define a function inline. */
     static void inlineCallback() {
-        Fetch.getText(server.url("/users/1"), result -> {
+        Fetch.getText(url("/users/1", "the inline callback"), result -> {
             // this is called on our loop thread when the data has arrived
             doSomethingCool(result);
         });
@@ -46,13 +67,13 @@ public final class SeedDemo {
 
     /** You can also pass a function by reference; the same thing happens. */
     static void callbackByReference() {
-        Fetch.getText(server.url("/users/2"), SeedDemo::doSomethingCool);
+        Fetch.getText(url("/users/2", "the callback passed by reference"), SeedDemo::doSomethingCool);
         say("by reference: request sent, the program keeps running");
     }
 
     /** A promise: the result of the call is a value you can pass around and chain. */
     static void promiseChain() {
-        Promise<Response> response = Fetch.fetch(server.url("/users/3"));
+        Promise<Response> response = Fetch.fetch(url("/users/3", "the promise chain, upper-cased by its then(String::toUpperCase)"));
         response.thenCompose(Response::text)
                 .then(String::toUpperCase)
                 .thenAccept(SeedDemo::doSomethingCool)
@@ -67,7 +88,7 @@ public final class SeedDemo {
 
     /** But this would not work. Don't do this. */
     static void usedAsIfSynchronous() {
-        Promise<String> result = Fetch.getText(server.url("/users/5"));
+        Promise<String> result = Fetch.getText(url("/users/5", "the promise used as if synchronous, through thenAccept"));
         // doSomethingCool(result);  <- does not compile: a Promise<String> is not a String.
         say("as if synchronous: the call returned " + result);
         try {
@@ -93,7 +114,7 @@ public final class SeedDemo {
      */
     static void asyncAwait() {
         async(() -> {
-            Promise<Response> user = Fetch.fetch(server.url("/users/6"));
+            Promise<Response> user = Fetch.fetch(url("/users/6", "the async body, after await"));
             say("async/await: request sent, this body waits for the answer; the loop does not");
             doSomethingCool(await(await(user).text()));
             try {
@@ -121,6 +142,8 @@ public final class SeedDemo {
             server = local;
             EventLoop.run(() -> {
                 say("main: start (server at " + server.url("/") + ")");
+                say("main: the server answers /users/N after N x 300 ms on purpose, as a far-away server takes its"
+                        + " time; so the answers arrive in the order 1, 2, 3, 5, 6, whatever the machine");
                 inlineCallback();
                 callbackByReference();
                 promiseChain();

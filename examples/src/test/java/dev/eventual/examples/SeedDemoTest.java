@@ -33,24 +33,26 @@ class SeedDemoTest {
         String server = lines.get(0).replaceAll(".*server at (http://[^/]+)/\\)", "$1");
         assertThat(lines).containsExactly(
                 lines.get(0),
+                "[main]  main: the server answers /users/N after N x 300 ms on purpose, as a far-away server takes its"
+                        + " time; so the answers arrive in the order 1, 2, 3, 5, 6, whatever the machine",
                 "[main]  inline: request sent, the program keeps running",
                 "[main]  by reference: request sent, the program keeps running",
                 "[main]  promise chain: two requests in sequence, the program keeps running",
-                lines.get(4),
                 lines.get(5),
+                lines.get(6),
                 "[main/async]  async/await: request sent, this body waits for the answer; the loop does not",
                 "[main]  async/await: the body is waiting; the program keeps running",
                 "[main]  main: done sending; the answers arrive on this same thread once main returns",
-                "[main]  do_something_cool got: data from /users/1",
-                "[main]  do_something_cool got: data from /users/2",
-                "[main]  do_something_cool got: DATA FROM /USERS/3",
-                "[main]  do_something_cool got: data from /users/5",
-                "[main/async]  do_something_cool got: data from /users/6",
+                "[main]  do_something_cool got: data from /users/1   <- the inline callback",
+                "[main]  do_something_cool got: data from /users/2   <- the callback passed by reference",
+                "[main]  do_something_cool got: DATA FROM /USERS/3   <- the promise chain, upper-cased by its then(String::toUpperCase)",
+                "[main]  do_something_cool got: data from /users/5   <- the promise used as if synchronous, through thenAccept",
+                "[main/async]  do_something_cool got: data from /users/6   <- the async body, after await",
                 "[main]  promise chain: the second request failed: GET " + server + "/missing/4: HTTP 404 Not Found",
                 "[main/async]  async/await: the second request failed: GET " + server + "/missing/7: HTTP 404 Not Found",
                 "[main]  main: the loop has no work left, EventLoop.run returned");
-        assertThat(lines.get(4)).startsWith("[main]  as if synchronous: the call returned Promise@").contains("pending");
-        assertThat(lines.get(5)).contains("waiting for it here is refused", "would block it forever",
+        assertThat(lines.get(5)).startsWith("[main]  as if synchronous: the call returned Promise@").contains("pending");
+        assertThat(lines.get(6)).contains("waiting for it here is refused", "would block it forever",
                 "await(promise) inside an async body");
     }
 }
