@@ -76,7 +76,11 @@ class DocSnippetsTest {
             }
         }
         SnippetCompiler compiler = new SnippetCompiler();
-        Map<SnippetSource, List<String>> errors = compiler.compile(sources);
+        // The blocks known broken apart, so that the others compile in one call.
+        Map<SnippetSource, List<String>> errors = new java.util.HashMap<>(compiler.compile(
+                sources.stream().filter(s -> !s.snippet.options().containsKey("broken")).toList()));
+        sources.stream().filter(s -> s.snippet.options().containsKey("broken"))
+                .forEach(s -> errors.putAll(compiler.compile(List.of(s))));
         ClassLoader loader = compiler.loader();
         Stream<DynamicTest> compiled = sources.stream().map(s -> DynamicTest.dynamicTest(
                 s.snippet.where() + " " + s.snippet.kind().name().toLowerCase(), () -> check(s, errors.get(s), loader)));
