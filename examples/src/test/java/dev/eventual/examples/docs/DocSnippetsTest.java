@@ -75,12 +75,17 @@ class DocSnippetsTest {
                 default -> sources.add(SnippetSource.of(s, sources.size(), server.baseUrl()));
             }
         }
+        long start = System.nanoTime();
+        long cpuStart = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         SnippetCompiler compiler = new SnippetCompiler();
         // The blocks known broken apart, so that the others compile in one call.
         Map<SnippetSource, List<String>> errors = new java.util.HashMap<>(compiler.compile(
                 sources.stream().filter(s -> !s.snippet.options().containsKey("broken")).toList()));
         sources.stream().filter(s -> s.snippet.options().containsKey("broken"))
                 .forEach(s -> errors.putAll(compiler.compile(List.of(s))));
+        System.err.printf("DocSnippetsTest: %d java blocks compiled in %d ms (%d ms of CPU)%n", sources.size(),
+                (System.nanoTime() - start) / 1_000_000,
+                (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1_000_000);
         ClassLoader loader = compiler.loader();
         Stream<DynamicTest> compiled = sources.stream().map(s -> DynamicTest.dynamicTest(
                 s.snippet.where() + " " + s.snippet.kind().name().toLowerCase(), () -> check(s, errors.get(s), loader)));

@@ -35,6 +35,8 @@ import javax.tools.ToolProvider;
 final class SnippetCompiler {
     private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     private final Map<String, byte[]> classes = new HashMap<>();
+    /** Shared by every call: it caches what it has read of the class path and the platform classes. */
+    private StandardJavaFileManager standard;
 
     /**
      * Compiles {@code sources}; returns each failing snippet's error messages (one string per
@@ -62,7 +64,9 @@ final class SnippetCompiler {
             units.put(new Source(s), s);
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        StandardJavaFileManager standard = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
+        if (standard == null) {
+            standard = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
+        }
         Map<String, byte[]> produced = new HashMap<>();
         var files = new ForwardingJavaFileManager<>(standard) {
             @Override
