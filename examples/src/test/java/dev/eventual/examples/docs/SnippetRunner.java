@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Runs a compiled snippet's {@code main} and checks what it printed against its
- * {@code // Output:} comment. {@code System.out} is captured for the run (snippets run one at a
- * time); {@code main} runs on a thread of its own so that a snippet that never returns fails
+ * {@code // Output:} comment, and that it printed nothing on {@code System.err} (where the loop
+ * reports unhandled rejections and callbacks that threw). Both streams are captured for the run
+ * (snippets run one at a time); {@code main} runs on a thread of its own so that a snippet that never returns fails
  * after a generous bound, naming the snippet, instead of hanging the build.
  */
 final class SnippetRunner {
@@ -25,9 +26,12 @@ final class SnippetRunner {
     static void runAndCheck(SnippetSource source, ClassLoader loader) throws Exception {
         Method main = loader.loadClass(source.binaryName()).getMethod("main", String[].class);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         PrintStream original = System.out;
+        PrintStream originalErr = System.err;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         Thread thread = new Thread(() -> {
             try {
                 main.invoke(null, (Object) new String[0]);
@@ -42,6 +46,7 @@ final class SnippetRunner {
             thread.join(TimeUnit.SECONDS.toMillis(LIVENESS_BOUND_SECONDS));
         } finally {
             System.setOut(original);
+            System.setErr(originalErr);
         }
         String printed = out.toString(StandardCharsets.UTF_8);
         if (thread.isAlive()) {
@@ -53,6 +58,10 @@ final class SnippetRunner {
             throw new AssertionError(source.snippet.where() + ": main threw; printed so far:\n" + printed, failure.get());
         }
         check(source.snippet, printed.lines().toList());
+        String warnings = err.toString(StandardCharsets.UTF_8);
+        if (!warnings.isEmpty()) { // an unhandled rejection, a task that threw: the block shows sloppy code
+            throw new AssertionError(source.snippet.where() + ": printed on System.err:\n" + warnings);
+        }
     }
 
     static void check(Snippet snippet, List<String> actual) {
