@@ -90,7 +90,7 @@ class DocSnippetsTest {
         Stream<DynamicTest> compiled = sources.stream().map(s -> DynamicTest.dynamicTest(
                 s.snippet.where() + " " + s.snippet.kind().name().toLowerCase(), () -> check(s, errors.get(s), loader)));
         Stream<DynamicTest> excerpted = excerpts.stream().map(s -> DynamicTest.dynamicTest(
-                s.where() + " excerpt", () -> checkExcerpt(s)));
+                s.where() + " excerpt", () -> checkExcerpt(ROOT, s)));
         return Stream.concat(compiled, excerpted);
     }
 
@@ -114,10 +114,10 @@ class DocSnippetsTest {
         }
     }
 
-    private static void checkExcerpt(Snippet s) throws IOException {
+    static void checkExcerpt(Path root, Snippet s) throws IOException {
         String from = s.options().get("from");
         assertThat(from).as(s.where() + ": an excerpt names its file: from=\"path from the repository root\"").isNotNull();
-        Path file = ROOT.resolve(from);
+        Path file = root.resolve(from);
         assertThat(file).as(s.where() + ": the excerpt's file").exists();
         List<String> source = Files.readAllLines(file).stream().map(String::strip).toList();
         List<String> excerpt = s.code().stream().map(String::strip).toList();
