@@ -68,10 +68,12 @@ class DocSnippetsTest {
     Stream<DynamicTest> everyJavaBlock_compiles_andPrintsItsOutput() throws IOException {
         List<SnippetSource> sources = new ArrayList<>();
         List<Snippet> excerpts = new ArrayList<>();
+        List<SnippetSource> modules = new ArrayList<>();
         for (Snippet s : allSnippets()) {
             switch (s.kind()) {
                 case OTHER -> { }
                 case EXCERPT -> excerpts.add(s);
+                case MODULE -> modules.add(SnippetSource.of(s, -1, server.baseUrl()));
                 default -> sources.add(SnippetSource.of(s, sources.size(), server.baseUrl()));
             }
         }
@@ -91,7 +93,12 @@ class DocSnippetsTest {
                 s.snippet.where() + " " + s.snippet.kind().name().toLowerCase(), () -> check(s, errors.get(s), loader)));
         Stream<DynamicTest> excerpted = excerpts.stream().map(s -> DynamicTest.dynamicTest(
                 s.where() + " excerpt", () -> checkExcerpt(ROOT, s)));
-        return Stream.concat(compiled, excerpted);
+        Stream<DynamicTest> moduleInfos = modules.stream().map(s -> DynamicTest.dynamicTest(
+                s.snippet.where() + " module", () -> {
+                    List<String> moduleErrors = compiler.compileModule(s);
+                    check(s, moduleErrors.isEmpty() ? null : moduleErrors, loader);
+                }));
+        return Stream.of(compiled, excerpted, moduleInfos).flatMap(t -> t);
     }
 
     private static void check(SnippetSource s, List<String> errors, ClassLoader loader) throws Exception {

@@ -85,7 +85,7 @@ final class MarkdownSnippets {
                 kind = Snippet.Kind.valueOf(m.group(1).toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ":" + markerLine + ": unknown snippet kind \"" + m.group(1)
-                        + "\" (main, unit, fragment, members, excerpt)");
+                        + "\" (main, unit, fragment, members, module, excerpt)");
             }
             Matcher o = OPTION.matcher(m.group(2));
             while (o.find()) {

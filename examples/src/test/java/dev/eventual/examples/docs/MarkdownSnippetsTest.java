@@ -126,6 +126,29 @@ class MarkdownSnippetsTest {
     }
 
     @Test
+    void compileModule_requiresTheLibrarysModules_andNamesAnUnknownOne() throws IOException {
+        List<Snippet> snippets = read("""
+                <!-- snippet: module -->
+                ```java
+                module my.app {
+                    requires dev.eventual;
+                    requires dev.eventual.io;
+                }
+                ```
+                <!-- snippet: module -->
+                ```java
+                module my.app {
+                    requires dev.eventual.nothing;
+                }
+                ```
+                """);
+        SnippetCompiler compiler = new SnippetCompiler();
+        assertThat(compiler.compileModule(SnippetSource.of(snippets.get(0), -1, "http://server"))).isEmpty();
+        assertThat(compiler.compileModule(SnippetSource.of(snippets.get(1), -1, "http://server")))
+                .singleElement().asString().startsWith("doc.md:11: module not found: dev.eventual.nothing");
+    }
+
+    @Test
     void run_differentOutput_failsShowingBoth() throws IOException {
         List<Snippet> snippets = read("""
                 ```java

@@ -33,6 +33,8 @@ record Snippet(Path file, int line, String language, Kind kind, Map<String, Stri
         FRAGMENT,
         /** Class members (methods, fields, nested types), compiled in a class with the standard imports. */
         MEMBERS,
+        /** A {@code module-info.java} of an application, compiled against the library's modules. */
+        MODULE,
         /** Lines that must appear, in order and consecutively, in the source file named by {@code from}. */
         EXCERPT,
         /** Not Java, or a block the test does not take (its fence language is not {@code java}). */

@@ -43,19 +43,43 @@ final class SnippetCompiler {
      * error, {@code file:line: message}), keyed by source. Snippets absent from the map compiled.
      */
     Map<SnippetSource, List<String>> compile(List<SnippetSource> sources) {
-        Map<SnippetSource, List<String>> errors = compileTogether(sources);
+        Map<SnippetSource, List<String>> errors = compileTogether(sources, classPath());
         if (errors.isEmpty() || sources.size() == 1) {
             return errors;
         }
         // A syntax error stops javac before it looks at the other units: ask each alone.
         Map<SnippetSource, List<String>> each = new LinkedHashMap<>();
         for (SnippetSource s : sources) {
-            each.putAll(compileTogether(List.of(s)));
+            each.putAll(compileTogether(List.of(s), classPath()));
         }
         return each;
     }
 
-    private Map<SnippetSource, List<String>> compileTogether(List<SnippetSource> sources) {
+    /**
+     * Compiles a {@code module-info.java} alone, with the library's modules (the directories or
+     * jars that hold {@code dev.eventual.Promise} and {@code dev.eventual.io.Fetch}) on the module
+     * path, as an application's build would; returns its errors, empty when it compiled.
+     */
+    List<String> compileModule(SnippetSource moduleInfo) {
+        String modulePath = String.join(File.pathSeparator,
+                location(dev.eventual.Promise.class), location(dev.eventual.io.Fetch.class));
+        return compileTogether(List.of(moduleInfo), List.of("--module-path", modulePath))
+                .getOrDefault(moduleInfo, List.of());
+    }
+
+    private static String location(Class<?> type) {
+        try {
+            return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("where is " + type + "?", e);
+        }
+    }
+
+    private static List<String> classPath() {
+        return List.of("-classpath", System.getProperty("java.class.path"));
+    }
+
+    private Map<SnippetSource, List<String>> compileTogether(List<SnippetSource> sources, List<String> paths) {
         if (javac == null) {
             throw new IllegalStateException("no system Java compiler: the tests must run on a JDK, not a JRE");
         }
@@ -85,8 +109,8 @@ final class SnippetCompiler {
                 };
             }
         };
-        List<String> options = List.of("--release", "21", "-proc:none", "-Xlint:none", "-nowarn",
-                "-classpath", System.getProperty("java.class.path"));
+        List<String> options = new ArrayList<>(List.of("--release", "21", "-proc:none", "-Xlint:none", "-nowarn"));
+        options.addAll(paths);
         boolean ok = javac.getTask(null, files, diagnostics, options, null, units.keySet()).call();
         Map<SnippetSource, List<String>> errors = new LinkedHashMap<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
@@ -126,7 +150,8 @@ final class SnippetCompiler {
         private final String text;
 
         Source(SnippetSource s) {
-            super(URI.create("string:///" + s.packageName.replace('.', '/') + "/" + s.className + ".java"), Kind.SOURCE);
+            super(URI.create("string:///" + (s.packageName.isEmpty() ? "" : s.packageName.replace('.', '/') + "/")
+                    + s.className + ".java"), Kind.SOURCE);
             this.text = s.text;
         }
 

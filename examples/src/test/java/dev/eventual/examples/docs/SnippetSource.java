@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * <p>What is added around the code, per {@link Snippet.Kind}: {@code MAIN} keeps the block's
  * leading imports as they are and puts the rest in {@code public static void main(String[] args)
  * throws Exception} of class {@code Snippet}: nothing is imported that the block does not show.
- * {@code UNIT} adds only the package line. {@code FRAGMENT} and {@code MEMBERS} get the
+ * {@code UNIT} adds only the package line, {@code MODULE} nothing. {@code FRAGMENT} and {@code MEMBERS} get the
  * {@link #STANDARD_IMPORTS} and become a method body (with the {@code given="Type name, ..."}
  * parameters) or the members of class {@code Snippet}. Every {@code http://localhost:8080} is
  * replaced by the address of the test's server.
@@ -65,7 +65,7 @@ final class SnippetSource {
     }
 
     String binaryName() {
-        return packageName + "." + className;
+        return packageName.isEmpty() ? className : packageName + "." + className;
     }
 
     static SnippetSource of(Snippet snippet, int index, String serverUrl) {
@@ -73,6 +73,10 @@ final class SnippetSource {
         List<String> out = new ArrayList<>();
         List<Integer> origin = new ArrayList<>();
         Builder b = new Builder(out, origin, snippet, serverUrl);
+        if (snippet.kind() == Snippet.Kind.MODULE) { // a module declaration has no package line
+            b.copy(0, snippet.code().size());
+            return new SnippetSource(snippet, "", "module-info", out, origin);
+        }
         b.generated("package " + pkg + ";");
         List<String> code = snippet.code();
         switch (snippet.kind()) {
