@@ -1,0 +1,98 @@
+package dev.eventual.examples.docs;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server that the documents' snippets talk to as {@code http://localhost:8080}: a JDK
+ * {@code HttpServer} on a free loopback port, one virtual thread per exchange. Answers:
+ * <ul>
+ *   <li>{@code GET /users/N[?delay=ms]}: 200, {@code data from /users/N}, after {@code delay} ms (0 by default);
+ *   <li>{@code GET /missing/...}: 404, {@code nothing here};
+ *   <li>{@code GET /slow}: 200 after 10 s (or never, when the server stops first);
+ *   <li>{@code GET /flaky/KEY}: 503 to the first two requests for each {@code KEY}, then 200
+ *       {@code ok on attempt N};
+ *   <li>{@code GET /jobs/KEY}: {@code running} to the first two requests for each {@code KEY}, then {@code done};
+ *   <li>{@code POST /items} with a JSON object: 201, the object with {@code "id":1} first.
+ * </ul>
+ */
+final class DocsServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+
+    private DocsServer(HttpServer server) {
+        this.server = server;
+    }
+
+    static DocsServer start() {
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+            DocsServer docs = new DocsServer(http);
+            http.setExecutor(docs.threads);
+            http.createContext("/", docs::answer);
+            http.start();
+            return docs;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the docs server", e);
+        }
+    }
+
+    /** {@code http://127.0.0.1:port}, without a trailing slash. */
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String query = exchange.getRequestURI().getQuery();
+        try {
+            if (exchange.getRequestMethod().equals("POST") && path.equals("/items")) {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).strip();
+                reply(exchange, 201, "application/json", "{\"id\":1," + body.substring(1));
+            } else if (path.matches("/users/\\d+")) {
+                if (query != null && query.startsWith("delay=")) {
+                    Thread.sleep(Long.parseLong(query.substring(6)));
+                }
+                reply(exchange, 200, "text/plain", "data from " + path);
+            } else if (path.equals("/slow")) {
+                Thread.sleep(10_000);
+                reply(exchange, 200, "text/plain", "finally");
+            } else if (path.startsWith("/flaky/")) {
+                int n = counts.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+                reply(exchange, n <= 2 ? 503 : 200, "text/plain", n <= 2 ? "busy" : "ok on attempt " + n);
+            } else if (path.startsWith("/jobs/")) {
+                int n = counts.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+                reply(exchange, 200, "text/plain", n <= 2 ? "running" : "done");
+            } else {
+                reply(exchange, 404, "text/plain", "nothing here");
+            }
+        } catch (InterruptedException e) {
+            exchange.close(); // the server is stopping
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String type, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}
