@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,17 +19,20 @@ import java.util.regex.Pattern;
  * {@code HttpServer}, on its own threads) that the demo asks for data over real sockets.
  *
  * <p>{@code GET /users/N} answers {@code 200} with the text {@code data from /users/N};
- * {@code GET /missing/N} answers {@code 404}. Each answer takes {@code N * 300} ms, as a
- * far-away server would take its time, so answers arrive in a fixed order whatever the machine
- * (at {@code N * 100} ms the first two answers arrived within 2 ms of each other, sometimes
- * swapped, which failed SeedDemoTest: the first requests wait together for the JDK client to be
- * built, and at {@code N * 300} ms the second still came only 200 ms after the first).
+ * {@code GET /missing/N} answers {@code 404}. The answer to a path ending in {@code N} leaves
+ * {@code N * 300} ms after the first request this server received, as a far-away server would
+ * take its time, so the answers leave in a fixed order: counted from the first request rather
+ * than from each request's own arrival, the order does not depend on how far apart a busy
+ * client sent the requests (the first requests wait together for the JDK client to be built and
+ * may reach the server in any order).
  */
 public final class LocalServer implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/(users|missing)/(\\d{1,2})");
 
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /** System.nanoTime() of the first request; 0 until then. */
+    private final AtomicLong firstRequest = new AtomicLong();
 
     private LocalServer(HttpServer server) {
         this.server = server;
@@ -60,9 +65,12 @@ public final class LocalServer implements AutoCloseable {
     private void answer(HttpExchange exchange) throws IOException {
         Matcher m = PATH.matcher(exchange.getRequestURI().getPath());
         boolean found = m.matches() && m.group(1).equals("users");
-        int delay = m.matches() ? Integer.parseInt(m.group(2)) * 300 : 0;
+        long now = System.nanoTime();
+        firstRequest.compareAndSet(0, now);
+        long due = firstRequest.get() + (m.matches() ? Integer.parseInt(m.group(2)) * 300_000_000L : 0);
         try {
-            Thread.sleep(delay); // a virtual thread of the server's: the far-away server takes its time
+            // a virtual thread of the server's: the far-away server takes its time
+            Thread.sleep(Duration.ofNanos(Math.max(0, due - now)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -143,7 +143,7 @@ public final class SeedDemo {
             EventLoop.run(() -> {
                 say("main: start (server at " + server.url("/") + ")");
                 say("main: the server answers /users/N after N x 300 ms on purpose, as a far-away server takes its"
-                        + " time; so the answers arrive in the order 1, 2, 3, 5, 6, whatever the machine");
+                        + " time; so the answers normally come back in the order of N");
                 inlineCallback();
                 callbackByReference();
                 promiseChain();
