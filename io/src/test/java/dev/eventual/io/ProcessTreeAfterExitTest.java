@@ -55,7 +55,7 @@ class ProcessTreeAfterExitTest {
     }
 
     /** What the child JVM printed, and the tree as it was when the program printed it. */
-    record Ran(List<String> lines, List<ProcState> tree) {
+    record Ran(List<String> lines, List<ProcState> tree, String stderr) {
         String rejection() {
             return lines.stream().filter(l -> l.startsWith("rejected ")).findFirst().orElse("(none)");
         }
@@ -63,6 +63,7 @@ class ProcessTreeAfterExitTest {
 
     private static Ran runChild(String tree, String stop, String end) throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
+        Path stderr = Files.createTempFile("process-tree-program", ".stderr");
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 ProcessTreeProgram.class.getName(), tree, stop, end)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -84,10 +85,13 @@ class ProcessTreeAfterExitTest {
                 }
             }
             assertThat(child.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
+            lines.add("exit code " + child.exitValue());
         } finally {
             child.destroyForcibly();
         }
-        return new Ran(lines, members);
+        String errors = Files.readString(stderr);
+        Files.delete(stderr);
+        return new Ran(lines, members, errors);
     }
 
     /**
@@ -113,8 +117,8 @@ class ProcessTreeAfterExitTest {
                 ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
-        assertThat(left).as("%s: processes of the tree left %d s after the JVM ended: %s (output %s)",
-                what, GONE_SECONDS, left, ran.lines()).isEmpty();
+        assertThat(left).as("%s: processes of the tree left %d s after the JVM ended: %s (output %s, errors %s)",
+                what, GONE_SECONDS, left, ran.lines(), ran.stderr()).isEmpty();
     }
 
     /** The process now, if it is the same one and neither gone nor a zombie; else null. */

@@ -6,6 +6,7 @@ import dev.eventual.Promise;
 import dev.eventual.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,6 +50,8 @@ public final class ProcessTreeProgram {
         }
         Command run = command;
         EventLoop.run(() -> {
+            // children this JVM had before (a shell's process substitution may be one): not the tree
+            Set<ProcessHandle> others = ProcessHandle.current().children().collect(Collectors.toSet());
             AbortController controller = new AbortController();
             Promise<ProcessResult> p = stop.equals("abort")
                     ? Processes.run(run, controller.signal())
@@ -67,7 +70,7 @@ public final class ProcessTreeProgram {
                     System.out.println("no tree: the run settled first");
                     return;
                 }
-                List<ProcessHandle> found = ProcessHandle.current().children()
+                List<ProcessHandle> found = ProcessHandle.current().children().filter(c -> !others.contains(c))
                         .flatMap(c -> Stream.concat(Stream.of(c), c.descendants())).toList();
                 if (found.size() < members) {
                     return;
