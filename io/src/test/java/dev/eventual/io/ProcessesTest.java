@@ -343,6 +343,52 @@ class ProcessesTest {
                 sh("echo started; sleep 100 & sleep 100", marker), line -> {}, line -> {}));
     }
 
+    /** Whether the process has exited: gone, or a zombie (which the JDK counts as alive). */
+    private static boolean gone(ProcessHandle h) throws Exception {
+        if (!h.isAlive()) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void cancel_ofATreeIgnoringSigterm_keepsTheLoopRunningUntilEveryProcessIsGone() throws Exception {
+        String marker = "eventual-" + UUID.randomUUID();
+        List<ProcessHandle> tree = new CopyOnWriteArrayList<>();
+        Outcome<ProcessResult> o = outcome(() -> {
+            Promise<ProcessResult> running = Processes.run(sh("trap '' HUP TERM; sleep 100 & sleep 100", marker));
+            shellWithChild(marker).thenAccept(shell -> {
+                tree.add(shell);
+                shell.children().forEach(tree::add);
+                running.cancel();
+            });
+            return running;
+        });
+
+        assertThat(o.error).isInstanceOf(CancellationException.class);
+        assertThat(tree).hasSizeGreaterThanOrEqualTo(2);
+        for (ProcessHandle h : tree) { // at once: EventLoop.run returned only after the kill ended
+            assertThat(gone(h)).as("pid %d gone when the loop ended", h.pid()).isTrue();
+        }
+    }
+
+    @Test
+    void timeout_ofATreeIgnoringSigterm_rejectsAfterTheKill_sayingItTookSigkill() {
+        Outcome<ProcessResult> o = outcome(() -> Processes.run(
+                sh("trap '' HUP TERM; sleep 100 & sleep 100").timeout(Duration.ofSeconds(1))));
+
+        assertThat(o.error).isInstanceOf(ProcessException.class)
+                .hasCauseInstanceOf(TimeoutException.class)
+                .hasMessageStartingWith("[\"/bin/sh\", \"-c\", \"trap '' HUP TERM; sleep 100 & sleep 100\"] timed out after 1000 ms; "
+                        + "killed with SIGKILL: ")
+                .hasMessageEndingWith(" still running 2000 ms after SIGTERM");
+    }
+
     @Test
     void cancel_beforeTheProcessStarted_startsNothingThatOutlivesIt() {
         Outcome<ProcessResult> o = outcome(() -> {
