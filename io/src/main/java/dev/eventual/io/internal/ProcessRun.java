@@ -44,7 +44,11 @@ import java.util.regex.Pattern;
  * by the start thread. {@link #stop()} writes {@code stopped} then reads {@code process}; the
  * start thread writes {@code process} then reads {@code stopped}: both volatile, so at least one
  * of the two sees the other's write and the process is killed (by one of them only: {@code killing}).
- * Once stopped, the plan's value no longer settles the future: only the stopper does.
+ * Before its CAS of {@code stopped}, a stop registers {@code members} with {@link KillOnExit}
+ * and writes {@code exiting} (a losing stop closes its registration), so the start thread, which
+ * reads {@code stopped} before {@code exiting}, kills the way the JVM's state requires. Once
+ * stopped, the plan's value no longer settles the future: only the stopper does (at once, or a
+ * time-out once {@code killed} completes; a loop's close leaves it to the closed loop).
  *
  * <h2>The loop</h2>
  * While the future is pending, {@code loop.from} keeps the loop alive. A stop takes a
@@ -85,7 +89,7 @@ public final class ProcessRun<T> {
      * is requested and the process known; a concurrent queue (see {@link ProcessKiller}).
      */
     private final Queue<ProcessHandle> members = new ConcurrentLinkedQueue<>();
-    /** Written by the first {@link #stop()} before it reads {@code process}: whether the JVM is exiting. */
+    /** Whether the JVM was exiting when a stop registered the kill; written before {@code stopped} (see State). */
     private volatile boolean exiting;
     /** Registered by {@link #start} on the loop thread before any other thread sees the run. */
     private volatile CloseHook closeHook;
@@ -124,7 +128,7 @@ public final class ProcessRun<T> {
         return command;
     }
 
-    /** Whether the run was stopped: its promise is settled and the output no longer matters. */
+    /** Whether the run was stopped: the output no longer matters and the stopper settles the promise. */
     public boolean isStopped() {
         return stopped.get();
     }
