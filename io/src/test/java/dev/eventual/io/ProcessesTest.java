@@ -389,6 +389,45 @@ class ProcessesTest {
                 .hasMessageEndingWith(" still running 2000 ms after SIGTERM");
     }
 
+    /**
+     * The stop/start handoff under real races: runs cancelled at once, in a microtask, and after
+     * timers of 12 to 210 ms, before, while and after their start threads fork. When the loop ends, no process of any
+     * of them may be left: the shells and the sleeps all carry the marker, a unique duration.
+     */
+    @Test
+    void cancel_racingTheStart_leavesNoProcess_whenTheLoopEnds() throws Exception {
+        String marker = "100." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
+        AtomicInteger rejected = new AtomicInteger();
+        int runs = 36;
+        loop(() -> {
+            for (int i = 0; i < runs; i++) {
+                Promise<ProcessResult> p = Processes.run(sh("sleep " + marker + " & sleep " + marker));
+                p.asCallback((error, value) -> {
+                    if (error instanceof CancellationException) {
+                        rejected.incrementAndGet();
+                    }
+                });
+                switch (i % 4) {
+                    case 0 -> p.cancel();
+                    case 1 -> EventLoop.current().queueMicrotask(p::cancel);
+                    default -> EventLoop.current().setTimeout(p::cancel, i * 6L);
+                }
+            }
+        });
+
+        assertThat(rejected).hasValue(runs);
+        List<String> left = new ArrayList<>();
+        for (ProcessHandle h : ProcessHandle.allProcesses()
+                .filter(h -> h.info().arguments().map(a -> Arrays.stream(a).anyMatch(x -> x.contains(marker))).orElse(false))
+                .toList()) {
+            if (!gone(h)) {
+                left.add(h.pid() + " " + h.info().commandLine().orElse("?"));
+                h.destroyForcibly();
+            }
+        }
+        assertThat(left).as("processes left when the loop ended").isEmpty();
+    }
+
     @Test
     void cancel_beforeTheProcessStarted_startsNothingThatOutlivesIt() {
         Outcome<ProcessResult> o = outcome(() -> {
