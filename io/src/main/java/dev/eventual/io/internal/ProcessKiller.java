@@ -178,13 +178,22 @@ public final class ProcessKiller {
         } finally {
             if (window) {
                 try {
-                    if (!ProcessSignals.send("CONT", members)) {
-                        forceAll(); // none may stay stopped: what cannot be woken is killed
-                    }
+                    thaw();
                 } finally {
                     KillOnExit.leaveFreeze();
                 }
             }
+        }
+    }
+
+    /**
+     * {@code SIGCONT} to every member. {@code kill} fails when one target has gone meanwhile, so
+     * a failure is retried with those still alive; if that fails too, they get {@code SIGKILL}:
+     * none may stay stopped.
+     */
+    private void thaw() {
+        if (!ProcessSignals.send("CONT", members) && !ProcessSignals.send("CONT", alive())) {
+            forceAll();
         }
     }
 
