@@ -36,9 +36,11 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  *
  * <h2>State</h2>
- * {@code members}: every process of the tree found so far, the process first; appended by the
- * killer thread only, each before it is signalled, and read by {@link KillOnExit}'s shutdown hook
- * (a concurrent queue), which kills them all if the JVM exits during the kill. Freezing happens
+ * {@code members}: every process of the tree found so far, the process first; a concurrent
+ * queue owned by the run and registered with {@link KillOnExit} when the kill was requested. The
+ * process is added by {@link #kill} on the requesting thread, the others by the killer thread,
+ * each before it is signalled; the shutdown hook reads it and kills them all if the JVM exits
+ * during the kill. When the JVM is exiting already, {@link #kill} sends {@code SIGKILL} itself. Freezing happens
  * only inside {@link KillOnExit#enterFreeze()} / {@link KillOnExit#leaveFreeze()}, which refuses
  * once the JVM exits. If the kill itself fails (an unexpected exception), every member gets
  * {@code SIGKILL} before the future fails with it.
