@@ -66,7 +66,7 @@ class ProcessTreeAfterExitTest {
         Path stderr = Files.createTempFile("process-tree-program", ".stderr");
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 ProcessTreeProgram.class.getName(), tree, stop, end)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(stderr.toFile()).start(); // in the failure message
         List<String> lines = new ArrayList<>();
         List<ProcState> members = new ArrayList<>();
         try {
@@ -99,7 +99,8 @@ class ProcessTreeAfterExitTest {
      * left either way, so that a failure leaves nothing behind.
      */
     private static void assertTreeGone(Ran ran, int members, String what) throws Exception {
-        assertThat(ran.tree()).as("%s: the tree the program printed (output %s)", what, ran.lines()).hasSize(members);
+        assertThat(ran.tree()).as("%s: the tree the program printed (output %s, errors %s)",
+                what, ran.lines(), ran.stderr()).hasSize(members);
         List<String> left = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GONE_SECONDS);
         for (ProcState started : ran.tree()) {
