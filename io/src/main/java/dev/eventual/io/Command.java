@@ -272,15 +272,47 @@ public final class Command {
     }
 
     /**
-     * Returns the arguments as failure messages show them: {@code [sh -c exit 3]}.
+     * Returns the arguments as failure messages show them: each quoted, as a JSON array of
+     * strings, {@code ["sh", "-c", "exit 3"]}, so that the program and every argument stand out
+     * whatever spaces they hold; a quote or backslash in one is escaped with a backslash, a line
+     * break as {@code \n}, a NUL and any other control character as JSON's six-character escape
+     * (a backslash, {@code u} and four hex digits).
      */
     @Override
     public String toString() {
         return describe(arguments);
     }
 
-    /** Formats a command line for messages: {@code [sh -c exit 3]}. */
+    /** Formats a command line for messages, as {@link #toString()} describes. */
     static String describe(List<String> command) {
-        return "[" + String.join(" ", command) + "]";
+        StringBuilder out = new StringBuilder("[");
+        for (String argument : command) {
+            if (out.length() > 1) {
+                out.append(", ");
+            }
+            quote(argument, out);
+        }
+        return out.append(']').toString();
+    }
+
+    private static void quote(String argument, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < argument.length(); i++) {
+            char c = argument.charAt(i);
+            switch (c) {
+                case '"', '\\' -> out.append('\\').append(c);
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 }

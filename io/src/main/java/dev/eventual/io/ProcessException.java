@@ -6,14 +6,15 @@ import java.util.Optional;
 
 /**
  * The reason a {@link Processes} run rejects, or what {@link ProcessResult#requireSuccess()}
- * throws: the program could not be started ("cannot start [nosuchcmd --x]: No such file or
- * directory"), its output could not be read, it ran past its
- * {@linkplain Command#timeout(java.time.Duration) time limit} ("[sleep 60] timed out after
- * 100 ms", caused by a {@link java.util.concurrent.TimeoutException}), or it exited with a
- * non-zero code where success was required ("[sh -c exit 3] exited with code 3: ...").
+ * throws: the program could not be started ({@code cannot start ["nosuchcmd", "--x"]: No such
+ * file or directory}), its output could not be read, it ran past its
+ * {@linkplain Command#timeout(java.time.Duration) time limit} ({@code ["sleep", "60"] timed out
+ * after 100 ms; killed with SIGTERM}, caused by a {@link java.util.concurrent.TimeoutException}),
+ * or it exited with a non-zero code where success was required
+ * ({@code ["sh", "-c", "exit 3"] exited with code 3: ...}).
  *
- * <p>The message names the command; {@link #getCause()} is the underlying exception where there
- * is one. A non-zero exit code alone does not make a run reject (see {@link Processes}).
+ * <p>The message names the command, each argument quoted (see {@link Command#toString()});
+ * {@link #getCause()} is the underlying exception where there is one. A non-zero exit code alone does not make a run reject (see {@link Processes}).
  */
 public class ProcessException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  * loop thread never blocks: the process is started (a fork/exec) on a virtual thread, its
  * standard input is written by another, and each output stream is read by its own, so both are
  * drained at once and the program never blocks on a full pipe. The promise keeps the loop alive
- * ({@link EventLoop#run} does not return) until it settles. All those threads are virtual and
- * named {@code eventual-process-...}.
+ * ({@link EventLoop#run} does not return) until it settles, and a kill (see Cancellation) until
+ * it has ended. All those threads are virtual and named {@code eventual-process-...}.
  *
  * <h2>Exit codes</h2>
  * A program that runs to its end fulfils the promise, whatever its exit code, as Node's
@@ -60,23 +60,56 @@ import java.util.function.Consumer;
  * delivered in pieces of that many characters.
  *
  * <h2>Failures</h2>
- * The promise rejects with a {@link ProcessException} naming the command when the program cannot
- * be started ({@code "cannot start [nosuchcmd --x]: No such file or directory"}), when its
- * output cannot be read, or when it runs past the command's {@linkplain Command#timeout time
- * limit} ({@code "[sleep 60] timed out after 100 ms"}, caused by a
- * {@link java.util.concurrent.TimeoutException}); the program is then killed as below.
+ * The promise rejects with a {@link ProcessException} naming the command, each argument quoted
+ * (see {@link Command#toString()}), when the program cannot be started
+ * ({@code cannot start ["nosuchcmd", "--x"]: No such file or directory}), when its output cannot
+ * be read, or when it runs past the command's {@linkplain Command#timeout time limit}, caused by
+ * a {@link java.util.concurrent.TimeoutException}: the program is then killed as below, and the
+ * promise rejects once the kill has ended, saying how it ended:
+ * {@code ["sleep", "60"] timed out after 100 ms; killed with SIGTERM}, or
+ * {@code ...; killed with SIGKILL: 3 of 3 processes still running 2000 ms after SIGTERM}.
  *
  * <h2>Cancellation</h2>
  * {@link Promise#cancel()} on the returned promise (or an abort of the signal, or the time
- * limit) kills the program and the processes it started: {@code destroy()} ({@code SIGTERM} on
- * Unix) to it and its descendants at the time, the pipes closed, then, for those still alive
- * after {@link #KILL_GRACE_PERIOD} (2 s), {@code destroyForcibly()} ({@code SIGKILL}). The
- * promise rejects at once (with a {@link java.util.concurrent.CancellationException}, the
- * signal's reason, or the time-out failure), no line is delivered after that, the loop is
- * released at once, and the killing and the reader threads finish on their own. A process that
- * left the tree (a daemon that double-forked, a child forked just as its parent died) is not
- * reached; while it keeps the output pipes open, the reader threads stay blocked in their read
- * (nothing waits for them).
+ * limit, or a line consumer that throws) kills the program and every process it started. What
+ * you can rely on:
+ * <ul>
+ *   <li><b>Order.</b> On Unix the tree is first frozen ({@code SIGSTOP}, listing the descendants
+ *   again until no new one appears, so none forks a child that escapes), then each process gets
+ *   {@code SIGTERM} ({@code destroy()}) and {@code SIGCONT}; the pipes are closed; those still
+ *   alive after {@link #KILL_GRACE_PERIOD} (2 s) are frozen again with their descendants and get
+ *   {@code SIGKILL} ({@code destroyForcibly()}). No process is left stopped: every
+ *   {@code SIGSTOP} is followed by {@code SIGCONT} or {@code SIGKILL}.</li>
+ *   <li><b>The promise.</b> After a {@code cancel()} it rejects at once with a
+ *   {@link java.util.concurrent.CancellationException}, after an abort at once with the signal's
+ *   reason; after the time limit, once the kill has ended, with a {@link ProcessException} that
+ *   says whether it took {@code SIGKILL} (see Failures). No line is delivered after the stop.</li>
+ *   <li><b>The loop.</b> The kill is work that keeps the loop alive, as the run itself is:
+ *   {@link EventLoop#run} does not return until every process of the tree is gone (exited, or a
+ *   zombie left for its parent to reap), or, for one that does not die of {@code SIGKILL} (an
+ *   uninterruptible wait), up to 5 s after the {@code SIGKILL}. So a program that ends when its
+ *   loop ends leaves no process of the tree behind.</li>
+ *   <li><b>The JVM.</b> If the JVM exits while a kill is under way ({@link System#exit}, the end
+ *   of {@code main} after a loop was closed, {@code SIGINT} or {@code SIGTERM} to the JVM: every
+ *   way that runs shutdown hooks), a shutdown hook, installed when the first program is run,
+ *   sends {@code SIGKILL} to every process of the trees being killed. A JVM that ends without
+ *   shutdown hooks ({@link Runtime#halt}, a crash, {@code SIGKILL}) cannot do that; only an end
+ *   during a freeze (a few milliseconds) can then leave a process stopped. A program still
+ *   running un-stopped when the JVM exits is left running, as in Node.</li>
+ *   <li><b>Limits.</b> A process that left the tree before the kill (a daemon that
+ *   double-forked, a child whose parent had already exited) is not reached; while it keeps the
+ *   output pipes open, the reader threads stay blocked in their read (nothing waits for
+ *   them).</li>
+ * </ul>
+ *
+ * <h2>Loop close</h2>
+ * A program still running when its loop {@linkplain EventLoop#close() closes} is stopped as on
+ * {@code cancel()}: the tree is killed (frozen, {@code SIGTERM}, then {@code SIGKILL} after the
+ * grace period) and its pipes are closed, so no process and no descriptor of the run outlives
+ * the loop. The promise is rejected by the close (with
+ * {@link dev.eventual.EventLoopClosedException}); no callback runs. The closed loop does not
+ * wait for the kill: it finishes on its own thread, and the shutdown hook above finishes it if
+ * the JVM exits first.
  *
  * <h2>Nulls</h2>
  * No parameter may be {@code null}: a {@code null} fails at the call with a

@@ -145,7 +145,7 @@ class ProcessesTest {
         assertThat(o.value.succeeded()).isFalse();
         assertThatThrownBy(o.value::requireSuccess)
                 .isInstanceOf(ProcessException.class)
-                .hasMessage("[/bin/sh -c echo first >&2; echo 'bad thing' >&2; exit 3] exited with code 3: first\nbad thing")
+                .hasMessage("[\"/bin/sh\", \"-c\", \"echo first >&2; echo 'bad thing' >&2; exit 3\"] exited with code 3: first\nbad thing")
                 .satisfies(e -> assertThat(((ProcessException) e).result()).contains(o.value));
     }
 
@@ -154,9 +154,18 @@ class ProcessesTest {
         Outcome<ProcessResult> o = outcome(() -> Processes.run("nosuchcmd-eventual", "--x"));
 
         assertThat(o.error).isInstanceOf(ProcessException.class)
-                .hasMessage("cannot start [nosuchcmd-eventual --x]: No such file or directory");
+                .hasMessage("cannot start [\"nosuchcmd-eventual\", \"--x\"]: No such file or directory");
         assertThat(((ProcessException) o.error).command()).containsExactly("nosuchcmd-eventual", "--x");
         assertThat(o.callbackThread).isSameAs(o.loopThread);
+    }
+
+    @Test
+    void run_ofAProgramWithSpacesInItsName_rejectsQuotingEachArgument_withBreaksAndNulsEscaped() {
+        Outcome<ProcessResult> o = outcome(() -> Processes.run("no such prog", "a", "b", "c\nd\0e", "say \"hi\" \\ \t"));
+
+        assertThat(o.error).isInstanceOf(ProcessException.class)
+                .message().startsWith("cannot start [\"no such prog\", \"a\", \"b\", \"c\\nd\\u0000e\", \"say \\\"hi\\\" \\\\ \\t\"]: ");
+        assertThat(((ProcessException) o.error).command()).containsExactly("no such prog", "a", "b", "c\nd\0e", "say \"hi\" \\ \t");
     }
 
     @Test
@@ -165,7 +174,7 @@ class ProcessesTest {
         Outcome<ProcessResult> o = outcome(() -> Processes.run(Command.of("pwd").directory(missing)));
 
         assertThat(o.error).isInstanceOf(ProcessException.class)
-                .hasMessage("cannot start [pwd] in " + missing + ": No such file or directory");
+                .hasMessage("cannot start [\"pwd\"] in " + missing + ": No such file or directory");
     }
 
     @Test
@@ -249,7 +258,7 @@ class ProcessesTest {
         Outcome<ProcessResult> o = outcome(() -> Processes.run(sh("sleep 60").timeout(Duration.ofMillis(300))));
 
         assertThat(o.error).isInstanceOf(ProcessException.class)
-                .hasMessage("[/bin/sh -c sleep 60] timed out after 300 ms")
+                .hasMessage("[\"/bin/sh\", \"-c\", \"sleep 60\"] timed out after 300 ms; killed with SIGTERM")
                 .hasCauseInstanceOf(TimeoutException.class);
     }
 
@@ -280,6 +289,143 @@ class ProcessesTest {
         assertThat(o.error).isInstanceOf(CancellationException.class);
         assertThat(tree).hasSize(2); // the shell and its sleep
         assertDies(tree);
+    }
+
+    /** The descriptors this JVM has open, from {@code /proc/self/fd}. */
+    private static long openDescriptors() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /**
+     * Starts {@code start} (given the marker) on a loop of its own, waits for the shell and its
+     * children, closes the loop, and checks that the tree dies and the run's descriptors close.
+     */
+    private static void assertLoopCloseKillsTheTree(java.util.function.Function<String, Promise<?>> start) throws Exception {
+        long before = openDescriptors();
+        String marker = "eventual-" + UUID.randomUUID();
+        java.util.concurrent.CompletableFuture<List<ProcessHandle>> found = new java.util.concurrent.CompletableFuture<>();
+        AtomicReference<Promise<?>> running = new AtomicReference<>();
+        EventLoop loop = EventLoop.start("process-close-test");
+        loop.execute(() -> {
+            running.set(start.apply(marker));
+            shellWithChild(marker).thenAccept(shell -> {
+                List<ProcessHandle> tree = new ArrayList<>(List.of(shell));
+                shell.children().forEach(tree::add);
+                found.complete(tree);
+            });
+        });
+        List<ProcessHandle> tree = found.get(HANG_GUARD.toSeconds(), TimeUnit.SECONDS);
+        assertThat(tree).hasSize(3); // the shell and its two sleeps
+        assertThat(openDescriptors()).as("the run's pipes are open").isGreaterThan(before);
+
+        loop.close();
+
+        assertThat(running.get().isRejected()).as("closing the loop rejected the run").isTrue();
+        assertDies(tree);
+        long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+        long open;
+        while ((open = openDescriptors()) > before && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the killer closes the pipes on its own thread: nothing to wait on
+        }
+        assertThat(open).as("descriptors open after the loop closed, against %d before", before).isLessThanOrEqualTo(before);
+    }
+
+    @Test
+    void loopClose_whileARunsTreeIsRunning_killsEveryProcessOfIt_andClosesItsPipes() throws Exception {
+        assertLoopCloseKillsTheTree(marker -> Processes.run(sh("trap '' HUP TERM; sleep 100 & sleep 100", marker)));
+    }
+
+    @Test
+    void loopClose_whileAStreamsTreeIsRunning_killsEveryProcessOfIt_andClosesItsPipes() throws Exception {
+        assertLoopCloseKillsTheTree(marker -> Processes.stream(
+                sh("echo started; sleep 100 & sleep 100", marker), line -> {}, line -> {}));
+    }
+
+    /** Whether the process has exited: gone, or a zombie (which the JDK counts as alive). */
+    private static boolean gone(ProcessHandle h) throws Exception {
+        if (!h.isAlive()) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void cancel_ofATreeIgnoringSigterm_keepsTheLoopRunningUntilEveryProcessIsGone() throws Exception {
+        String marker = "eventual-" + UUID.randomUUID();
+        List<ProcessHandle> tree = new CopyOnWriteArrayList<>();
+        Outcome<ProcessResult> o = outcome(() -> {
+            Promise<ProcessResult> running = Processes.run(sh("trap '' HUP TERM; sleep 100 & sleep 100", marker));
+            shellWithChild(marker).thenAccept(shell -> {
+                tree.add(shell);
+                shell.children().forEach(tree::add);
+                running.cancel();
+            });
+            return running;
+        });
+
+        assertThat(o.error).isInstanceOf(CancellationException.class);
+        assertThat(tree).hasSizeGreaterThanOrEqualTo(2);
+        for (ProcessHandle h : tree) { // at once: EventLoop.run returned only after the kill ended
+            assertThat(gone(h)).as("pid %d gone when the loop ended", h.pid()).isTrue();
+        }
+    }
+
+    @Test
+    void timeout_ofATreeIgnoringSigterm_rejectsAfterTheKill_sayingItTookSigkill() {
+        Outcome<ProcessResult> o = outcome(() -> Processes.run(
+                sh("trap '' HUP TERM; sleep 100 & sleep 100").timeout(Duration.ofSeconds(1))));
+
+        assertThat(o.error).isInstanceOf(ProcessException.class)
+                .hasCauseInstanceOf(TimeoutException.class)
+                .hasMessageStartingWith("[\"/bin/sh\", \"-c\", \"trap '' HUP TERM; sleep 100 & sleep 100\"] timed out after 1000 ms; "
+                        + "killed with SIGKILL: ")
+                .hasMessageEndingWith(" still running 2000 ms after SIGTERM");
+    }
+
+    /**
+     * The stop/start handoff under real races: runs cancelled at once, in a microtask, and after
+     * timers of 12 to 210 ms, before, while and after their start threads fork. When the loop ends, no process of any
+     * of them may be left: the shells and the sleeps all carry the marker, a unique duration.
+     */
+    @Test
+    void cancel_racingTheStart_leavesNoProcess_whenTheLoopEnds() throws Exception {
+        String marker = "100." + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L);
+        AtomicInteger rejected = new AtomicInteger();
+        int runs = 36;
+        loop(() -> {
+            for (int i = 0; i < runs; i++) {
+                Promise<ProcessResult> p = Processes.run(sh("sleep " + marker + " & sleep " + marker));
+                p.asCallback((error, value) -> {
+                    if (error instanceof CancellationException) {
+                        rejected.incrementAndGet();
+                    }
+                });
+                switch (i % 4) {
+                    case 0 -> p.cancel();
+                    case 1 -> EventLoop.current().queueMicrotask(p::cancel);
+                    default -> EventLoop.current().setTimeout(p::cancel, i * 6L);
+                }
+            }
+        });
+
+        assertThat(rejected).hasValue(runs);
+        List<String> left = new ArrayList<>();
+        for (ProcessHandle h : ProcessHandle.allProcesses()
+                .filter(h -> h.info().arguments().map(a -> Arrays.stream(a).anyMatch(x -> x.contains(marker))).orElse(false))
+                .toList()) {
+            if (!gone(h)) {
+                left.add(h.pid() + " " + h.info().commandLine().orElse("?"));
+                h.destroyForcibly();
+            }
+        }
+        assertThat(left).as("processes left when the loop ended").isEmpty();
     }
 
     @Test
