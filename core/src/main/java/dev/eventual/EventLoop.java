@@ -55,7 +55,9 @@ import java.util.function.Consumer;
  * no microtask, no referenced timer, no held {@link KeepAlive} (rule 7). A loop from
  * {@link #start} runs until {@link #close()}. A closed loop rejects every promise still pending
  * on it with {@link EventLoopClosedException}, drops what was still queued (and says how much
- * on {@code System.err}), and refuses new tasks with {@link java.util.concurrent.RejectedExecutionException}.
+ * on {@code System.err}: the tasks, referenced timers and microtasks of user code that will not
+ * run; a cancelled timer, an unref'd timer that never fired and the loop's own bookkeeping are
+ * not counted), and refuses new tasks with {@link java.util.concurrent.RejectedExecutionException}.
  *
  * <h2>Nulls</h2>
  * No parameter may be {@code null}; a {@code null} fails with a {@link NullPointerException}

@@ -400,6 +400,8 @@ public final class Loop implements EventLoop {
                 promise.resultOrClosed();
             } else if (task instanceof ScheduledReaction scheduled) {
                 scheduled.runExternal();
+            } else if (task instanceof Bookkeeping books) {
+                droppedTimers += books.timersNotStarted(); // the loop's own books: not a user task
             } else {
                 droppedTasks++;
             }
@@ -559,6 +561,11 @@ public final class Loop implements EventLoop {
         return deadline < from ? Long.MAX_VALUE : deadline;
     }
 
+    /** For a timer set from another thread: due {@code delay} ms after this iteration's clock. */
+    long dueAfter(long delay) {
+        return due(now, delay);
+    }
+
     private Timer addTimer(Runnable callback, long millis, boolean repeat, String parameter) {
         Objects.requireNonNull(callback, "callback");
         if (millis < 0) {
@@ -569,11 +576,7 @@ public final class Loop implements EventLoop {
         if (inEventLoop()) {
             // A fresh clock read, not the iteration's `now`: Node counts from the call (see overview).
             timers.add(t, due(clock(), delay));
-        } else if (!post((Runnable) () -> {
-            if (t.isActive()) {
-                timers.add(t, due(now, delay));
-            }
-        })) {
+        } else if (!post(t.queueing(delay))) {
             throw closedError(repeat ? "setInterval" : "setTimeout");
         }
         return t;

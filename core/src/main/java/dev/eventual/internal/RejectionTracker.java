@@ -85,7 +85,7 @@ final class RejectionTracker {
      * this posts), never runs inside the call that attached the reaction.
      */
     void handledLater(PromiseImpl<?> promise) {
-        loop.runOnLoop(() -> handledLate.add(promise));
+        loop.runOnLoop((Bookkeeping) () -> handledLate.add(promise));
     }
 
     /** Returns true if user code ran. */

@@ -164,12 +164,19 @@ final class TimerQueue {
         }
     }
 
-    /** Drops every timer (the loop is closing); returns how many live ones there were. */
+    /**
+     * Drops every timer (the loop is closing); returns how many of them were dropped work: live,
+     * referenced and not cancelled (a cancel from another thread may not have reached the queue
+     * yet). An unref'd timer that never fired is not counted, as Node says nothing about it.
+     */
     int clear() {
-        int live = size - dead;
+        int dropped = 0;
         for (int i = 0; i < size; i++) {
             TimerTask t = tasks[i];
             if (t != null) {
+                if (t.referenced && t.isActive()) {
+                    dropped++;
+                }
                 t.index = -1;
                 t.callback = null;
                 tasks[i] = null;
@@ -179,7 +186,7 @@ final class TimerQueue {
         heapSize = 0;
         dead = 0;
         referenced = 0;
-        return live;
+        return dropped;
     }
 
     /** Only after {@link #order}. */
