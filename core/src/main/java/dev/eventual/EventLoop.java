@@ -136,6 +136,17 @@ public interface EventLoop extends Executor, AutoCloseable {
      * Returns a promise of {@code task}'s result; the task runs as a task of this loop, as with
      * {@link #execute}. If it throws, the promise rejects with that exception.
      *
+     * <p>Unhandled rejections (rule 5). Called on this loop's thread, the returned promise follows
+     * the usual rule: a rejection with no handler by the end of the microtask checkpoint in which
+     * it happens is reported. Called from another thread, the caller attaches its handler from
+     * that thread ({@code toCompletableFuture().join()}, {@code Async.await}, {@code caught}),
+     * which may happen after the loop's checkpoint, so the rejection counts as unhandled only if
+     * no handler was attached when the promise becomes unreachable (collected) or when the loop
+     * closes, whichever comes first; it is then reported per the loop's policy, on the loop's
+     * thread. This covers the promise returned here, not a promise derived from it on the other
+     * thread ({@code submit(task).then(f)}): attach the handler that consumes the failure to the
+     * returned promise itself, or build the chain inside the task.
+     *
      * @param task the task; must not be null
      * @param <T> the type of the result
      * @return a promise of this loop

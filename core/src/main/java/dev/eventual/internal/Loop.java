@@ -390,6 +390,7 @@ public final class Loop implements EventLoop {
         if (bodies != null) {
             bodies.closeAll(); // suspended async bodies end now: their await throws EventLoopClosedException
         }
+        rejections.close(); // rejections held by callers on other threads that nobody handled
         int droppedMicrotasks = microtasks.clear();
         int droppedTimers = timers.clear();
         int droppedTasks = 0;
@@ -523,7 +524,7 @@ public final class Loop implements EventLoop {
     @Override
     public <T> Promise<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
-        PromiseImpl<T> promise = new PromiseImpl<>(this);
+        PromiseImpl<T> promise = inEventLoop() ? new PromiseImpl<>(this) : new OutsidePromise<>(this);
         execute(() -> {
             try {
                 promise.fulfilAsIs(task.call()); // typed as T: a returned promise is a value
