@@ -49,6 +49,12 @@ import java.util.function.Consumer;
  * {@link Builder#onUnhandledRejection unhandled-rejection handler} themselves (the original one
  * rethrown included) is printed on {@code System.err} with the original one, and the loop goes
  * on; an exception that cannot be printed (its {@code toString} throws) is shown by its class name.
+ * An error raised in the loop's own work rather than in a callback (an {@code OutOfMemoryError}
+ * growing one of its queues, or printing one of its reports) ends the loop: it closes as
+ * {@link #close()} does, and the first such error is what {@link #run} throws and
+ * {@link #terminationFuture()} fails with; later ones, from the shutdown included, and the error
+ * that was being reported are {@linkplain Throwable#getSuppressed() suppressed} on it. A failing
+ * queue operation queues nothing and leaves the queue intact.
  *
  * <h2>End</h2>
  * A loop from {@link #run} ends when nothing is left that could produce a callback: no task,

@@ -247,8 +247,20 @@ public final class Loop implements EventLoop {
                     break;
                 }
             }
+        } catch (Throwable e) {
+            // Every callback runs in a try: what reaches here came from the loop's own bookkeeping
+            // or its reports (an OutOfMemoryError, a StackOverflowError), and ends the loop.
+            fail(e);
         } finally {
-            shutdown();
+            try {
+                shutdown();
+            } catch (Throwable e) {
+                fail(e); // suppressed on the first fatal error, which the caller gets
+                if (!termination.isDone()) {
+                    thread = null;
+                    termination.completeExceptionally(fatal);
+                }
+            }
         }
     }
 
@@ -344,6 +356,7 @@ public final class Loop implements EventLoop {
                     // sleeping while yielding, so that posters meanwhile send no unpark (its
                     // permit would make the next real park return at once).
                     SLEEPING.setVolatile(this, 0);
+                    tasks.appendForStuckProducer(); // in case its producer failed to append a segment
                     Thread.yield();
                 }
                 return true;
@@ -379,10 +392,21 @@ public final class Loop implements EventLoop {
         assert inEventLoop();
         if (fatal == null) {
             fatal = failure;
-        } else if (fatal != failure) {
-            fatal.addSuppressed(failure);
+        } else {
+            suppress(fatal, failure);
         }
         closeRequested = true;
+    }
+
+    /** Adds {@code later} to {@code first}'s suppressed errors; never throws (the loop is failing). */
+    static void suppress(Throwable first, Throwable later) {
+        if (first != later) { // addSuppressed(itself) throws
+            try {
+                first.addSuppressed(later);
+            } catch (Throwable noMemory) {
+                // The list could not grow: the first error still stands, and it is the one that matters.
+            }
+        }
     }
 
     private void shutdown() {
@@ -390,7 +414,11 @@ public final class Loop implements EventLoop {
         if (bodies != null) {
             bodies.closeAll(); // suspended async bodies end now: their await throws EventLoopClosedException
         }
-        rejections.close(); // rejections held by callers on other threads that nobody handled
+        try {
+            rejections.close(); // rejections held by callers on other threads that nobody handled
+        } catch (Throwable e) {
+            fail(e); // its report failed (see taskError): the rest of the shutdown must still run
+        }
         int droppedMicrotasks = microtasks.clear();
         int droppedTimers = timers.clear();
         int droppedTasks = 0;
@@ -475,8 +503,15 @@ public final class Loop implements EventLoop {
                 }
             }
         }
-        System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
-        ErrorText.printStackTrace(error); // runs outside any callback's try: must not throw
+        try {
+            System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
+            ErrorText.printStackTrace(error); // runs outside any callback's try: must not throw
+        } catch (Throwable reportFailed) {
+            // The report itself failed (an OutOfMemoryError): the loop's own error, which ends
+            // it (see loop), with the error it was reporting kept on it.
+            suppress(reportFailed, error);
+            throw reportFailed;
+        }
     }
 
     KeepAlive keepAliveOrNull() {

@@ -10,11 +10,20 @@ import java.util.Arrays;
  * {@code queueMicrotask} (argument unused). Storing the argument beside the task lets a settled
  * promise schedule its reactions without allocating a job object per reaction. Slots are
  * cleared as they are taken, so the queue retains nothing that already ran.
+ *
+ * <p>Invariants: the pairs [head, tail) (mod length) are queued, all other slots are null;
+ * head == tail means empty, so the ring holds at most length / 2 - 1 pairs and add grows it
+ * before it would fill. add allocates (grow) before it writes anything, so an error there (an
+ * OutOfMemoryError) leaves the queue as it was; its two writes and the tail update cannot fail.
+ * drain moves head past a pair before running it, so a microtask that throws, or an error in
+ * the loop's report of it, leaves the rest queued and nothing half-taken.
  */
 final class MicrotaskQueue {
     private Object[] ring = new Object[64]; // length is a power of two; pairs at even indexes
     private int head; // next pair to take
     private int tail; // next free pair
+    /** Tests only: runs before a grow allocates, to inject the error an allocation may throw. */
+    Runnable growHookForTest;
 
     boolean isEmpty() {
         return head == tail;
@@ -27,25 +36,39 @@ final class MicrotaskQueue {
     void add(Object task, Object arg) {
         Object[] r = ring;
         int t = tail;
+        int next = (t + 2) & (r.length - 1);
+        if (next == head) {
+            // One pair short of full: grow before writing, so that an error in grow (an
+            // OutOfMemoryError) leaves the queue as it was and this add throws it, queuing nothing.
+            r = grow();
+            t = tail;
+            next = t + 2;
+        }
         r[t] = task;
         r[t + 1] = arg;
-        tail = (t + 2) & (r.length - 1);
-        if (tail == head) {
-            grow();
-        }
+        tail = next;
     }
 
-    private void grow() {
+    /** Doubles the ring, unrolled so that head moves to 0; returns it. Changes nothing if it throws. */
+    private Object[] grow() {
+        if (growHookForTest != null) {
+            growHookForTest.run();
+        }
         Object[] old = ring;
         int n = old.length;
         Object[] bigger = new Object[n << 1];
-        // The ring is full: head == tail. Unroll it so head moves to 0.
-        int firstPart = n - head;
-        System.arraycopy(old, head, bigger, 0, firstPart);
-        System.arraycopy(old, 0, bigger, firstPart, head);
+        int used = (tail - head) & (n - 1);
+        if (head <= tail) {
+            System.arraycopy(old, head, bigger, 0, used);
+        } else {
+            int firstPart = n - head;
+            System.arraycopy(old, head, bigger, 0, firstPart);
+            System.arraycopy(old, 0, bigger, firstPart, tail);
+        }
         ring = bigger;
         head = 0;
-        tail = n;
+        tail = used;
+        return bigger;
     }
 
     /** Runs every microtask, including those queued while running, until the queue is empty. */
