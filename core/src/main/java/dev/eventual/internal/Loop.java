@@ -85,6 +85,12 @@ public final class Loop implements EventLoop {
      * the noise of 6 to 9.5 us without it.
      */
     private static final long IDLE_SPIN_NANOS = 1_000;
+    /**
+     * The trim window, in ms of the loop clock: a queue (microtasks, timers) that used less than a
+     * quarter of its capacity for a whole window shrinks at its end (see MicrotaskQueue.trim,
+     * TimerQueue.trim). An idle loop with a queue that could shrink wakes at the window's end.
+     */
+    private static final long TRIM_WINDOW_MILLIS = 1_000;
     /** The longest single park, in ms: its nanoseconds still fit in a long. */
     private static final long MAX_PARK_MILLIS = Long.MAX_VALUE / 1_000_000L;
 
@@ -119,6 +125,8 @@ public final class Loop implements EventLoop {
 
     /** The loop clock at the start of this iteration, in ms since the loop was made. */
     private long now;
+    /** The loop clock when the current trim window began. */
+    private long trimWindowStart;
     /** The first fatal error (THROW policy or main's exception); ends the loop. */
     private Throwable fatal;
     /**
@@ -234,6 +242,9 @@ public final class Loop implements EventLoop {
                     // this object's sleeping, closed and thread fields on every post, and a store
                     // per iteration to a field on their cache line would take it from them.
                     now = clock;
+                }
+                if (now - trimWindowStart >= TRIM_WINDOW_MILLIS) {
+                    trimQueues(); // microtasks are drained between iterations: the queue is empty
                 }
                 runDueTimers();
                 if (closeRequested) {
@@ -365,10 +376,15 @@ public final class Loop implements EventLoop {
                 return false;
             }
             tasks.releaseTaken(); // an idle loop keeps no task that ran reachable
-            if (timers.size() == 0) {
+            boolean trimDue = microtasks.canShrink() || timers.canShrink();
+            if (timers.size() == 0 && !trimDue) {
                 LockSupport.park(this);
             } else {
-                long waitMillis = timers.nextDeadline() - clock();
+                long wakeAt = timers.size() == 0 ? Long.MAX_VALUE : timers.nextDeadline();
+                if (trimDue) {
+                    wakeAt = Math.min(wakeAt, trimWindowStart + TRIM_WINDOW_MILLIS); // to let go of a burst's arrays
+                }
+                long waitMillis = wakeAt - clock();
                 if (waitMillis > 0) {
                     // Capped: nanoseconds of a wait past 292 years would overflow to a negative
                     // park, which returns at once, and the loop would spin until the deadline.
@@ -379,6 +395,13 @@ public final class Loop implements EventLoop {
         } finally {
             SLEEPING.setVolatile(this, 0);
         }
+    }
+
+    /** Ends the trim window: each queue shrinks if it used under a quarter of its capacity. */
+    private void trimQueues() {
+        microtasks.trim();
+        timers.trim();
+        trimWindowStart = now;
     }
 
     private void wake() {
