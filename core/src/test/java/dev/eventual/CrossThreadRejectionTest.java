@@ -131,6 +131,27 @@ class CrossThreadRejectionTest {
     }
 
     @Test
+    void bodyEndedByTheClose_isNotReported_asOnTheLoop() {
+        Recorder recorder = new Recorder();
+        EventLoop loop = EventLoop.builder().name("worker").unhandledRejections(UnhandledRejectionPolicy.IGNORE)
+                .onUnhandledRejection(recorder).start();
+        Deferred<Object> never = loop.withResolvers();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Promise<Object> suspended = async(loop, () -> {
+            started.countDown();
+            return await(never.promise());
+        });
+        try {
+            assertThat(started.await(10, TimeUnit.SECONDS)).as("the body started").isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        loop.close(); // the body's await throws EventLoopClosedException; its promise rejects with it
+        assertThat(suspended.state()).isEqualTo(Promise.State.REJECTED);
+        assertThat(recorder.unhandled).as("reports of the close's own rejections").isEmpty();
+    }
+
+    @Test
     void submitOnTheLoopThread_keepsTheCheckpointRule() {
         Recorder recorder = new Recorder();
         EventLoop.builder().unhandledRejections(UnhandledRejectionPolicy.IGNORE).onUnhandledRejection(recorder)

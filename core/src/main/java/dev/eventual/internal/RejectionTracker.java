@@ -39,7 +39,9 @@ final class RejectionTracker {
     /** Loop thread: {@code promise} was rejected with no reaction. */
     void rejectedUnhandled(PromiseImpl<?> promise, Failure failure) {
         if (promise.heldOutside()) {
-            outside.track(promise, failure); // its caller's handler may come after this checkpoint
+            if (!loop.isClosed()) { // rejected by the shutdown itself: not reported, as on the loop
+                outside.track(promise, failure); // its caller's handler may come after this checkpoint
+            }
         } else {
             pending.add(promise);
         }
