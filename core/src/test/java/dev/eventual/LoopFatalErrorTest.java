@@ -67,6 +67,23 @@ class LoopFatalErrorTest {
     }
 
     @Test
+    void outOfMemoryErrorWhoseReportFails_endsRun_withThatFirstError() {
+        AtomicInteger writes = new AtomicInteger();
+        OutOfMemoryError first = new OutOfMemoryError("raised in a callback, first");
+        PrintStream original = System.err;
+        Throwable thrown;
+        System.setErr(failingErr(writes));
+        try {
+            thrown = catchThrowable(() -> EventLoop.run(() -> EventLoop.current().execute(() -> { throw first; })));
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(thrown).as("what run threw").isSameAs(first);
+        assertThat(thrown.getSuppressed()).as("suppressed on it: the report's failure").hasSize(1);
+        assertThat(thrown.getSuppressed()[0]).hasMessage("print 1");
+    }
+
+    @Test
     void errorInTheLoopsReport_onAStartedLoop_closesIt_andTerminationHoldsTheFirstError() {
         AtomicInteger writes = new AtomicInteger();
         PrintStream original = System.err;

@@ -267,9 +267,16 @@ public final class Loop implements EventLoop {
                 shutdown();
             } catch (Throwable e) {
                 fail(e); // suppressed on the first fatal error, which the caller gets
-                if (!termination.isDone()) {
-                    thread = null;
-                    termination.completeExceptionally(fatal);
+                thread = null;
+                // Completing allocates; out of memory it may fail (the rest of the shutdown freed
+                // what the queues held, so a retry may pass). It must not throw from here: run
+                // throws the first fatal error, not this one.
+                for (int attempt = 0; attempt < 3 && !termination.isDone(); attempt++) {
+                    try {
+                        termination.completeExceptionally(fatal);
+                    } catch (Throwable noMemory) {
+                        suppress(fatal, noMemory);
+                    }
                 }
             }
         }
@@ -530,8 +537,14 @@ public final class Loop implements EventLoop {
             System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
             ErrorText.printStackTrace(error); // runs outside any callback's try: must not throw
         } catch (Throwable reportFailed) {
-            // The report itself failed (an OutOfMemoryError): the loop's own error, which ends
-            // it (see loop), with the error it was reporting kept on it.
+            // The report itself failed (an OutOfMemoryError): the loop's own error, which ends it
+            // (see loop). If the error being reported is itself one the JVM raises when it runs
+            // out of memory or stack, that one came first and is the cause: it ends the loop,
+            // with the report's failure on it; otherwise the report's failure does, with it.
+            if (error instanceof VirtualMachineError first) {
+                suppress(first, reportFailed);
+                throw first;
+            }
             suppress(reportFailed, error);
             throw reportFailed;
         }
