@@ -38,6 +38,13 @@ import java.util.function.Consumer;
  *      the next timer or a wake-up.
  * After every single timer callback and task comes the microtask checkpoint ({@link
  * #checkpoint}): drain microtasks, then report unhandled rejections, repeat until both are done.
+ * Once per trim window (TRIM_WINDOW_MILLIS), at the start of an iteration, the microtask and
+ * timer queues may shrink (their overviews give the hysteresis); an idle loop that has a queue
+ * which could shrink parks no later than the window's end.
+ *
+ * Errors: every callback runs in a try. An error that escapes an iteration comes from the
+ * loop's own bookkeeping or reports (an OutOfMemoryError, a StackOverflowError): it is fatal
+ * ({@link #fail}), the loop shuts down, and errors of the shutdown are suppressed on it.
  *
  * Threads: fields without a comment are loop-thread only. Other threads reach the loop through
  * {@link #post} (the MPSC {@link TaskQueue}) and the volatile fields below. "Loop thread" means
@@ -266,7 +273,13 @@ public final class Loop implements EventLoop {
             try {
                 shutdown();
             } catch (Throwable e) {
-                fail(e); // suppressed on the first fatal error, which the caller gets
+                // Not fail(): shutdown may have given up the thread already. The first fatal error
+                // is what the caller gets; this one goes on it.
+                if (fatal == null) {
+                    fatal = e;
+                } else {
+                    suppress(fatal, e);
+                }
                 thread = null;
                 // Completing allocates; out of memory it may fail (the rest of the shutdown freed
                 // what the queues held, so a retry may pass). It must not throw from here: run
