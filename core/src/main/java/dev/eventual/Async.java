@@ -141,6 +141,12 @@ public final class Async {
      * its bodies) it is exactly {@code async(body)}; from another thread the body starts as a task
      * of the loop, after the tasks already queued, and this method returns at once.
      *
+     * <p>Unhandled rejections: from another thread, the returned promise's rejection counts as
+     * unhandled only if no handler was attached to it when it becomes unreachable or when the
+     * loop closes, since the caller attaches its handler from its own thread, after the loop's
+     * checkpoint as likely as not (as {@link EventLoop#submit} says in full). On the loop's
+     * thread the usual rule holds: reported at the end of the checkpoint.
+     *
      * @param loop the loop whose turn the body takes; must not be null
      * @param body the code; must not be null
      * @param <T> the type of the result

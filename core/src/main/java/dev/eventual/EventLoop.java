@@ -49,13 +49,21 @@ import java.util.function.Consumer;
  * {@link Builder#onUnhandledRejection unhandled-rejection handler} themselves (the original one
  * rethrown included) is printed on {@code System.err} with the original one, and the loop goes
  * on; an exception that cannot be printed (its {@code toString} throws) is shown by its class name.
+ * An error raised in the loop's own work rather than in a callback (an {@code OutOfMemoryError}
+ * growing one of its queues, or printing one of its reports) ends the loop: it closes as
+ * {@link #close()} does, and the first such error is what {@link #run} throws and
+ * {@link #terminationFuture()} fails with; later ones, from the shutdown included, and the error
+ * that was being reported are {@linkplain Throwable#getSuppressed() suppressed} on it. A failing
+ * queue operation queues nothing and leaves the queue intact.
  *
  * <h2>End</h2>
  * A loop from {@link #run} ends when nothing is left that could produce a callback: no task,
  * no microtask, no referenced timer, no held {@link KeepAlive} (rule 7). A loop from
  * {@link #start} runs until {@link #close()}. A closed loop rejects every promise still pending
  * on it with {@link EventLoopClosedException}, drops what was still queued (and says how much
- * on {@code System.err}), and refuses new tasks with {@link java.util.concurrent.RejectedExecutionException}.
+ * on {@code System.err}: the tasks, referenced timers and microtasks of user code that will not
+ * run; a cancelled timer, an unref'd timer that never fired and the loop's own bookkeeping are
+ * not counted), and refuses new tasks with {@link java.util.concurrent.RejectedExecutionException}.
  *
  * <h2>Nulls</h2>
  * No parameter may be {@code null}; a {@code null} fails with a {@link NullPointerException}
@@ -133,6 +141,17 @@ public interface EventLoop extends Executor, AutoCloseable {
     /**
      * Returns a promise of {@code task}'s result; the task runs as a task of this loop, as with
      * {@link #execute}. If it throws, the promise rejects with that exception.
+     *
+     * <p>Unhandled rejections (rule 5). Called on this loop's thread, the returned promise follows
+     * the usual rule: a rejection with no handler by the end of the microtask checkpoint in which
+     * it happens is reported. Called from another thread, the caller attaches its handler from
+     * that thread ({@code toCompletableFuture().join()}, {@code Async.await}, {@code caught}),
+     * which may happen after the loop's checkpoint, so the rejection counts as unhandled only if
+     * no handler was attached when the promise becomes unreachable (collected) or when the loop
+     * closes, whichever comes first; it is then reported per the loop's policy, on the loop's
+     * thread. This covers the promise returned here, not a promise derived from it on the other
+     * thread ({@code submit(task).then(f)}): attach the handler that consumes the failure to the
+     * returned promise itself, or build the chain inside the task.
      *
      * @param task the task; must not be null
      * @param <T> the type of the result

@@ -7,9 +7,13 @@ package dev.eventual;
  */
 public interface UnhandledRejectionHandler {
     /**
-     * A promise was rejected and had no handler by the end of the microtask checkpoint.
+     * A promise was rejected and had no handler by the end of the microtask checkpoint; for a
+     * promise that {@link EventLoop#submit} or {@code Async.async(loop, ...)} returned to another
+     * thread, none by the time it became unreachable or the loop closed (see
+     * {@link EventLoop#submit}).
      *
-     * @param promise the rejected promise
+     * @param promise the rejected promise; for one reported because it became unreachable, a
+     *     stand-in of the same loop rejected with the same reason (the original is gone)
      * @param reason its rejection reason
      */
     void unhandled(Promise<?> promise, Throwable reason);

@@ -152,9 +152,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
      * @throws java.util.concurrent.RejectedExecutionException from another thread, if the loop is closed
      */
     public static <T> Promise<T> start(Loop loop, Callable<? extends T> body) {
-        Result<T> result = new Result<>(loop);
+        boolean onLoop = loop.inEventLoop();
+        Result<T> result = new Result<>(loop, !onLoop);
         AsyncContext context = AsyncContext.current();
-        if (loop.inEventLoop()) {
+        if (onLoop) {
             begin(loop, body, context, result);
         } else {
             loop.execute(() -> begin(loop, body, context, result));
@@ -177,9 +178,17 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     static final class Result<T> extends PromiseImpl<T> {
         /** Set with the turn when the body begins; read with the turn. */
         AsyncBody<T> body;
+        /** Returned to a caller on another thread: see {@link PromiseImpl#heldOutside}. */
+        private final boolean outside;
 
-        Result(Loop loop) {
+        Result(Loop loop, boolean outside) {
             super(loop);
+            this.outside = outside;
+        }
+
+        @Override
+        boolean heldOutside() {
+            return outside;
         }
 
         @Override

@@ -107,8 +107,21 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         try {
             run(h, r);
         } catch (Throwable t) {
-            complete(new Failure(t));
+            try {
+                complete(new Failure(t));
+            } catch (Throwable settling) {
+                // Rejecting failed too (an OutOfMemoryError in the bookkeeping): the loop gets the
+                // handler's error, the first, with this one on it, not this one alone.
+                Loop.suppress(t, settling);
+                throw Derived.<RuntimeException>rethrow(t);
+            }
         }
+    }
+
+    /** Throws {@code t} as it is, checked or not: the loop's microtask runner catches Throwable. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E rethrow(Throwable t) throws E {
+        throw (E) t;
     }
 
     /** The handler of a derived promise whose source has a producer, with that source. Immutable. */

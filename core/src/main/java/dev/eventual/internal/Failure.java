@@ -48,6 +48,11 @@ final class Failure {
         return STATUS.compareAndSet(this, UNHANDLED, REPORTED);
     }
 
+    /** Any thread: whether it was found unhandled and neither reported nor handled since. */
+    boolean isUnhandled() {
+        return (int) STATUS.getVolatile(this) == UNHANDLED;
+    }
+
     /** Any thread: a reaction now handles this rejection. Returns the status before. */
     int markHandled() {
         return (int) STATUS.getAndSet(this, HANDLED);

@@ -39,6 +39,13 @@ import java.util.function.Consumer;
  *      the next timer or a wake-up.
  * After every single timer callback and task comes the microtask checkpoint ({@link
  * #checkpoint}): drain microtasks, then report unhandled rejections, repeat until both are done.
+ * Once per trim window (TRIM_WINDOW_MILLIS), at the start of an iteration, the microtask and
+ * timer queues may shrink (their overviews give the hysteresis); an idle loop that has a queue
+ * which could shrink parks no later than the window's end.
+ *
+ * Errors: every callback runs in a try. An error that escapes an iteration comes from the
+ * loop's own bookkeeping or reports (an OutOfMemoryError, a StackOverflowError): it is fatal
+ * ({@link #fail}), the loop shuts down, and errors of the shutdown are suppressed on it.
  *
  * Threads: fields without a comment are loop-thread only. Other threads reach the loop through
  * {@link #post} (the MPSC {@link TaskQueue}) and the volatile fields below. "Loop thread" means
@@ -92,6 +99,12 @@ public final class Loop implements EventLoop {
      * the noise of 6 to 9.5 us without it.
      */
     private static final long IDLE_SPIN_NANOS = 1_000;
+    /**
+     * The trim window, in ms of the loop clock: a queue (microtasks, timers) that used less than a
+     * quarter of its capacity for a whole window shrinks at its end (see MicrotaskQueue.trim,
+     * TimerQueue.trim). An idle loop with a queue that could shrink wakes at the window's end.
+     */
+    private static final long TRIM_WINDOW_MILLIS = 1_000;
     /** The longest single park, in ms: its nanoseconds still fit in a long. */
     private static final long MAX_PARK_MILLIS = Long.MAX_VALUE / 1_000_000L;
 
@@ -128,6 +141,8 @@ public final class Loop implements EventLoop {
 
     /** The loop clock at the start of this iteration, in ms since the loop was made. */
     private long now;
+    /** The loop clock when the current trim window began. */
+    private long trimWindowStart;
     /** The first fatal error (THROW policy or main's exception); ends the loop. */
     private Throwable fatal;
     /**
@@ -244,6 +259,9 @@ public final class Loop implements EventLoop {
                     // per iteration to a field on their cache line would take it from them.
                     now = clock;
                 }
+                if (now - trimWindowStart >= TRIM_WINDOW_MILLIS) {
+                    trimQueues(); // microtasks are drained between iterations: the queue is empty
+                }
                 runDueTimers();
                 if (closeRequested) {
                     break;
@@ -256,8 +274,33 @@ public final class Loop implements EventLoop {
                     break;
                 }
             }
+        } catch (Throwable e) {
+            // Every callback runs in a try: what reaches here came from the loop's own bookkeeping
+            // or its reports (an OutOfMemoryError, a StackOverflowError), and ends the loop.
+            fail(e);
         } finally {
-            shutdown();
+            try {
+                shutdown();
+            } catch (Throwable e) {
+                // Not fail(): shutdown may have given up the thread already. The first fatal error
+                // is what the caller gets; this one goes on it.
+                if (fatal == null) {
+                    fatal = e;
+                } else {
+                    suppress(fatal, e);
+                }
+                thread = null;
+                // Completing allocates; out of memory it may fail (the rest of the shutdown freed
+                // what the queues held, so a retry may pass). It must not throw from here: run
+                // throws the first fatal error, not this one.
+                for (int attempt = 0; attempt < 3 && !termination.isDone(); attempt++) {
+                    try {
+                        termination.completeExceptionally(fatal);
+                    } catch (Throwable noMemory) {
+                        suppress(fatal, noMemory);
+                    }
+                }
+            }
         }
     }
 
@@ -353,6 +396,7 @@ public final class Loop implements EventLoop {
                     // sleeping while yielding, so that posters meanwhile send no unpark (its
                     // permit would make the next real park return at once).
                     SLEEPING.setVolatile(this, 0);
+                    tasks.appendForStuckProducer(); // in case its producer failed to append a segment
                     Thread.yield();
                 }
                 return true;
@@ -361,10 +405,15 @@ public final class Loop implements EventLoop {
                 return false;
             }
             tasks.releaseTaken(); // an idle loop keeps no task that ran reachable
-            if (timers.size() == 0) {
+            boolean trimDue = microtasks.canShrink() || timers.canShrink();
+            if (timers.size() == 0 && !trimDue) {
                 LockSupport.park(this);
             } else {
-                long waitMillis = timers.nextDeadline() - clock();
+                long wakeAt = timers.size() == 0 ? Long.MAX_VALUE : timers.nextDeadline();
+                if (trimDue) {
+                    wakeAt = Math.min(wakeAt, trimWindowStart + TRIM_WINDOW_MILLIS); // to let go of a burst's arrays
+                }
+                long waitMillis = wakeAt - clock();
                 if (waitMillis > 0) {
                     // Capped: nanoseconds of a wait past 292 years would overflow to a negative
                     // park, which returns at once, and the loop would spin until the deadline.
@@ -375,6 +424,13 @@ public final class Loop implements EventLoop {
         } finally {
             SLEEPING.setVolatile(this, 0);
         }
+    }
+
+    /** Ends the trim window: each queue shrinks if it used under a quarter of its capacity. */
+    private void trimQueues() {
+        microtasks.trim();
+        timers.trim();
+        trimWindowStart = now;
     }
 
     private void wake() {
@@ -388,16 +444,32 @@ public final class Loop implements EventLoop {
         assert inEventLoop();
         if (fatal == null) {
             fatal = failure;
-        } else if (fatal != failure) {
-            fatal.addSuppressed(failure);
+        } else {
+            suppress(fatal, failure);
         }
         closeRequested = true;
+    }
+
+    /** Adds {@code later} to {@code first}'s suppressed errors; never throws (the loop is failing). */
+    static void suppress(Throwable first, Throwable later) {
+        if (first != later) { // addSuppressed(itself) throws
+            try {
+                first.addSuppressed(later);
+            } catch (Throwable noMemory) {
+                // The list could not grow: the first error still stands, and it is the one that matters.
+            }
+        }
     }
 
     private void shutdown() {
         closed = true;
         if (bodies != null) {
             bodies.closeAll(); // suspended async bodies end now: their await throws EventLoopClosedException
+        }
+        try {
+            rejections.close(); // rejections held by callers on other threads that nobody handled
+        } catch (Throwable e) {
+            fail(e); // its report failed (see taskError): the rest of the shutdown must still run
         }
         int droppedMicrotasks = microtasks.clear();
         int droppedTimers = timers.clear();
@@ -409,6 +481,8 @@ public final class Loop implements EventLoop {
                 promise.resultOrClosed();
             } else if (task instanceof ScheduledReaction scheduled) {
                 scheduled.runExternal();
+            } else if (task instanceof Bookkeeping books) {
+                droppedTimers += books.timersNotStarted(); // the loop's own books: not a user task
             } else {
                 droppedTasks++;
             }
@@ -484,8 +558,21 @@ public final class Loop implements EventLoop {
                 }
             }
         }
-        System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
-        ErrorText.printStackTrace(error); // runs outside any callback's try: must not throw
+        try {
+            System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
+            ErrorText.printStackTrace(error); // runs outside any callback's try: must not throw
+        } catch (Throwable reportFailed) {
+            // The report itself failed (an OutOfMemoryError): the loop's own error, which ends it
+            // (see loop). If the error being reported is itself one the JVM raises when it runs
+            // out of memory or stack, that one came first and is the cause: it ends the loop,
+            // with the report's failure on it; otherwise the report's failure does, with it.
+            if (error instanceof VirtualMachineError first) {
+                suppress(first, reportFailed);
+                throw first;
+            }
+            suppress(reportFailed, error);
+            throw reportFailed;
+        }
     }
 
     KeepAlive keepAliveOrNull() {
@@ -533,7 +620,7 @@ public final class Loop implements EventLoop {
     @Override
     public <T> Promise<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
-        PromiseImpl<T> promise = new PromiseImpl<>(this);
+        PromiseImpl<T> promise = inEventLoop() ? new PromiseImpl<>(this) : new OutsidePromise<>(this);
         execute(() -> {
             try {
                 promise.fulfilAsIs(task.call()); // typed as T: a returned promise is a value
@@ -571,6 +658,11 @@ public final class Loop implements EventLoop {
         return deadline < from ? Long.MAX_VALUE : deadline;
     }
 
+    /** For a timer set from another thread: due {@code delay} ms after this iteration's clock. */
+    long dueAfter(long delay) {
+        return due(now, delay);
+    }
+
     private Timer addTimer(Runnable callback, long millis, boolean repeat, String parameter) {
         Objects.requireNonNull(callback, "callback");
         if (millis < 0) {
@@ -581,11 +673,7 @@ public final class Loop implements EventLoop {
         if (inEventLoop()) {
             // A fresh clock read, not the iteration's `now`: Node counts from the call (see overview).
             timers.add(t, due(clock(), delay));
-        } else if (!post((Runnable) () -> {
-            if (t.isActive()) {
-                timers.add(t, due(now, delay));
-            }
-        })) {
+        } else if (!post(t.queueing(delay))) {
             throw closedError(repeat ? "setInterval" : "setTimeout");
         }
         return t;

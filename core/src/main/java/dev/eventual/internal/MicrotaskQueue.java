@@ -1,7 +1,5 @@
 package dev.eventual.internal;
 
-import java.util.Arrays;
-
 /**
  * The loop's microtask queue: a growable ring of (task, argument) pairs, FIFO.
  *
@@ -10,11 +8,34 @@ import java.util.Arrays;
  * {@code queueMicrotask} (argument unused). Storing the argument beside the task lets a settled
  * promise schedule its reactions without allocating a job object per reaction. Slots are
  * cleared as they are taken, so the queue retains nothing that already ran.
+ *
+ * <p>Invariants: the pairs [head, tail) (mod length) are queued, all other slots are null;
+ * head == tail means empty, so the ring holds at most length / 2 - 1 pairs and add grows it
+ * before it would fill. add allocates (grow) before it writes anything, so an error there (an
+ * OutOfMemoryError) leaves the queue as it was; its two writes and the tail update cannot fail.
+ * drain moves head past a pair before running it, so a microtask that throws, or an error in
+ * the loop's report of it, leaves the rest queued and nothing half-taken.
+ *
+ * <p>Shrinking ({@link #trim}, once per trim window of the loop, with the queue empty): the ring
+ * only grows in add, at full, and shrinks when no drain in a whole window ran a quarter of its
+ * pairs, to more than twice that peak. The gap between the two thresholds is the hysteresis: a
+ * load that stays within a factor of two never resizes.
  */
 final class MicrotaskQueue {
-    private Object[] ring = new Object[64]; // length is a power of two; pairs at even indexes
+    /** The ring's smallest length (32 pairs); it never shrinks below this. */
+    private static final int MIN_LENGTH = 64;
+
+    private Object[] ring = new Object[MIN_LENGTH]; // length is a power of two; pairs at even indexes
     private int head; // next pair to take
     private int tail; // next free pair
+    /**
+     * The most microtasks one drain ran since the last {@link #trim}: at least the most that were
+     * queued at once (an overestimate when they queue each other one by one, which only makes
+     * the ring shrink less).
+     */
+    private int peak;
+    /** Tests only: runs before a grow allocates, to inject the error an allocation may throw. */
+    Runnable growHookForTest;
 
     boolean isEmpty() {
         return head == tail;
@@ -27,30 +48,46 @@ final class MicrotaskQueue {
     void add(Object task, Object arg) {
         Object[] r = ring;
         int t = tail;
+        int next = (t + 2) & (r.length - 1);
+        if (next == head) {
+            // One pair short of full: grow before writing, so that an error in grow (an
+            // OutOfMemoryError) leaves the queue as it was and this add throws it, queuing nothing.
+            r = grow();
+            t = tail;
+            next = t + 2;
+        }
         r[t] = task;
         r[t + 1] = arg;
-        tail = (t + 2) & (r.length - 1);
-        if (tail == head) {
-            grow();
-        }
+        tail = next;
     }
 
-    private void grow() {
+    /** Doubles the ring, unrolled so that head moves to 0; returns it. Changes nothing if it throws. */
+    private Object[] grow() {
+        if (growHookForTest != null) {
+            growHookForTest.run();
+        }
         Object[] old = ring;
         int n = old.length;
         Object[] bigger = new Object[n << 1];
-        // The ring is full: head == tail. Unroll it so head moves to 0.
-        int firstPart = n - head;
-        System.arraycopy(old, head, bigger, 0, firstPart);
-        System.arraycopy(old, 0, bigger, firstPart, head);
+        int used = (tail - head) & (n - 1);
+        if (head <= tail) {
+            System.arraycopy(old, head, bigger, 0, used);
+        } else {
+            int firstPart = n - head;
+            System.arraycopy(old, head, bigger, 0, firstPart);
+            System.arraycopy(old, 0, bigger, firstPart, tail);
+        }
         ring = bigger;
         head = 0;
-        tail = n;
+        tail = used;
+        return bigger;
     }
 
     /** Runs every microtask, including those queued while running, until the queue is empty. */
     void drain(Loop loop) {
+        int ran = 0;
         while (head != tail) {
+            ran++;
             Object[] r = ring;
             int h = head;
             Object task = r[h];
@@ -68,14 +105,47 @@ final class MicrotaskQueue {
                 loop.taskError(t);
             }
         }
+        if (ran > peak) {
+            peak = ran;
+        }
+    }
+
+    /**
+     * Called by the loop once per trim window, with the queue empty: if no drain since the last
+     * call ran a quarter of the ring's pairs, shrinks the ring to more than twice that peak (a
+     * power of two, at least MIN_LENGTH); then starts a new window. Growing happens at a full ring, so
+     * after a shrink the load must double before the ring grows again: a steady load never
+     * resizes, and a burst's ring is let go one window after the burst.
+     */
+    void trim() {
+        assert head == tail : "trim of a non-empty microtask queue";
+        int pairs = ring.length >>> 1;
+        if (ring.length > MIN_LENGTH && peak < pairs >>> 2) {
+            // 4 * highestOneBit(peak) pairs: more than twice the peak, less than the old ring.
+            ring = new Object[Math.max(MIN_LENGTH, 8 * Integer.highestOneBit(Math.max(1, peak)))];
+            head = 0;
+            tail = 0;
+        }
+        peak = 0;
+    }
+
+    /** Whether {@link #trim} could shrink the ring if the load stays as it is now. */
+    boolean canShrink() {
+        return ring.length > MIN_LENGTH;
+    }
+
+    /** The ring's length, for tests and soaks. */
+    int capacity() {
+        return ring.length;
     }
 
     /** Drops everything (the loop is closing); returns how many microtasks were dropped. */
     int clear() {
         int n = size();
-        Arrays.fill(ring, null);
+        ring = new Object[MIN_LENGTH]; // lets go of the peak-sized ring too
         head = 0;
         tail = 0;
+        peak = 0;
         return n;
     }
 }

@@ -353,7 +353,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         if (r instanceof Failure f) {
             if (none) {
                 if (f.markUnhandled()) {
-                    loop.rejections.rejectedUnhandled(this);
+                    loop.rejections.rejectedUnhandled(this, f);
                 }
             } else {
                 f.markHandled();
@@ -394,6 +394,16 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         if (source != null) {
             source.releaseConsumer();
         }
+    }
+
+    /**
+     * Whether this promise was handed to a caller on a thread other than its loop's ({@code
+     * submit}, {@code async(loop, ...)} called off the loop), who attaches handlers from that
+     * thread: its rejection is then reported only if still unhandled when it becomes unreachable
+     * or the loop closes ({@link OutsideRejections}), not at the checkpoint.
+     */
+    boolean heldOutside() {
+        return false;
     }
 
     /**

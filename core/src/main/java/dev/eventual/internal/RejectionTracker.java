@@ -13,12 +13,18 @@ import java.util.ArrayList;
  * of that checkpoint too, before the new unhandled ones (Node's {@code rejectionHandled} events
  * come first in the same pass).
  *
+ * <p>A promise handed to a caller on another thread ({@link PromiseImpl#heldOutside}) is not
+ * reported at the checkpoint but when it becomes unreachable or the loop closes, if still
+ * unhandled then: see {@link OutsideRejections}.
+ *
  * <p>Loop thread only.
  */
 final class RejectionTracker {
     private final Loop loop;
     private final UnhandledRejectionPolicy policy;
     private final UnhandledRejectionHandler handler;
+    /** Rejections of promises handed to callers on other threads: reported later. */
+    private final OutsideRejections outside;
     private ArrayList<PromiseImpl<?>> pending = new ArrayList<>();
     /** Reported rejections handled since the last checkpoint, in the order they were handled. */
     private ArrayList<PromiseImpl<?>> handledLate = new ArrayList<>();
@@ -27,10 +33,23 @@ final class RejectionTracker {
         this.loop = loop;
         this.policy = policy;
         this.handler = handler;
+        this.outside = new OutsideRejections(loop, this);
     }
 
-    void rejectedUnhandled(PromiseImpl<?> promise) {
-        pending.add(promise);
+    /** Loop thread: {@code promise} was rejected with no reaction. */
+    void rejectedUnhandled(PromiseImpl<?> promise, Failure failure) {
+        if (promise.heldOutside()) {
+            if (!loop.isClosed()) { // rejected by the shutdown itself: not reported, as on the loop
+                outside.track(promise, failure); // its caller's handler may come after this checkpoint
+            }
+        } else {
+            pending.add(promise);
+        }
+    }
+
+    /** Loop thread, at close: reports the rejections held outside that nobody handled. */
+    void close() {
+        outside.close();
     }
 
     boolean hasPending() {
@@ -56,27 +75,31 @@ final class RejectionTracker {
             if (!promise.markReported()) {
                 continue; // a handler came in time
             }
-            Throwable reason = promise.reason();
-            if (handler != null) {
-                ranUserCode = true;
-                try {
-                    handler.unhandled(promise, reason);
-                } catch (Throwable t) {
-                    loop.taskError(t);
-                }
-            }
-            switch (policy) {
-                case WARN -> {
-                    System.err.println("[eventual] Unhandled promise rejection on event loop '" + loop.name()
-                            + "' (attach a handler with caught(...) or then(..., onRejected)):");
-                    ErrorText.printStackTrace(reason); // a reason that cannot print itself must not end the loop
-                }
-                case THROW -> loop.fail(new UnhandledRejectionException(
-                        "unhandled promise rejection on event loop '" + loop.name() + "': " + ErrorText.describe(reason), reason));
-                case IGNORE -> { }
-            }
+            ranUserCode |= report(promise, promise.reason());
         }
         return ranUserCode;
+    }
+
+    /** Reports one unhandled rejection per the handler and policy; returns true if user code ran. */
+    boolean report(PromiseImpl<?> promise, Throwable reason) {
+        if (handler != null) {
+            try {
+                handler.unhandled(promise, reason);
+            } catch (Throwable t) {
+                loop.taskError(t);
+            }
+        }
+        switch (policy) {
+            case WARN -> {
+                System.err.println("[eventual] Unhandled promise rejection on event loop '" + loop.name()
+                        + "' (attach a handler with caught(...) or then(..., onRejected)):");
+                ErrorText.printStackTrace(reason); // a reason that cannot print itself must not end the loop
+            }
+            case THROW -> loop.fail(new UnhandledRejectionException(
+                    "unhandled promise rejection on event loop '" + loop.name() + "': " + ErrorText.describe(reason), reason));
+            case IGNORE -> { }
+        }
+        return handler != null;
     }
 
     /**
@@ -85,7 +108,7 @@ final class RejectionTracker {
      * this posts), never runs inside the call that attached the reaction.
      */
     void handledLater(PromiseImpl<?> promise) {
-        loop.runOnLoop(() -> handledLate.add(promise));
+        loop.runOnLoop((Bookkeeping) () -> handledLate.add(promise));
     }
 
     /** Returns true if user code ran. */

@@ -42,10 +42,21 @@ import java.lang.invoke.VarHandle;
  *     instructions unless the producer is descheduled. The loop waits it out in its idle spin,
  *     which reads the head slot only ({@link #hasReadable}), and past the spin in rounds of
  *     yield and re-check ({@link Loop}'s overview); {@link #pollSpinning} waits it out for the
- *     loop's shutdown. NOTE: a producer that fails after its claim (an OutOfMemoryError
- *     allocating the next segment) leaves its index unwritten for good, and the loop waits on
- *     it: the one allocation after a claim, once per segment. JCTools' unbounded queue has the
- *     same hazard (its resize holds the producer index locked while it allocates).
+ *     loop's shutdown.
+ *   - Every claimed index is written exactly once, by its producer: with its item, or with SKIP
+ *     when the producer fails after its claim (below). poll passes a SKIP as if it were taken.
+ *
+ * Failure after the claim: between its claim and its write a producer may meet an error: an
+ * OutOfMemoryError appending the next segment (the one allocation after a claim, once per
+ * segment), or a StackOverflowError at any call. offer catches it, writes SKIP in its slot and
+ * rethrows: the offer failed, nothing was queued, and the consumer passes the slot. When the
+ * segment exists, the SKIP write makes no call (a StackOverflowError would recur at any call
+ * from the failing frame); when it does not, the append failed, and the producer retries,
+ * yielding, until the segment exists: it appends it itself once memory allows, or finds it
+ * appended by a later producer or by the consumer, which appends it when it finds the head item
+ * claimed in an unlinked segment ({@link #appendForStuckProducer}). So no claimed slot stays
+ * unwritten while the consumer can allocate one segment. (JCTools' unbounded queue instead holds
+ * the producer index locked while it allocates, and an error there leaves it locked.)
  *
  * Memory ordering: the slot's setRelease in offer pairs with the getAcquire in poll, so the
  * consumer sees the item's fields as the producer wrote them. A segment is published by the
@@ -67,6 +78,8 @@ import java.lang.invoke.VarHandle;
 final class TaskQueue extends TaskQueueConsumerFields {
     /** Slots per segment by default: 4 KiB of references, one allocation per 1,024 tasks. */
     static final int DEFAULT_SEGMENT_SIZE = 1024;
+    /** Written by a producer that failed after its claim, in place of its item; poll passes it. */
+    static final Object SKIP = new Marker("SKIP");
     /** Busy-wait iterations in pollSpinning before it starts yielding the processor. */
     private static final int SPINS_BEFORE_YIELD = 128;
 
@@ -100,10 +113,13 @@ final class TaskQueue extends TaskQueueConsumerFields {
         }
 
         /** The segment after this one, appending it if no producer has yet. */
-        Segment nextOrAppend() {
+        Segment nextOrAppend(TaskQueue queue) {
             Segment n = (Segment) NEXT.getAcquire(this);
             if (n != null) {
                 return n;
+            }
+            if (queue.appendHookForTest != null) {
+                queue.appendHookForTest.run();
             }
             Segment fresh = new Segment(id + 1, slots.length);
             // Loses only to another producer appending the same segment: take the winner's.
@@ -111,6 +127,9 @@ final class TaskQueue extends TaskQueueConsumerFields {
             return witness == null ? fresh : witness;
         }
     }
+
+    /** Tests only: runs before a segment is allocated, to inject the error the allocation may throw. */
+    volatile Runnable appendHookForTest;
 
     TaskQueue() {
         this(DEFAULT_SEGMENT_SIZE);
@@ -127,10 +146,61 @@ final class TaskQueue extends TaskQueueConsumerFields {
 
     /** Adds an item; any thread. Wait-free but for appending a segment (one CAS, no retry loop). */
     void offer(Object item) {
+        offer(item, null);
+    }
+
+    /**
+     * {@link #offer(Object)}, running {@code afterClaimForTest} (tests only; null otherwise, a
+     * constant the compiler folds away) between the claim and the write, to inject the error a
+     * producer may meet there.
+     */
+    void offer(Object item, Runnable afterClaimForTest) {
         // Read before the claim: see the overview's first invariant.
         Segment segment = (Segment) TAIL_SEGMENT.getAcquire(this);
         long index = (long) TAIL_INDEX.getAndAdd(this, 1L);
-        write(segment, index, item);
+        try {
+            if (afterClaimForTest != null) {
+                afterClaimForTest.run();
+            }
+            write(segment, index, item);
+        } catch (Throwable e) {
+            // The claimed slot must be written (overview, "Failure after the claim"). No call on
+            // this path while the segment exists: a StackOverflowError thrown at write's entry
+            // would be thrown again by any call from this frame. Volatile reads of next (plain
+            // getfield of a volatile field) and a plain store: SKIP carries no data, so the
+            // consumer's acquire read needs nothing ordered before it.
+            long id = index >>> shift;
+            Segment s = segment;
+            Segment n;
+            while (s.id < id && (n = s.next) != null) {
+                s = n;
+            }
+            if (s.id == id) {
+                int slot = (int) (index & mask);
+                if (s.slots[slot] == null) {
+                    s.slots[slot] = SKIP;
+                }
+            } else {
+                skipAfterFailedAppend(s, index); // an allocation failed: stack is not short here
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Writes SKIP at {@code index}, whose segment is not linked yet because appending it failed
+     * (an OutOfMemoryError): retries, yielding, until the segment exists, appended by this
+     * producer, another one, or the consumer ({@link #appendForStuckProducer}).
+     */
+    private void skipAfterFailedAppend(Segment from, long index) {
+        for (;;) {
+            try {
+                write(from, index, SKIP);
+                return;
+            } catch (Throwable again) {
+                Thread.yield(); // memory may come back; the consumer appends the segment when it can
+            }
+        }
     }
 
     /**
@@ -149,7 +219,7 @@ final class TaskQueue extends TaskQueueConsumerFields {
         long id = index >>> shift;
         if (segment.id != id) {
             while (segment.id < id) {
-                segment = segment.nextOrAppend();
+                segment = segment.nextOrAppend(this);
             }
             advanceTail(segment);
         }
@@ -168,27 +238,43 @@ final class TaskQueue extends TaskQueueConsumerFields {
         } while (!TAIL_SEGMENT.compareAndSet(this, current, segment));
     }
 
-    /** Takes the oldest item, or null if none is readable yet; consumer only. */
+    /** Takes the oldest item, or null if none is readable yet; consumer only. Passes SKIPs. */
     Object poll() {
-        long index = headIndex;
-        Segment segment = headSegment;
-        if ((index >>> headShift) != segment.id) {
-            Segment next = (Segment) NEXT.getAcquire(segment);
-            if (next == null) {
-                return null; // claimed, but its producer has not appended the segment yet
+        for (;;) {
+            long index = headIndex;
+            Segment segment = headSegment;
+            if ((index >>> headShift) != segment.id) {
+                Segment next = (Segment) NEXT.getAcquire(segment);
+                if (next == null) {
+                    return null; // claimed, but its producer has not appended the segment yet
+                }
+                headSegment = segment = next; // the passed segment is garbage now
             }
-            headSegment = segment = next; // the passed segment is garbage now
+            int slot = (int) (index & headMask);
+            Object item = SLOT.getAcquire(segment.slots, slot);
+            if (item == null) {
+                return null;
+            }
+            // The slot is not cleared here: a store to the line the producers are writing would take
+            // it from them on every item. Passed segments are dropped whole; releaseTaken clears the
+            // current one's taken slots when the loop goes idle.
+            headIndex = index + 1;
+            if (item != SKIP) {
+                return item;
+            }
         }
-        int slot = (int) (index & headMask);
-        Object item = SLOT.getAcquire(segment.slots, slot);
-        if (item == null) {
-            return null;
+    }
+
+    /**
+     * Consumer only, when the head item is claimed and unreadable: if its segment is not linked,
+     * appends it, so that a producer whose own append failed (see skipAfterFailedAppend) can write
+     * its SKIP without allocating. An error here is the consumer's own.
+     */
+    void appendForStuckProducer() {
+        Segment segment = headSegment;
+        if ((headIndex >>> headShift) != segment.id && NEXT.getAcquire(segment) == null) {
+            segment.nextOrAppend(this);
         }
-        // The slot is not cleared here: a store to the line the producers are writing would take
-        // it from them on every item. Passed segments are dropped whole; releaseTaken clears the
-        // current one's taken slots when the loop goes idle.
-        headIndex = index + 1;
-        return item;
     }
 
     /**
@@ -215,21 +301,27 @@ final class TaskQueue extends TaskQueueConsumerFields {
      * {@link Loop}'s overview.
      */
     Object pollSpinning() {
-        Object item = poll();
-        if (item != null || isEmpty()) {
-            return item;
-        }
-        // headIndex is claimed, so its slot will be written: wait for that slot alone. Re-reading
-        // tailIndex here would pull the producers' line away from them at every spin, and each
-        // of their claims would pay for it.
-        for (int spins = 0; (item = poll()) == null; spins++) {
-            if (spins < SPINS_BEFORE_YIELD) {
+        for (int spins = 0;; spins++) {
+            long before = headIndex;
+            Object item = poll();
+            if (item != null) {
+                return item;
+            }
+            if (spins == 0 || headIndex != before) {
+                // First look, or poll passed SKIPs: is anything claimed beyond them?
+                if (isEmpty()) {
+                    return null;
+                }
+            } else if (spins < SPINS_BEFORE_YIELD) {
+                // headIndex is claimed, so its slot will be written: wait for that slot alone.
+                // Re-reading tailIndex here would pull the producers' line away from them at every
+                // spin, and each of their claims would pay for it.
                 Thread.onSpinWait();
             } else {
+                appendForStuckProducer();
                 Thread.yield(); // the producer was likely descheduled mid-offer: give it the core
             }
         }
-        return item;
     }
 
     /**

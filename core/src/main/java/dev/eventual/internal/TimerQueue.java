@@ -42,6 +42,11 @@ import java.util.Arrays;
  * amortized: a compaction is O(n) with n < 2 * dead, and each of those dead slots was one cancel
  * since the last compaction.
  *
+ * Shrinking (trim, once per trim window of the loop): the arrays only grow in add, and shrink
+ * when fewer than a quarter of their slots were in use for a whole window, to more than twice
+ * that peak. The gap between the two thresholds is the hysteresis: a load that stays within a
+ * factor of two never resizes.
+ *
  * seqs are ints: when nextSeq reaches seqLimit (Integer.MAX_VALUE outside tests) the slots are
  * renumbered 0, 1, ... in their seq order, which keeps every comparison as it was.
  *
@@ -66,6 +71,8 @@ final class TimerQueue {
     private int referenced;
     private int nextSeq;
     private final int seqLimit;
+    /** The most slots in use since the last {@link #trim}. */
+    private int peak;
 
     TimerQueue() {
         this(Integer.MAX_VALUE);
@@ -114,6 +121,37 @@ final class TimerQueue {
             referenced++;
         }
         put(size++, t, deadline, nextSeq++);
+        if (size > peak) {
+            peak = size;
+        }
+    }
+
+    /**
+     * Called by the loop once per trim window: if fewer than a quarter of the slots were in use
+     * all window long, shrinks the arrays to more than twice that peak (a power of two, at least
+     * INITIAL_CAPACITY); then starts a new window. Growing happens at full arrays, so after a
+     * shrink the load must double before they grow again: a steady load never resizes, and the
+     * arrays of a burst of timers are let go one window after it is over.
+     */
+    void trim() {
+        int capacity = tasks.length;
+        if (capacity > INITIAL_CAPACITY && peak < capacity >>> 2) {
+            int smaller = Math.max(INITIAL_CAPACITY, 4 * Integer.highestOneBit(Math.max(1, peak)));
+            tasks = Arrays.copyOf(tasks, smaller); // size <= peak < smaller: every slot in use is kept
+            deadlines = Arrays.copyOf(deadlines, smaller);
+            seqs = Arrays.copyOf(seqs, smaller);
+        }
+        peak = size;
+    }
+
+    /** Whether {@link #trim} could shrink the arrays if the load stays as it is now. */
+    boolean canShrink() {
+        return tasks.length > INITIAL_CAPACITY && size < tasks.length >>> 2;
+    }
+
+    /** The arrays' length, for tests and soaks. */
+    int capacity() {
+        return tasks.length;
     }
 
     /** Takes out and returns the next timer if its deadline is at most {@code now}, else null. */
@@ -164,12 +202,19 @@ final class TimerQueue {
         }
     }
 
-    /** Drops every timer (the loop is closing); returns how many live ones there were. */
+    /**
+     * Drops every timer (the loop is closing); returns how many of them were dropped work: live,
+     * referenced and not cancelled (a cancel from another thread may not have reached the queue
+     * yet). An unref'd timer that never fired is not counted, as Node says nothing about it.
+     */
     int clear() {
-        int live = size - dead;
+        int dropped = 0;
         for (int i = 0; i < size; i++) {
             TimerTask t = tasks[i];
             if (t != null) {
+                if (t.referenced && t.isActive()) {
+                    dropped++;
+                }
                 t.index = -1;
                 t.callback = null;
                 tasks[i] = null;
@@ -179,7 +224,11 @@ final class TimerQueue {
         heapSize = 0;
         dead = 0;
         referenced = 0;
-        return live;
+        peak = 0;
+        tasks = new TimerTask[INITIAL_CAPACITY]; // lets go of the peak-sized arrays too
+        deadlines = new long[INITIAL_CAPACITY];
+        seqs = new int[INITIAL_CAPACITY];
+        return dropped;
     }
 
     /** Only after {@link #order}. */

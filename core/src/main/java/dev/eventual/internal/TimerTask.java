@@ -64,9 +64,30 @@ final class TimerTask implements Timer {
             if (loop.inEventLoop()) {
                 drop(); // directly: cancelling on the loop is the common case and must not allocate
             } else {
-                loop.post((Runnable) this::drop);
+                loop.post((Bookkeeping) this::drop);
             }
         }
+    }
+
+    /**
+     * The task that queues this timer, set from another thread, {@code delay} ms after the loop
+     * clock of the iteration that runs it. At close it counts as a timer not run if it is still
+     * active and referenced, not as a task.
+     */
+    Bookkeeping queueing(long delay) {
+        return new Bookkeeping() {
+            @Override
+            public void run() {
+                if (isActive()) {
+                    loop.timers.add(TimerTask.this, loop.dueAfter(delay));
+                }
+            }
+
+            @Override
+            public int timersNotStarted() {
+                return isActive() && hasRef() ? 1 : 0;
+            }
+        };
     }
 
     /** Loop thread, once cancelled: leaves the queue and lets go of the callback. */
@@ -78,14 +99,14 @@ final class TimerTask implements Timer {
     @Override
     public Timer unref() {
         unrefView = true;
-        loop.runOnLoop(() -> loop.timers.setReferenced(this, false));
+        loop.runOnLoop((Bookkeeping) () -> loop.timers.setReferenced(this, false));
         return this;
     }
 
     @Override
     public Timer ref() {
         unrefView = false;
-        loop.runOnLoop(() -> loop.timers.setReferenced(this, true));
+        loop.runOnLoop((Bookkeeping) () -> loop.timers.setReferenced(this, true));
         return this;
     }
 

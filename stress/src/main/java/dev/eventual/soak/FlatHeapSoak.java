@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * more spread over the rest, the last one at the end.
  *
  * <p>Why {@value #TOLERANCE_MB} MB: the structures that legitimately keep their size are the
- * microtask ring and the timer heap (they grow to the peak load and do not shrink) and the
+ * microtask ring and the timer heap (they keep their working size while the load lasts; see
+ * QueueShrinkSoak for what they give back after it) and the
  * loop's set of promises with a {@code CompletableFuture} (pruned of settled ones as it grows),
  * all bounded by the operations in flight: 8 MB is about 2 KB per in-flight operation. A leak of
  * one object per operation would show many times over: a run makes tens of millions.

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  *   <li>{@code closed}: {@link ClosedLoopSoak}, 100,000 promises pending when their loop closes
  *       all reject;</li>
  *   <li>{@code flat-heap}: {@link FlatHeapSoak}, mixed work for 10 minutes (1 with
- *       {@code --quick}) with a flat heap.</li>
+ *       {@code --quick}) with a flat heap;</li>
+ *   <li>{@code queue-shrink}: {@link QueueShrinkSoak}, bursts of 1,000,000 timers or microtasks
+ *       leave the heap within 1 MB of an idle loop's once they are over.</li>
  * </ul>
  * {@code --quick} shortens only the mixed-work soak; the counts of the others are the same.
  */
@@ -45,6 +47,7 @@ public final class Soak {
         soaks.put("abandoned", () -> AbandonedSoak.run(1_000_000));
         soaks.put("closed", () -> ClosedLoopSoak.run(100_000));
         soaks.put("flat-heap", () -> FlatHeapSoak.run(flatHeapSeconds));
+        soaks.put("queue-shrink", QueueShrinkSoak::run);
         if (names.isEmpty()) {
             names.addAll(soaks.keySet());
         }
