@@ -1,5 +1,6 @@
 package dev.eventual.io;
 
+import dev.eventual.AbortSignal;
 import dev.eventual.EventLoop;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -148,7 +149,11 @@ final class Exchange extends CompletableFuture<Response> {
         CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> sent;
         lock.lock();
         try {
-            if (cancelled) {
+            // The signal too, not only this exchange's flag: an abort cancels the exchanges that
+            // share its signal one listener at a time, and one whose listener has not run yet
+            // may be handed the slot another one just gave back; it must not be sent.
+            if (cancelled || request.signal().map(AbortSignal::aborted).orElse(false)) {
+                cancelled = true;
                 sent = null;
             } else {
                 try {
@@ -164,7 +169,7 @@ final class Exchange extends CompletableFuture<Response> {
             lock.unlock();
         }
         if (sent == null) {
-            held.release(); // cancelled before its turn came
+            held.release(); // cancelled (or its signal aborted) before its turn came
             return;
         }
         sent.whenComplete((response, error) -> completed(held, response, error));

@@ -49,7 +49,9 @@ import java.util.function.Consumer;
  * {@code cancel()} on a fetch's promise aborts the exchange (a request waiting for a slot
  * leaves the line; one in flight is aborted and its connection closed) and releases the loop; so
  * does an abort of the request's {@link Request.Builder#signal signal}, which rejects with the
- * signal's reason, and then also stops the reading of the body.
+ * signal's reason, and then also stops the reading of the body. Once {@code abort()} has
+ * returned, no request carrying that signal is sent any more: those waiting for a slot leave the
+ * line without reaching the server, however many share the signal.
  */
 public final class Fetch {
     private Fetch() {}
