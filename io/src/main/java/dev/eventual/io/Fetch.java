@@ -38,8 +38,10 @@ import java.util.function.Consumer;
  * Any status, 404 and 500 included, resolves {@code fetch}, as on the web (check
  * {@link Response#ok()}); {@link #getText} and {@link #getJson} reject a status outside 200-299
  * with a {@link FetchException} naming it. A network failure (refused, reset, unresolvable host,
- * no response within the request's timeout, malformed response, too many redirects) rejects with
- * a {@link FetchException} whose message names the method, the URL and the cause. A malformed URL
+ * the request's {@link Request.Builder#timeout timeout} passed, malformed response, too many
+ * redirects) rejects with a {@link FetchException} whose message names the method, the URL and
+ * the cause. The timeout covers the whole exchange, from the call (waiting for a slot included)
+ * to the body's last byte, as {@code AbortSignal.timeout} does on the web. A malformed URL
  * or a header the JDK refuses fails at the call with an {@link IllegalArgumentException}; so does a
  * {@code null} argument, with a {@link NullPointerException} naming it. Calling from a thread that
  * runs no loop fails with an {@link IllegalStateException} (use

@@ -36,7 +36,10 @@ import java.util.function.Consumer;
  *
  * <h2>Failures and cancellation</h2>
  * A body that cannot be read (the connection was reset or closed early, a {@code Content-Length}
- * that the body did not reach) rejects with a {@link FetchException} naming the method and URL.
+ * that the body did not reach) rejects with a {@link FetchException} naming the method and URL;
+ * so does a read still in progress, or started, once the request's
+ * {@link Request.Builder#timeout timeout} has passed (the body is then aborted and its
+ * connection closed).
  * Cancelling a body's promise stops the read and closes the connection; if the request had an
  * {@link Request.Builder#signal signal}, its abort does the same to a read in progress, and a read
  * started after the abort rejects at once; both with the signal's reason. (Unlike the web's, an

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -29,6 +30,12 @@ import java.util.function.Function;
  * promise's {@code cancel()} reaches {@link Read#cancel}, which cancels the subscription: the JDK
  * then closes the connection. {@code releaseSlot} runs exactly once (it is idempotent) when the
  * read ends in any way.
+ *
+ * <p>{@link #fail} (the request's deadline passed) ends the body from outside: a read in
+ * progress is abandoned with the reason, a body nobody took is taken and cancelled, and every
+ * later read rejects with the reason. {@code failure} and {@code reading} are guarded by
+ * {@code lock}, and a reader takes the body under it too, so that either {@code fail} finds the
+ * read and abandons it, or the read finds the failure and does not start.
  */
 final class ResponseBody {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -43,6 +50,11 @@ final class ResponseBody {
     private final AtomicBoolean used = new AtomicBoolean();
     /** The cleaner's registration, cleaned (deregistered) once a reader took the body; null if buffered. */
     private volatile Cleaner.Cleanable cleanable;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Why the body was ended from outside ({@link #fail}); null until then. Guarded by lock. */
+    private Throwable failure;
+    /** The read in progress, once a reader took the body. Guarded by lock. */
+    private Read<?> reading;
 
     ResponseBody(Flow.Publisher<List<ByteBuffer>> publisher, Runnable releaseSlot, EventLoop loop,
             AbortSignal signal, String method, URI uri) {
@@ -117,9 +129,15 @@ final class ResponseBody {
     /** Reads the whole body and returns a promise of {@code finish} applied to its bytes. */
     <T> Promise<T> readAll(String what, Function<byte[], T> finish) {
         if (publisher instanceof Buffered buffered && (signal == null || !signal.aborted())) {
-            if (!take()) {
-                return alreadyRead();
+            lock.lock();
+            try {
+                if (!take()) {
+                    return alreadyRead();
+                }
+            } finally {
+                lock.unlock();
             }
+            releaseSlot.run(); // nothing more to read: ends the deadline too
             try {
                 return loop.resolved(finish == null ? null : finish.apply(buffered.bytes().clone()));
             } catch (Throwable e) {
@@ -129,9 +147,40 @@ final class ResponseBody {
         return start(new Whole<>(what, finish));
     }
 
+    /** A read of a body already taken: by an earlier read, or by {@link #fail}. Under lock. */
     private <T> Promise<T> alreadyRead() {
+        if (failure != null) {
+            return loop.rejected(failure);
+        }
         return loop.rejected(new IllegalStateException("the body of " + method + " " + uri
                 + " was already read (a body can be read once: keep the text or bytes you got)"));
+    }
+
+    /**
+     * Ends the body with {@code reason}, from any thread: a read in progress stops (its
+     * connection is closed, its promise rejects with the reason), an untaken body is cancelled,
+     * and every later read rejects with the reason. Does nothing once the body has been read or
+     * failed.
+     */
+    void fail(Throwable reason) {
+        Read<?> current;
+        boolean untaken;
+        lock.lock();
+        try {
+            if (failure != null) {
+                return;
+            }
+            failure = reason;
+            current = reading;
+            untaken = current == null && take();
+        } finally {
+            lock.unlock();
+        }
+        if (current != null) {
+            current.abandon(reason);
+        } else if (untaken) {
+            new Whole<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
+        }
     }
 
     /** Streams the body to {@code onChunk}, one chunk at a time, on the loop. */
@@ -140,8 +189,14 @@ final class ResponseBody {
     }
 
     private <T> Promise<T> start(Read<T> read) {
-        if (!take()) {
-            return alreadyRead();
+        lock.lock();
+        try {
+            if (!take()) {
+                return alreadyRead();
+            }
+            reading = read;
+        } finally {
+            lock.unlock();
         }
         if (signal != null && signal.aborted()) {
             read.subscribeAndCancel(publisher, releaseSlot);
@@ -238,13 +293,17 @@ final class ResponseBody {
             return cancelled;
         }
 
-        /** Stops reading after a failure of our own (a callback threw, the loop closed). */
+        /**
+         * Stops reading after a failure of our own (a callback threw, the loop closed, the
+         * deadline passed). Completes first: cancelling makes the JDK report an error of its own
+         * ("subscription cancelled"), which must not become the read's reason.
+         */
         final void abandon(Throwable reason) {
+            completeExceptionally(reason);
             Flow.Subscription s = subscription.getAndSet(CANCELLED);
             if (s != null && s != CANCELLED) {
                 s.cancel();
             }
-            completeExceptionally(reason);
         }
     }
 
