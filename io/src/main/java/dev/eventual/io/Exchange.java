@@ -183,11 +183,24 @@ final class Exchange extends CompletableFuture<Response> {
         } finally {
             lock.unlock();
         }
-        CompletableFuture<HttpClient> ready = client.http();
+        send(held, client.lease(), jdkRequest);
+    }
+
+    /**
+     * Sends the hop with {@code lease}'s JDK client once it is built. The hop's end
+     * ({@code done}: slot and lease given back) comes when it fails, is redirected, or its body
+     * has ended.
+     */
+    private void send(HostLimiter.Ticket held, FetchClient.Lease lease, HttpRequest jdkRequest) {
+        CompletableFuture<HttpClient> ready = lease.generation.http;
         if (!ready.isDone()) {
-            ready.whenComplete((c, e) -> send(held, jdkRequest));
+            ready.whenComplete((c, e) -> send(held, lease, jdkRequest));
             return;
         }
+        Runnable done = () -> {
+            held.release();
+            lease.release();
+        };
         CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> sent;
         boolean expired = false;
         lock.lock();
@@ -218,13 +231,13 @@ final class Exchange extends CompletableFuture<Response> {
             lock.unlock();
         }
         if (sent == null) {
-            held.release(); // cancelled (or its signal aborted, or its deadline passed) before its turn came
+            done.run(); // cancelled (or its signal aborted, or its deadline passed) before its turn came
             if (expired) {
                 completeExceptionally(timeoutFailure(false));
             }
             return;
         }
-        sent.whenComplete((response, error) -> completed(held, response, error));
+        sent.whenComplete((response, error) -> completed(done, lease, response, error));
     }
 
     /**
@@ -251,34 +264,39 @@ final class Exchange extends CompletableFuture<Response> {
     }
 
     /** Runs on a JDK thread when a hop ends; whatever happens, the exchange settles. */
-    private void completed(HostLimiter.Ticket held, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response, Throwable error) {
+    private void completed(Runnable done, FetchClient.Lease lease, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+            Throwable error) {
         try {
-            settle(held, response, error);
+            settle(done, lease, response, error);
         } catch (Throwable t) { // a bug guard: a throw here would vanish into the JDK's future
-            held.release();
+            done.run();
             completeExceptionally(failure(t));
         }
     }
 
-    private void settle(HostLimiter.Ticket held, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response, Throwable error) {
+    private void settle(Runnable done, FetchClient.Lease lease, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+            Throwable error) {
         if (error != null) {
-            held.release();
+            if (keepsConnection(error)) {
+                client.retire(lease.generation); // before done: a retired client with no user closes at once
+            }
+            done.run();
             completeExceptionally(failure(error));
             return;
         }
         int status = response.statusCode();
         if (request.redirect() != Request.Redirect.MANUAL && isRedirect(status, response.headers())) {
-            held.release();
+            done.run();
             redirect(status, response.headers().firstValue("Location").orElseThrow());
             return;
         }
         Flow.Publisher<List<ByteBuffer>> publisher = response.body();
         if (publisher instanceof ResponseBody.Buffered) {
-            held.release(); // read whole: the connection is back in the pool already
+            done.run(); // read whole: the connection is back in the pool already
         }
         Deadline d = deadline;
-        ResponseBody body = new ResponseBody(publisher, d == null ? held::release : () -> {
-            held.release();
+        ResponseBody body = new ResponseBody(publisher, d == null ? done : () -> {
+            done.run();
             d.cancel();
         }, loop, request.signal().orElse(null), method, uri);
         boolean abandoned;
@@ -350,6 +368,23 @@ final class Exchange extends CompletableFuture<Response> {
             return;
         }
         hop(next);
+    }
+
+    /**
+     * Whether the JDK keeps the connection after {@code error}: a response it could not parse
+     * (a {@link java.net.ProtocolException}: a malformed status line, headers over its limit),
+     * whose connection JDK 25 leaves open until the client is closed.
+     */
+    static boolean keepsConnection(Throwable error) {
+        for (Throwable c = error; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ProtocolException) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static boolean isRedirect(int status, HttpHeaders headers) {
