@@ -269,6 +269,10 @@ public final class FetchClient implements AutoCloseable {
             throw new IllegalArgumentException(request + ": " + e.getMessage(), e);
         }
         Promise<Response> promise = loop.from(exchange);
+        // A loop that closes before the response aborts the exchange (its connection closed);
+        // after it, the body's own hook takes over (ResponseBody).
+        dev.eventual.CloseHook hook = loop.onClose(() -> exchange.cancel(false));
+        exchange.whenComplete((r, e) -> hook.remove());
         exchange.start(first);
         return request.signal().map(promise::withSignal).orElse(promise);
     }

@@ -32,7 +32,10 @@ import java.util.function.Consumer;
  * and one of the host's slots (see {@link FetchClient.Builder#maxRequestsPerHost}). Read or
  * {@link #discard()} every body you fetch; a response that becomes unreachable unread is aborted
  * (its connection closed, its slot given back) when the garbage collector notices, which may be late. A second read rejects with an
- * {@link IllegalStateException}.
+ * {@link IllegalStateException}. When the fetch's loop closes, a body still unread or being read
+ * (whole or streamed) is aborted at once: its connection is closed and its slot given back (its
+ * promises reject with {@link dev.eventual.EventLoopClosedException}, as every promise of a
+ * closed loop).
  *
  * <h2>Failures and cancellation</h2>
  * A body that cannot be read (the connection was reset or closed early, a {@code Content-Length}

@@ -1,7 +1,9 @@
 package dev.eventual.io;
 
 import dev.eventual.AbortSignal;
+import dev.eventual.CloseHook;
 import dev.eventual.EventLoop;
+import dev.eventual.EventLoopClosedException;
 import dev.eventual.Promise;
 import java.lang.ref.Cleaner;
 import java.net.URI;
@@ -31,7 +33,13 @@ import java.util.function.Function;
  * then closes the connection. {@code releaseSlot} runs exactly once (it is idempotent) when the
  * read ends in any way.
  *
- * <p>{@link #fail} (the request's deadline passed) ends the body from outside: a read in
+ * <p>A body that holds a connection (not a buffered one) registers a close hook on its loop
+ * ({@link EventLoop#onClose}), removed when the read ends: a loop that closes while the body is
+ * unread or being read fails it, so its connection is closed and its slot given back (a chunk of
+ * {@link #stream} queued on a loop that closes is dropped with the loop's queue, and nothing
+ * else would ask the JDK for the next one).
+ *
+ * <p>{@link #fail} (the request's deadline passed, the loop closed) ends the body from outside: a read in
  * progress is abandoned with the reason, a body nobody took is taken and cancelled, and every
  * later read rejects with the reason. {@code failure} and {@code reading} are guarded by
  * {@code lock}, and a reader takes the body under it too, so that either {@code fail} finds the
@@ -48,6 +56,8 @@ final class ResponseBody {
     private final URI uri;
     /** Set once, by the first reader or by the cleaner. */
     private final AtomicBoolean used = new AtomicBoolean();
+    /** The loop's close hook, removed once the read ended; null for a buffered body. */
+    private volatile CloseHook closeHook;
     /** The cleaner's registration, cleaned (deregistered) once a reader took the body; null if buffered. */
     private volatile Cleaner.Cleanable cleanable;
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,11 +69,22 @@ final class ResponseBody {
     ResponseBody(Flow.Publisher<List<ByteBuffer>> publisher, Runnable releaseSlot, EventLoop loop,
             AbortSignal signal, String method, URI uri) {
         this.publisher = publisher;
-        this.releaseSlot = releaseSlot;
         this.loop = loop;
         this.signal = signal;
         this.method = method;
         this.uri = uri;
+        this.releaseSlot = () -> {
+            releaseSlot.run();
+            CloseHook hook = closeHook;
+            if (hook != null) {
+                hook.remove(); // idempotent; a long-lived loop keeps no finished body
+            }
+        };
+        if (!(publisher instanceof Buffered)) {
+            // Last: the hook may run at once (the loop has closed) and needs every field.
+            closeHook = loop.onClose(() -> fail(new EventLoopClosedException(method + " " + uri
+                    + ": event loop '" + loop.name() + "' closed before the body was read")));
+        }
     }
 
     /**
