@@ -281,6 +281,11 @@ final class Exchange extends CompletableFuture<Response> {
                 client.retire(lease.generation); // before done: a retired client with no user closes at once
             }
             done.run();
+            Throwable e = unwrap(error);
+            if (e instanceof ConnectException && messageless(e)) {
+                diagnoseConnectFailure(e);
+                return;
+            }
             completeExceptionally(failure(error));
             return;
         }
@@ -502,16 +507,61 @@ final class Exchange extends CompletableFuture<Response> {
             for (Throwable c = e; c != null && m == null; c = c.getCause()) {
                 m = c.getMessage();
             }
-            // The JDK retries a failed connect once on the closed channel, and then reports a
-            // ConnectException without a message caused by a ClosedChannelException.
             return "cannot connect to " + uri.getHost() + ":" + port(uri) + " ("
                     + (m == null ? "refused or unreachable" : m) + ")";
         }
         if (e instanceof UncheckedIOException u) {
             return u.getMessage();
         }
-        String m = e.getMessage();
+        String m = FetchException.readable(e.getMessage());
         return (m == null || m.isBlank() ? "" : m + " ") + "(" + e.getClass().getName() + ")" + FetchException.rootCause(e);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private static boolean messageless(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How long {@link #diagnoseConnectFailure} waits for its own connection attempt. */
+    private static final int PROBE_MILLIS = 2_000;
+
+    /**
+     * The JDK retries a failed connect once, on the channel the first attempt closed, and then
+     * reports a {@code ConnectException} without a message caused by a
+     * {@code ClosedChannelException}: "Connection refused" (or "No route to host") is lost. To
+     * say which it was, one connection attempt of our own is made to the same host and port, on
+     * a virtual thread, at most {@value #PROBE_MILLIS} ms; the exchange then rejects with what
+     * that attempt met. Only on this failure path.
+     */
+    private void diagnoseConnectFailure(Throwable jdkError) {
+        String host = uri.getHost();
+        int port = port(uri);
+        Thread.ofVirtual().name("eventual-fetch-connect-diagnosis").start(() -> {
+            String why;
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress(host, port), PROBE_MILLIS);
+                why = "refused or unreachable; a second attempt, made to diagnose it, connected";
+            } catch (java.net.SocketTimeoutException t) {
+                why = "refused or unreachable; a second attempt, made to diagnose it, had no answer within "
+                        + PROBE_MILLIS + " ms";
+            } catch (java.io.IOException | RuntimeException other) {
+                why = other.getMessage() == null ? "refused or unreachable" : other.getMessage();
+            }
+            completeExceptionally(new FetchException(method, uri, "cannot connect to " + host + ":" + port + " (" + why + ")",
+                    jdkError));
+        });
     }
 
     static String hostKey(URI uri) {

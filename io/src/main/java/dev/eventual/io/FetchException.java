@@ -72,7 +72,34 @@ public class FetchException extends RuntimeException {
         if (root == e || m == null || m.isBlank() || (e.getMessage() != null && e.getMessage().contains(m))) {
             return "";
         }
-        return ": " + m;
+        return ": " + readable(m);
+    }
+
+    private static final java.util.regex.Pattern CHUNK_SIZE_CODE =
+            java.util.regex.Pattern.compile("Illegal character in chunk size: (\\d+)");
+
+    /**
+     * Rewrites the JDK's messages that need decoding: "Illegal character in chunk size: 90" (a
+     * character code) becomes "... chunk size: 'Z' (0x5A)". Other messages are returned as they are.
+     */
+    static String readable(String jdkMessage) {
+        if (jdkMessage == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = CHUNK_SIZE_CODE.matcher(jdkMessage);
+        if (!m.find()) {
+            return jdkMessage;
+        }
+        int code;
+        try {
+            code = Integer.parseInt(m.group(1));
+        } catch (NumberFormatException e) {
+            return jdkMessage;
+        }
+        String shown = code >= 0x21 && code <= 0x7E ? "'" + (char) code + "'"
+                : code == ' ' ? "a space" : code == '\r' ? "CR" : code == '\n' ? "LF" : "a control or non-ASCII byte";
+        return jdkMessage.substring(0, m.start()) + "Illegal character in chunk size: " + shown
+                + String.format(" (0x%02X)", code) + jdkMessage.substring(m.end());
     }
 
     static FetchException badStatus(String method, URI uri, int status) {

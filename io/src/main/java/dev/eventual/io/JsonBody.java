@@ -31,6 +31,18 @@ final class JsonBody {
         return Parser.parse(json, type);
     }
 
+    /**
+     * A body that is not JSON (or not of the type asked for): its message is complete (the
+     * parser's sentence and where), so a failure built from it does not repeat its cause's.
+     */
+    static final class NotJson extends java.io.UncheckedIOException {
+        private static final long serialVersionUID = 1L;
+
+        NotJson(String message, java.io.IOException cause) {
+            super(message, cause);
+        }
+    }
+
     /** Holds the one shared mapper (thread-safe once configured, as Jackson documents). */
     private static final class Parser {
         private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
@@ -40,11 +52,15 @@ final class JsonBody {
             try {
                 return MAPPER.readValue(json, type);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new java.io.UncheckedIOException("not valid JSON for " + type.getSimpleName() + ": "
-                        + e.getOriginalMessage(), e);
+                throw new NotJson("not valid JSON for " + type.getSimpleName() + ": " + e.getOriginalMessage()
+                        + where(e.getLocation()), e);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+        }
+
+        private static String where(com.fasterxml.jackson.core.JsonLocation at) {
+            return at == null || at.getLineNr() < 0 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
         }
     }
 }

@@ -174,9 +174,14 @@ public final class Request {
     }
 
     private static URI check(URI uri, String text) {
-        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getScheme() == null) {
+            throw new IllegalArgumentException("not an absolute URL: \"" + text
+                    + "\" has no scheme (it must start with http:// or https://)");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new IllegalArgumentException("not an http or https URL: \"" + text + "\"");
+            throw new IllegalArgumentException("not an http or https URL: \"" + text + "\" (its scheme is "
+                    + uri.getScheme() + ")");
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("URL has no host: \"" + text + "\"");

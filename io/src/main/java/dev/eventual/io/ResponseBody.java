@@ -250,7 +250,8 @@ final class ResponseBody {
     }
 
     FetchException failure(String what, Throwable cause) {
-        String detail = (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+        String detail = cause instanceof JsonBody.NotJson ? cause.getMessage()
+                : FetchException.readable(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
                 + FetchException.rootCause(cause);
         return new FetchException(method, uri, what + " failed: " + detail, cause);
     }
