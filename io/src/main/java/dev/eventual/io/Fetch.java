@@ -150,6 +150,19 @@ public final class Fetch {
     }
 
     /**
+     * Returns a promise of the body of the response to {@code request} as text: as
+     * {@link #getText(String)}, with the request's method, headers, body,
+     * {@link Request.Builder#timeout timeout} and {@link Request.Builder#signal signal}. A status
+     * outside 200-299 rejects with a {@link FetchException} naming the status and URL.
+     *
+     * @param request what to send
+     * @return a promise of the text
+     */
+    public static Promise<String> getText(Request request) {
+        return FetchClient.shared().getText(request);
+    }
+
+    /**
      * Calls {@code callback} with the body of a GET of {@code url} as text ({@link #getText(String)})
      * on the calling loop's thread.
      *
@@ -185,5 +198,17 @@ public final class Fetch {
      */
     public static Promise<Object> getJson(String url) {
         return FetchClient.shared().getJson(url);
+    }
+
+    /**
+     * Returns a promise of the body of the response to {@code request} parsed as JSON: as
+     * {@link #getJson(String)}, with the request's settings (timeout, signal, headers...);
+     * {@code Accept: application/json} is added unless the request has an {@code Accept} header.
+     *
+     * @param request what to send
+     * @return a promise of the parsed value
+     */
+    public static Promise<Object> getJson(Request request) {
+        return FetchClient.shared().getJson(request);
     }
 }

@@ -332,8 +332,18 @@ public final class FetchClient implements AutoCloseable {
      * @return a promise of the text
      */
     public Promise<String> getText(String url) {
-        Request request = Request.get(url);
-        return fetch(request).thenCompose(r -> r.ok() ? r.text() : rejectStatus(r));
+        return getText(Request.get(url));
+    }
+
+    /**
+     * Returns a promise of the body of the response to {@code request} as text, rejecting a
+     * status outside 200-299; see {@link Fetch#getText(Request)}.
+     *
+     * @param request what to send (its timeout, signal and headers apply)
+     * @return a promise of the text
+     */
+    public Promise<String> getText(Request request) {
+        return fetch(request).thenCompose(Response::requireOk).thenCompose(Response::text);
     }
 
     /**
@@ -369,13 +379,22 @@ public final class FetchClient implements AutoCloseable {
      * @return a promise of the value
      */
     public Promise<Object> getJson(String url) {
-        return fetch(Request.builder(url).header("Accept", "application/json").build())
-                .thenCompose(r -> r.ok() ? r.json() : rejectStatus(r));
+        return getJson(Request.get(url));
     }
 
-    private static <T> Promise<T> rejectStatus(Response r) {
-        FetchException failure = FetchException.badStatus(r.request().method(), r.uri(), r.status());
-        return r.discard().thenCompose(v -> Promise.<T>reject(failure));
+    /**
+     * Returns a promise of the body of the response to {@code request} parsed as JSON, rejecting
+     * a status outside 200-299; see {@link Fetch#getJson(Request)}.
+     *
+     * @param request what to send; {@code Accept: application/json} is added unless it has an
+     *     {@code Accept} header
+     * @return a promise of the parsed value
+     */
+    public Promise<Object> getJson(Request request) {
+        Objects.requireNonNull(request, "request");
+        boolean accepts = request.headers().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("Accept"));
+        Request sent = accepts ? request : request.toBuilder().header("Accept", "application/json").build();
+        return fetch(sent).thenCompose(Response::requireOk).thenCompose(Response::json);
     }
 
     /**
