@@ -40,6 +40,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * loop in one hand-off instead of two (which measured about 1.4x the raw client's time per
  * sequential localhost GET when every body was read in a second hand-off).
  *
+ * <p>Each hop also leases the client's current JDK client ({@link FetchClient.Lease}) and gives
+ * the lease back with the slot (the hop's {@code done}); a hop that fails with a response the
+ * JDK could not parse retires that JDK client first ({@link #keepsConnection}). A hop is not
+ * sent if, when its slot comes, the exchange was cancelled, its deadline has passed, or its
+ * request's signal has aborted (an abort cancels the exchanges sharing its signal one listener at
+ * a time, and one not reached yet may be handed the slot of one already cancelled).
+ *
  * <p>The request's timeout is a {@link Deadline} from the call to the end of the body (the web's
  * {@code AbortSignal.timeout} covers both): while no response has been delivered, its expiry
  * rejects the exchange and aborts the hop (a ticket waiting in line leaves it, a JDK exchange in
@@ -52,8 +59,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@code ticket} and {@code inFlight} (the current hop's ticket and JDK future),
  * {@code cancelled}, {@code body}, {@code queuedSince} and {@code queuedNanos} are guarded by
  * {@code lock}, because {@link #cancel} comes from the loop thread and the deadline's expiry from
- * the timer thread while hops start and finish on JDK threads. Hops never overlap: the next starts from the
- * completion of the previous, which orders the plain fields {@code uri}, {@code method},
+ * the timer thread while hops start and finish on JDK threads. Hops never overlap: the next
+ * starts from the completion of the previous, which orders the plain fields {@code uri}, {@code method},
  * {@code withBody} and {@code redirects} (written only by the hop chain) through the
  * {@code CompletableFuture} completion.
  */
@@ -282,7 +289,7 @@ final class Exchange extends CompletableFuture<Response> {
             }
             done.run();
             Throwable e = unwrap(error);
-            if (e instanceof ConnectException && messageless(e)) {
+            if (e instanceof ConnectException && messageless(e) && describe(e).endsWith("(refused or unreachable)")) {
                 diagnoseConnectFailure(e);
                 return;
             }

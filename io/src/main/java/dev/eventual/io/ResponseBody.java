@@ -39,8 +39,8 @@ import java.util.function.Function;
  * {@link #stream} queued on a loop that closes is dropped with the loop's queue, and nothing
  * else would ask the JDK for the next one).
  *
- * <p>{@link #fail} (the request's deadline passed, the loop closed) ends the body from outside: a read in
- * progress is abandoned with the reason, a body nobody took is taken and cancelled, and every
+ * <p>{@link #fail} (the request's deadline passed, the loop closed) ends the body from outside: a
+ * read in progress is abandoned with the reason, a body nobody took is taken and cancelled, and every
  * later read rejects with the reason. {@code failure} and {@code reading} are guarded by
  * {@code lock}, and a reader takes the body under it too, so that either {@code fail} finds the
  * read and abandons it, or the read finds the failure and does not start.
@@ -83,7 +83,7 @@ final class ResponseBody {
         if (!(publisher instanceof Buffered)) {
             // Last: the hook may run at once (the loop has closed) and needs every field.
             closeHook = loop.onClose(() -> fail(new EventLoopClosedException(method + " " + uri
-                    + ": event loop '" + loop.name() + "' closed before the body was read")));
+                    + ": event loop '" + loop.name() + "' closed before the body was read to its end")));
         }
     }
 

@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code malformed N}: N sequential {@code Fetch.fetch} (shared client, default 1,000) of a
  *       server answering {@code HTTP/1.1 ABC Nope}, then of one sending 393,217 bytes of
  *       headers: open file descriptors of this process (/proc/self/fd) before and after each
- *       series.</li>
+ *       series;</li>
+ *   <li>{@code abort N}: N runs (default 20) of 50 fetches through
+ *       {@code maxRequestsPerHost(8)} sharing one {@code AbortController}, aborted after 50 ms,
+ *       of a server that holds every request: requests the server received after
+ *       {@code abort()} returned, and the most it held at once (the cap is 8).</li>
  * </ul>
  */
 public final class FetchFaults {
@@ -50,7 +54,7 @@ public final class FetchFaults {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: FetchFaults queued|stall|drip|malformed [N]");
+            System.err.println("usage: FetchFaults queued|stall|drip|malformed|abort [N]");
             System.exit(2);
         }
         int n = args.length > 1 ? Integer.parseInt(args[1]) : -1;
@@ -59,6 +63,7 @@ public final class FetchFaults {
             case "stall" -> stall();
             case "drip" -> drip();
             case "malformed" -> malformed(n < 0 ? 1_000 : n);
+            case "abort" -> abort(n < 0 ? 20 : n);
             default -> {
                 System.err.println("unknown case " + args[0]);
                 System.exit(2);
@@ -97,6 +102,49 @@ public final class FetchFaults {
                     n, callsTook.get(), timeouts.get(), settledMillis.get(0), settledMillis.get(n / 2),
                     settledMillis.get(n - 1), server.accepted.get());
         }
+    }
+
+    private static void abort(int runs) throws Exception {
+        int worstAfter = 0;
+        int worstOpen = 0;
+        int totalAfter = 0;
+        for (int run = 0; run < runs; run++) {
+            AtomicInteger received = new AtomicInteger();
+            AtomicInteger open = new AtomicInteger();
+            AtomicInteger maxOpen = new AtomicInteger();
+            AtomicInteger atAbort = new AtomicInteger(-1);
+            try (Server server = new Server(c -> {
+                        readHead(c);
+                        received.incrementAndGet();
+                        maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                        try {
+                            drain(c);
+                        } finally {
+                            open.decrementAndGet();
+                        }
+                    });
+                    FetchClient client = FetchClient.builder().maxRequestsPerHost(8).build()) {
+                Request.Builder builder = Request.builder(server.url("/held"));
+                EventLoop.run(() -> {
+                    dev.eventual.AbortController controller = new dev.eventual.AbortController();
+                    Request request = builder.signal(controller.signal()).build();
+                    for (int i = 0; i < 50; i++) {
+                        client.fetch(request).caught(e -> null);
+                    }
+                    EventLoop.current().setTimeout(() -> {
+                        controller.abort();
+                        atAbort.set(received.get());
+                    }, 50);
+                });
+                Thread.sleep(300); // requests sent after the abort would arrive by now
+                int after = received.get() - atAbort.get();
+                worstAfter = Math.max(worstAfter, after);
+                totalAfter += after;
+                worstOpen = Math.max(worstOpen, maxOpen.get());
+            }
+        }
+        System.out.printf("abort: %d runs of 50 fetches, cap 8, aborted after 50 ms: requests received after abort()"
+                + " returned: %d in all, at most %d in one run; most held at once: %d%n", runs, totalAfter, worstAfter, worstOpen);
     }
 
     private static void stall() throws Exception {
