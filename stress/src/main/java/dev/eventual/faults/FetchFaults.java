@@ -76,7 +76,7 @@ public final class FetchFaults {
             readHead(c);
             drain(c); // never answers
         })) {
-            FetchClient.shared(); // built before the clock starts, as a running program's would be
+            warmUp(); // the shared client built and used once, as a running program's would be
             String url = server.url("/hang");
             List<Long> settledMillis = new ArrayList<>();
             AtomicInteger timeouts = new AtomicInteger();
@@ -154,7 +154,7 @@ public final class FetchFaults {
             c.getOutputStream().flush();
             drain(c);
         })) {
-            FetchClient.shared();
+            warmUp();
             time("stall (Content-Length: 100, 1 byte sent), timeout 2 s", () -> Fetch.fetch(
                     Request.builder(server.url("/stall")).timeout(Duration.ofSeconds(2)).build()).thenCompose(Response::text));
         }
@@ -172,7 +172,7 @@ public final class FetchFaults {
             }
             drain(c);
         })) {
-            FetchClient.shared();
+            warmUp();
             time("drip (4,000 bytes, one per 2 ms), timeout 5 s", () -> Fetch.fetch(
                     Request.builder(server.url("/drip")).timeout(Duration.ofSeconds(5)).build()).thenCompose(Response::text));
         }
