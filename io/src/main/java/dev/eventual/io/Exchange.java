@@ -1,5 +1,6 @@
 package dev.eventual.io;
 
+import dev.eventual.AbortSignal;
 import dev.eventual.EventLoop;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -39,10 +40,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * loop in one hand-off instead of two (which measured about 1.4x the raw client's time per
  * sequential localhost GET when every body was read in a second hand-off).
  *
- * <p>{@code ticket} and {@code inFlight} (the current hop's ticket and JDK future) and
- * {@code cancelled} are guarded by {@code lock}, because {@link #cancel} comes from the loop
- * thread while hops start and finish on JDK threads. Hops never overlap: the next starts from the
- * completion of the previous, which orders the plain fields {@code uri}, {@code method},
+ * <p>Each hop also leases the client's current JDK client ({@link FetchClient.Lease}) and gives
+ * the lease back with the slot (the hop's {@code done}); a hop that fails with a response the
+ * JDK could not parse retires that JDK client first ({@link #keepsConnection}). A hop is not
+ * sent if, when its slot comes, the exchange was cancelled, its deadline has passed, or its
+ * request's signal has aborted (an abort cancels the exchanges sharing its signal one listener at
+ * a time, and one not reached yet may be handed the slot of one already cancelled).
+ *
+ * <p>The request's timeout is a {@link Deadline} from the call to the end of the body (the web's
+ * {@code AbortSignal.timeout} covers both): while no response has been delivered, its expiry
+ * rejects the exchange and aborts the hop (a ticket waiting in line leaves it, a JDK exchange in
+ * flight is cancelled, which closes its connection); once the response is delivered, the expiry
+ * fails its {@link ResponseBody}, which aborts a read in progress and rejects any later one. The
+ * deadline is cancelled when the exchange fails or its body has ended. The JDK's own
+ * {@code HttpRequest.timeout} is not used: it starts only when the hop is sent, and stops once
+ * the headers arrived.
+ *
+ * <p>{@code ticket} and {@code inFlight} (the current hop's ticket and JDK future),
+ * {@code cancelled}, {@code body}, {@code queuedSince} and {@code queuedNanos} are guarded by
+ * {@code lock}, because {@link #cancel} comes from the loop thread and the deadline's expiry from
+ * the timer thread while hops start and finish on JDK threads. Hops never overlap: the next
+ * starts from the completion of the previous, which orders the plain fields {@code uri}, {@code method},
  * {@code withBody} and {@code redirects} (written only by the hop chain) through the
  * {@code CompletableFuture} completion.
  */
@@ -59,6 +77,19 @@ final class Exchange extends CompletableFuture<Response> {
     private HostLimiter.Ticket ticket;
     private CompletableFuture<?> inFlight;
     private boolean cancelled;
+    /** The delivered response's body, which the deadline fails once passed; null before. */
+    private ResponseBody body;
+    /** When the current hop entered the host's line (System.nanoTime), or 0 once it got a slot. */
+    private long queuedSince;
+    /** Time spent in line by the hops that got their slot. */
+    private long queuedNanos;
+    /** The request's timeout, from the call on; null without one. */
+    private final Deadline deadline;
+    /**
+     * Set by the JDK body handler when the headers of a response that will be delivered have
+     * arrived: a timeout after it is the body's. A holder, so the handler does not capture this.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean headersArrived = new java.util.concurrent.atomic.AtomicBoolean();
 
     private URI uri;
     private String method;
@@ -76,6 +107,14 @@ final class Exchange extends CompletableFuture<Response> {
         this.uri = request.uri();
         this.method = request.method();
         this.withBody = request.hasBody();
+        this.deadline = request.timeout().map(t -> new Deadline(t, this::expire)).orElse(null);
+        if (deadline != null) {
+            whenComplete((r, e) -> {
+                if (e != null) {
+                    deadline.cancel(); // no body will follow
+                }
+            });
+        }
     }
 
     /**
@@ -117,8 +156,7 @@ final class Exchange extends CompletableFuture<Response> {
             }
             b.header(h.getKey(), h.getValue());
         }
-        request.timeout().ifPresent(b::timeout);
-        return b.build();
+        return b.build(); // no JDK timeout: the Deadline bounds the whole exchange
     }
 
     private void hop(HttpRequest jdkRequest) {
@@ -129,6 +167,7 @@ final class Exchange extends CompletableFuture<Response> {
                 return;
             }
             ticket = t;
+            queuedSince = System.nanoTime();
         } finally {
             lock.unlock();
         }
@@ -140,19 +179,54 @@ final class Exchange extends CompletableFuture<Response> {
      * that finished building the JDK client. Never throws.
      */
     private void send(HostLimiter.Ticket held, HttpRequest jdkRequest) {
-        CompletableFuture<HttpClient> ready = client.http();
-        if (!ready.isDone()) {
-            ready.whenComplete((c, e) -> send(held, jdkRequest));
-            return;
-        }
-        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> sent;
         lock.lock();
         try {
-            if (cancelled) {
+            if (queuedSince != 0) { // out of the line (waiting for the client to be built is not in it)
+                if (held.queued()) {
+                    queuedNanos += System.nanoTime() - queuedSince;
+                }
+                queuedSince = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        send(held, client.lease(), jdkRequest);
+    }
+
+    /**
+     * Sends the hop with {@code lease}'s JDK client once it is built. The hop's end
+     * ({@code done}: slot and lease given back) comes when it fails, is redirected, or its body
+     * has ended.
+     */
+    private void send(HostLimiter.Ticket held, FetchClient.Lease lease, HttpRequest jdkRequest) {
+        CompletableFuture<HttpClient> ready = lease.generation.http;
+        if (!ready.isDone()) {
+            ready.whenComplete((c, e) -> send(held, lease, jdkRequest));
+            return;
+        }
+        Runnable done = () -> {
+            held.release();
+            lease.release();
+        };
+        CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> sent;
+        boolean expired = false;
+        lock.lock();
+        try {
+            if (!cancelled && deadline != null && deadline.passed()) {
+                // Its expiry may still be queued behind the one that freed this slot: a hop
+                // whose deadline has passed is not sent at all.
+                expired = true;
+                cancelled = true;
+            }
+            // The signal too, not only this exchange's flag: an abort cancels the exchanges that
+            // share its signal one listener at a time, and one whose listener has not run yet
+            // may be handed the slot another one just gave back; it must not be sent.
+            if (cancelled || request.signal().map(AbortSignal::aborted).orElse(false)) {
+                cancelled = true;
                 sent = null;
             } else {
                 try {
-                    sent = ready.join().sendAsync(jdkRequest, bodyHandler(request.redirect()));
+                    sent = ready.join().sendAsync(jdkRequest, bodyHandler(request.redirect(), headersArrived));
                 } catch (RuntimeException e) {
                     // CompletionException: the client could not be built;
                     // IllegalArgumentException: a request the client refuses
@@ -164,10 +238,13 @@ final class Exchange extends CompletableFuture<Response> {
             lock.unlock();
         }
         if (sent == null) {
-            held.release(); // cancelled before its turn came
+            done.run(); // cancelled (or its signal aborted, or its deadline passed) before its turn came
+            if (expired) {
+                completeExceptionally(timeoutFailure(false));
+            }
             return;
         }
-        sent.whenComplete((response, error) -> completed(held, response, error));
+        sent.whenComplete((response, error) -> completed(done, lease, response, error));
     }
 
     /**
@@ -176,11 +253,13 @@ final class Exchange extends CompletableFuture<Response> {
      * JDK keeps its handler while a body is unread, and it must not keep this exchange (and so
      * the response) reachable.
      */
-    private static HttpResponse.BodyHandler<Flow.Publisher<List<ByteBuffer>>> bodyHandler(Request.Redirect policy) {
+    private static HttpResponse.BodyHandler<Flow.Publisher<List<ByteBuffer>>> bodyHandler(Request.Redirect policy,
+            java.util.concurrent.atomic.AtomicBoolean headersArrived) {
         return info -> {
             if (policy != Request.Redirect.MANUAL && isRedirect(info.statusCode(), info.headers())) {
                 return BodySubscribers.replacing(null);
             }
+            headersArrived.set(true);
             long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
             if (length >= 0 && length <= BUFFER_LIMIT) {
                 // Small and of known length: read whole on the JDK thread, so the response and its
@@ -192,39 +271,55 @@ final class Exchange extends CompletableFuture<Response> {
     }
 
     /** Runs on a JDK thread when a hop ends; whatever happens, the exchange settles. */
-    private void completed(HostLimiter.Ticket held, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response, Throwable error) {
+    private void completed(Runnable done, FetchClient.Lease lease, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+            Throwable error) {
         try {
-            settle(held, response, error);
+            settle(done, lease, response, error);
         } catch (Throwable t) { // a bug guard: a throw here would vanish into the JDK's future
-            held.release();
+            done.run();
             completeExceptionally(failure(t));
         }
     }
 
-    private void settle(HostLimiter.Ticket held, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response, Throwable error) {
+    private void settle(Runnable done, FetchClient.Lease lease, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+            Throwable error) {
         if (error != null) {
-            held.release();
+            if (keepsConnection(error)) {
+                client.retire(lease.generation); // before done: a retired client with no user closes at once
+            }
+            done.run();
+            Throwable e = unwrap(error);
+            if (e instanceof ConnectException && messageless(e) && describe(e).endsWith("(refused or unreachable)")) {
+                diagnoseConnectFailure(e);
+                return;
+            }
             completeExceptionally(failure(error));
             return;
         }
         int status = response.statusCode();
         if (request.redirect() != Request.Redirect.MANUAL && isRedirect(status, response.headers())) {
-            held.release();
+            done.run();
             redirect(status, response.headers().firstValue("Location").orElseThrow());
             return;
         }
         Flow.Publisher<List<ByteBuffer>> publisher = response.body();
         if (publisher instanceof ResponseBody.Buffered) {
-            held.release(); // read whole: the connection is back in the pool already
+            done.run(); // read whole: the connection is back in the pool already
         }
-        ResponseBody body = new ResponseBody(publisher, held::release, loop,
-                request.signal().orElse(null), method, uri);
+        Deadline d = deadline;
+        ResponseBody body = new ResponseBody(publisher, d == null ? done : () -> {
+            done.run();
+            d.cancel();
+        }, loop, request.signal().orElse(null), method, uri);
         boolean abandoned;
         lock.lock();
         try {
             abandoned = cancelled || loop.isClosed();
             ticket = null; // the slot now belongs to the body: a later cancel() must not give it back
             inFlight = null;
+            if (!abandoned) {
+                this.body = body; // from now on, the deadline fails the body
+            }
         } finally {
             lock.unlock();
         }
@@ -287,9 +382,81 @@ final class Exchange extends CompletableFuture<Response> {
         hop(next);
     }
 
+    /**
+     * Whether the JDK keeps the connection after {@code error}: a response it could not parse
+     * (a {@link java.net.ProtocolException}: a malformed status line, headers over its limit),
+     * whose connection JDK 25 leaves open until the client is closed.
+     */
+    static boolean keepsConnection(Throwable error) {
+        for (Throwable c = error; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ProtocolException) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+
     private static boolean isRedirect(int status, HttpHeaders headers) {
         return (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
                 && headers.firstValue("Location").isPresent();
+    }
+
+    /**
+     * The deadline's expiry, on the timer thread: rejects the exchange (or, once its response
+     * was delivered, fails the body) with the timeout. Never throws.
+     */
+    private void expire() {
+        try {
+            ResponseBody delivered;
+            HostLimiter.Ticket t;
+            CompletableFuture<?> sent;
+            FetchException timeout;
+            lock.lock();
+            try {
+                delivered = body;
+                t = ticket;
+                sent = inFlight;
+                if (delivered == null) {
+                    cancelled = true;
+                }
+                timeout = timeoutFailure(delivered == null && queuedSince != 0);
+            } finally {
+                lock.unlock();
+            }
+            if (delivered != null) {
+                delivered.fail(timeout);
+                return;
+            }
+            completeExceptionally(timeout); // first: the cancelled hop's own failure must not win
+            if (sent != null) {
+                sent.cancel(true); // its completion gives the slot back
+            } else if (t != null) {
+                t.release(); // leaves the line
+            }
+        } catch (Throwable e) { // a bug guard: a throw here would vanish into the timer
+            completeExceptionally(failure(e));
+        }
+    }
+
+    /**
+     * The timeout's rejection: before the headers, "no response"; after them, "the body did not
+     * arrive". {@code stillQueued}: the hop never got a slot, so the whole timeout went on
+     * waiting in line, which the message says.
+     */
+    private FetchException timeoutFailure(boolean stillQueued) {
+        String within = FetchClient.format(deadline.timeout()) + " (the request's timeout)";
+        String problem = headersArrived.get() ? "the body did not arrive within " + within : "no response within " + within;
+        String line = "a connection slot to " + hostKey(uri) + " (at most " + client.limiter().perHost()
+                + " at a time: FetchClient.Builder.maxRequestsPerHost)";
+        if (stillQueued) {
+            problem += ", spent waiting for " + line;
+        } else if (queuedNanos >= 1_000_000) {
+            problem += ", " + queuedNanos / 1_000_000 + " ms of it waiting for " + line;
+        }
+        return new FetchException(method, uri, problem, new HttpTimeoutException("request timed out"));
     }
 
     /**
@@ -347,16 +514,61 @@ final class Exchange extends CompletableFuture<Response> {
             for (Throwable c = e; c != null && m == null; c = c.getCause()) {
                 m = c.getMessage();
             }
-            // The JDK retries a failed connect once on the closed channel, and then reports a
-            // ConnectException without a message caused by a ClosedChannelException.
             return "cannot connect to " + uri.getHost() + ":" + port(uri) + " ("
                     + (m == null ? "refused or unreachable" : m) + ")";
         }
         if (e instanceof UncheckedIOException u) {
             return u.getMessage();
         }
-        String m = e.getMessage();
+        String m = FetchException.readable(e.getMessage());
         return (m == null || m.isBlank() ? "" : m + " ") + "(" + e.getClass().getName() + ")" + FetchException.rootCause(e);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private static boolean messageless(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How long {@link #diagnoseConnectFailure} waits for its own connection attempt. */
+    private static final int PROBE_MILLIS = 2_000;
+
+    /**
+     * The JDK retries a failed connect once, on the channel the first attempt closed, and then
+     * reports a {@code ConnectException} without a message caused by a
+     * {@code ClosedChannelException}: "Connection refused" (or "No route to host") is lost. To
+     * say which it was, one connection attempt of our own is made to the same host and port, on
+     * a virtual thread, at most {@value #PROBE_MILLIS} ms; the exchange then rejects with what
+     * that attempt met. Only on this failure path.
+     */
+    private void diagnoseConnectFailure(Throwable jdkError) {
+        String host = uri.getHost();
+        int port = port(uri);
+        Thread.ofVirtual().name("eventual-fetch-connect-diagnosis").start(() -> {
+            String why;
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress(host, port), PROBE_MILLIS);
+                why = "refused or unreachable; a second attempt, made to diagnose it, connected";
+            } catch (java.net.SocketTimeoutException t) {
+                why = "refused or unreachable; a second attempt, made to diagnose it, had no answer within "
+                        + PROBE_MILLIS + " ms";
+            } catch (java.io.IOException | RuntimeException other) {
+                why = other.getMessage() == null ? "refused or unreachable" : other.getMessage();
+            }
+            completeExceptionally(new FetchException(method, uri, "cannot connect to " + host + ":" + port + " (" + why + ")",
+                    jdkError));
+        });
     }
 
     static String hostKey(URI uri) {

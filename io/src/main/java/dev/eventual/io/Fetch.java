@@ -38,8 +38,10 @@ import java.util.function.Consumer;
  * Any status, 404 and 500 included, resolves {@code fetch}, as on the web (check
  * {@link Response#ok()}); {@link #getText} and {@link #getJson} reject a status outside 200-299
  * with a {@link FetchException} naming it. A network failure (refused, reset, unresolvable host,
- * no response within the request's timeout, malformed response, too many redirects) rejects with
- * a {@link FetchException} whose message names the method, the URL and the cause. A malformed URL
+ * the request's {@link Request.Builder#timeout timeout} passed, malformed response, too many
+ * redirects) rejects with a {@link FetchException} whose message names the method, the URL and
+ * the cause. The timeout covers the whole exchange, from the call (waiting for a slot included)
+ * to the body's last byte, as {@code AbortSignal.timeout} does on the web. A malformed URL
  * or a header the JDK refuses fails at the call with an {@link IllegalArgumentException}; so does a
  * {@code null} argument, with a {@link NullPointerException} naming it. Calling from a thread that
  * runs no loop fails with an {@link IllegalStateException} (use
@@ -49,7 +51,9 @@ import java.util.function.Consumer;
  * {@code cancel()} on a fetch's promise aborts the exchange (a request waiting for a slot
  * leaves the line; one in flight is aborted and its connection closed) and releases the loop; so
  * does an abort of the request's {@link Request.Builder#signal signal}, which rejects with the
- * signal's reason, and then also stops the reading of the body.
+ * signal's reason, and then also stops the reading of the body. Once {@code abort()} has
+ * returned, no request carrying that signal is sent any more: those waiting for a slot leave the
+ * line without reaching the server, however many share the signal.
  */
 public final class Fetch {
     private Fetch() {}
@@ -146,6 +150,19 @@ public final class Fetch {
     }
 
     /**
+     * Returns a promise of the body of the response to {@code request} as text: as
+     * {@link #getText(String)}, with the request's method, headers, body,
+     * {@link Request.Builder#timeout timeout} and {@link Request.Builder#signal signal}. A status
+     * outside 200-299 rejects with a {@link FetchException} naming the status and URL.
+     *
+     * @param request what to send
+     * @return a promise of the text
+     */
+    public static Promise<String> getText(Request request) {
+        return FetchClient.shared().getText(request);
+    }
+
+    /**
      * Calls {@code callback} with the body of a GET of {@code url} as text ({@link #getText(String)})
      * on the calling loop's thread.
      *
@@ -181,5 +198,17 @@ public final class Fetch {
      */
     public static Promise<Object> getJson(String url) {
         return FetchClient.shared().getJson(url);
+    }
+
+    /**
+     * Returns a promise of the body of the response to {@code request} parsed as JSON: as
+     * {@link #getJson(String)}, with the request's settings (timeout, signal, headers...);
+     * {@code Accept: application/json} is added unless the request has an {@code Accept} header.
+     *
+     * @param request what to send
+     * @return a promise of the parsed value
+     */
+    public static Promise<Object> getJson(Request request) {
+        return FetchClient.shared().getJson(request);
     }
 }

@@ -24,12 +24,15 @@ import java.util.function.Consumer;
  * been discarded. (The JDK client alone opens one HTTP/1.1 connection per exchange in flight,
  * with no cap: 20,000 concurrent requests to one host run out of file descriptors.)
  *
- * <h2>A JDK limitation</h2>
+ * <h2>Malformed responses do not leak connections</h2>
  * After a response the JDK client cannot parse (a malformed status line, headers over its
- * 384 KiB limit), the JDK 25 client keeps that connection open until the client is closed,
- * even after the server hung up; Eventual cannot reach that one connection. The fetch rejects
- * clearly; a program that talks to such servers should use a client of its own and
- * {@link #close()} it.
+ * 384 KiB limit), the JDK 25 client keeps that connection open until the client is closed, even
+ * after the server hung up, and Eventual cannot reach that one connection. So a client that
+ * Eventual built itself (the shared one, or one built without {@link Builder#httpClient})
+ * retires its JDK client after such a failure: new exchanges go to a fresh JDK client, and the
+ * retired one is closed (with the connection it kept) as soon as the exchanges still using it
+ * have ended; they complete normally. A JDK client you gave with {@link Builder#httpClient} is
+ * never replaced: close it yourself if it talks to such servers.
  *
  * <h2>Threading</h2>
  * Thread-safe. Every {@code fetch} must be called on an event loop thread (or an async body), whose
@@ -45,11 +48,15 @@ public final class FetchClient implements AutoCloseable {
     }
 
     /**
-     * The JDK client: given, or being built on a thread of its own. Building one takes seconds
-     * the first time in a JVM (TLS set-up, trust store), which must not stall the loop that
-     * calls {@code fetch} first; exchanges wait for it without blocking ({@link Exchange}).
+     * The JDK client new exchanges use, and how many use it ({@link Generation}). Guarded by
+     * {@code lock}, as {@code retiring} and {@code closed} are.
      */
-    private final CompletableFuture<HttpClient> http;
+    private Generation current;
+    /** Retired generations not closed yet (exchanges still use them). */
+    private final java.util.Set<Generation> retiring = new java.util.HashSet<>();
+    private boolean closed;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final Duration connectTimeout;
     private final boolean ownsHttp;
     private final HostLimiter limiter;
     /** Whether this is {@link #shared()}: tested by close() without touching the holder class. */
@@ -58,21 +65,128 @@ public final class FetchClient implements AutoCloseable {
     private FetchClient(Builder b, boolean shared) {
         this.shared = shared;
         this.ownsHttp = b.http == null;
-        if (ownsHttp) {
-            Duration connectTimeout = b.connectTimeout;
-            this.http = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().name("eventual-fetch-client-setup").start(() -> {
-                try {
-                    http.complete(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                            .connectTimeout(connectTimeout).build());
-                } catch (Throwable t) {
-                    http.completeExceptionally(t);
-                }
-            });
-        } else {
-            this.http = CompletableFuture.completedFuture(b.http);
-        }
+        this.connectTimeout = b.connectTimeout;
+        this.current = new Generation(ownsHttp ? buildHttp(connectTimeout) : CompletableFuture.completedFuture(b.http));
         this.limiter = new HostLimiter(b.maxRequestsPerHost);
+    }
+
+    /**
+     * Builds a JDK client on a thread of its own: building one takes seconds the first time in
+     * a JVM (TLS set-up, trust store), which must not stall the loop that calls {@code fetch}
+     * first; exchanges wait for it without blocking ({@link Exchange}).
+     */
+    private static CompletableFuture<HttpClient> buildHttp(Duration connectTimeout) {
+        CompletableFuture<HttpClient> http = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("eventual-fetch-client-setup").start(() -> {
+            try {
+                http.complete(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(connectTimeout).build());
+            } catch (Throwable t) {
+                http.completeExceptionally(t);
+            }
+        });
+        return http;
+    }
+
+    /**
+     * One JDK client and the count of hops using it (from the moment a hop is about to be sent
+     * until it failed, was redirected, or its body ended). A generation is retired after a
+     * response that makes the JDK keep its connection ({@link #retire}); a retired one is closed
+     * when its count reaches 0. {@code users} and {@code retired} are guarded by the client's lock.
+     */
+    static final class Generation {
+        final CompletableFuture<HttpClient> http;
+        private int users;
+        private boolean retired;
+
+        Generation(CompletableFuture<HttpClient> http) {
+            this.http = http;
+        }
+    }
+
+    /** One hop's use of a generation; {@link #release()} is idempotent. */
+    final class Lease {
+        final Generation generation;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Lease(Generation generation) {
+            this.generation = generation;
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                FetchClient.this.release(generation);
+            }
+        }
+    }
+
+    /** Takes a lease on the current JDK client, for one hop. */
+    Lease lease() {
+        lock.lock();
+        try {
+            current.users++;
+            return new Lease(current);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release(Generation g) {
+        boolean close;
+        lock.lock();
+        try {
+            g.users--;
+            close = g.retired && g.users == 0 && retiring.remove(g);
+        } finally {
+            lock.unlock();
+        }
+        if (close) {
+            closeLater(g);
+        }
+    }
+
+    /**
+     * Retires {@code g} after a response its JDK client will keep the connection of: new hops
+     * get a fresh JDK client; {@code g} is closed once no hop uses it. Does nothing for a JDK
+     * client the user gave, for a generation already retired, or once this client is closed.
+     */
+    void retire(Generation g) {
+        if (!ownsHttp) {
+            return;
+        }
+        boolean close;
+        lock.lock();
+        try {
+            if (g != current || closed) {
+                return;
+            }
+            current = new Generation(buildHttp(connectTimeout));
+            g.retired = true;
+            close = g.users == 0;
+            if (!close) {
+                retiring.add(g);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (close) {
+            closeLater(g);
+        }
+    }
+
+    /**
+     * Closes a retired JDK client on a virtual thread of its own: {@code close()} waits for the
+     * client's threads, and the last hop may end on one of them.
+     */
+    private static void closeLater(Generation g) {
+        g.http.whenComplete((client, error) -> {
+            if (client != null) {
+                Thread.ofVirtual().name("eventual-fetch-client-retire").start(() -> {
+                    client.shutdownNow();
+                    client.close();
+                });
+            }
+        });
     }
 
     /**
@@ -90,9 +204,14 @@ public final class FetchClient implements AutoCloseable {
         return new Builder();
     }
 
-    /** The JDK client, once built; see {@link #http}. */
+    /** The JDK client new exchanges use, once built: for tests. */
     CompletableFuture<HttpClient> http() {
-        return http;
+        lock.lock();
+        try {
+            return current.http;
+        } finally {
+            lock.unlock();
+        }
     }
 
     HostLimiter limiter() {
@@ -150,6 +269,10 @@ public final class FetchClient implements AutoCloseable {
             throw new IllegalArgumentException(request + ": " + e.getMessage(), e);
         }
         Promise<Response> promise = loop.from(exchange);
+        // A loop that closes before the response aborts the exchange (its connection closed);
+        // after it, the body's own hook takes over (ResponseBody).
+        dev.eventual.CloseHook hook = loop.onClose(() -> exchange.cancel(false));
+        exchange.whenComplete((r, e) -> hook.remove());
         exchange.start(first);
         return request.signal().map(promise::withSignal).orElse(promise);
     }
@@ -209,8 +332,18 @@ public final class FetchClient implements AutoCloseable {
      * @return a promise of the text
      */
     public Promise<String> getText(String url) {
-        Request request = Request.get(url);
-        return fetch(request).thenCompose(r -> r.ok() ? r.text() : rejectStatus(r));
+        return getText(Request.get(url));
+    }
+
+    /**
+     * Returns a promise of the body of the response to {@code request} as text, rejecting a
+     * status outside 200-299; see {@link Fetch#getText(Request)}.
+     *
+     * @param request what to send (its timeout, signal and headers apply)
+     * @return a promise of the text
+     */
+    public Promise<String> getText(Request request) {
+        return fetch(request).thenCompose(Response::requireOk).thenCompose(Response::text);
     }
 
     /**
@@ -246,13 +379,22 @@ public final class FetchClient implements AutoCloseable {
      * @return a promise of the value
      */
     public Promise<Object> getJson(String url) {
-        return fetch(Request.builder(url).header("Accept", "application/json").build())
-                .thenCompose(r -> r.ok() ? r.json() : rejectStatus(r));
+        return getJson(Request.get(url));
     }
 
-    private static <T> Promise<T> rejectStatus(Response r) {
-        FetchException failure = FetchException.badStatus(r.request().method(), r.uri(), r.status());
-        return r.discard().thenCompose(v -> Promise.<T>reject(failure));
+    /**
+     * Returns a promise of the body of the response to {@code request} parsed as JSON, rejecting
+     * a status outside 200-299; see {@link Fetch#getJson(Request)}.
+     *
+     * @param request what to send; {@code Accept: application/json} is added unless it has an
+     *     {@code Accept} header
+     * @return a promise of the parsed value
+     */
+    public Promise<Object> getJson(Request request) {
+        Objects.requireNonNull(request, "request");
+        boolean accepts = request.headers().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("Accept"));
+        Request sent = accepts ? request : request.toBuilder().header("Accept", "application/json").build();
+        return fetch(sent).thenCompose(Response::requireOk).thenCompose(Response::json);
     }
 
     /**
@@ -266,9 +408,21 @@ public final class FetchClient implements AutoCloseable {
             throw new UnsupportedOperationException("the shared FetchClient cannot be closed");
         }
         if (ownsHttp) {
-            HttpClient client = http.join();
-            client.shutdownNow();
-            client.close();
+            java.util.List<Generation> all;
+            lock.lock();
+            try {
+                closed = true;
+                all = new java.util.ArrayList<>(retiring);
+                all.add(current);
+                retiring.clear();
+            } finally {
+                lock.unlock();
+            }
+            for (Generation g : all) {
+                HttpClient client = g.http.join();
+                client.shutdownNow();
+                client.close();
+            }
         }
     }
 

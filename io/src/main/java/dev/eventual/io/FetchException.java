@@ -13,6 +13,8 @@ import java.util.Objects;
  *
  * <p>The message names the method, the URL and what went wrong ("GET http://localhost:8080/a
  * failed: connection refused"); {@link #getCause()} is the JDK's exception where there is one.
+ * {@link #isTransient()} says whether the same request may succeed if tried again, for a retry
+ * predicate.
  */
 public class FetchException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -20,6 +22,7 @@ public class FetchException extends RuntimeException {
     private final String method;
     private final URI uri;
     private final int status;
+    private final boolean transientFailure;
 
     /**
      * Creates one.
@@ -38,6 +41,52 @@ public class FetchException extends RuntimeException {
         this.method = Objects.requireNonNull(method, "method");
         this.uri = Objects.requireNonNull(uri, "uri");
         this.status = status;
+        this.transientFailure = status >= 0 ? transientStatus(status) : transientCause(cause);
+    }
+
+    /**
+     * Whether trying the same request again may succeed, as retry libraries decide it (got,
+     * p-retry's users, the AWS and Google clients): true for a failure to connect (refused,
+     * unreachable, host not resolved, connect timeout), the request's timeout, a connection reset
+     * or closed before the response or body was complete, and the statuses 408, 425, 429, 500,
+     * 502, 503 and 504; false for other statuses (4xx, 501, 505...), a response the JDK could not
+     * parse (a protocol error), a body that is not valid JSON, too many redirects, a redirect
+     * refused by its policy, a cancelled exchange, and a failure whose cause is unknown. Note that
+     * retrying a request that is not idempotent (a POST) after it may have reached the server is
+     * the caller's decision.
+     *
+     * @return whether a retry may succeed
+     */
+    public boolean isTransient() {
+        return transientFailure;
+    }
+
+    private static boolean transientStatus(int status) {
+        return status == 408 || status == 425 || status == 429 || status == 500 || status == 502 || status == 503
+                || status == 504;
+    }
+
+    private static boolean transientCause(Throwable cause) {
+        boolean network = false;
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.net.ProtocolException || c instanceof JsonBody.NotJson
+                    || (c.getMessage() != null && c.getMessage().startsWith("Illegal character in chunk size"))) {
+                return false; // the server answered something unparsable: it would again
+            }
+            if (c instanceof java.util.concurrent.CancellationException) {
+                return false;
+            }
+            if (c instanceof java.net.http.HttpTimeoutException || c instanceof java.net.ConnectException
+                    || c instanceof java.net.SocketException || c instanceof java.io.EOFException
+                    || c instanceof java.net.UnknownHostException || c instanceof java.nio.channels.UnresolvedAddressException
+                    || c instanceof java.nio.channels.ClosedChannelException
+                    || c.getClass() == java.io.IOException.class) {
+                // a plain IOException from the JDK client: "fixed content-length: N, bytes
+                // received: M", "HTTP/1.1 header parser received no bytes", "connection closed"
+                network = true;
+            }
+        }
+        return network;
     }
 
     /** Returns the request's method ({@code GET}, {@code POST}, ...). */
@@ -72,7 +121,34 @@ public class FetchException extends RuntimeException {
         if (root == e || m == null || m.isBlank() || (e.getMessage() != null && e.getMessage().contains(m))) {
             return "";
         }
-        return ": " + m;
+        return ": " + readable(m);
+    }
+
+    private static final java.util.regex.Pattern CHUNK_SIZE_CODE =
+            java.util.regex.Pattern.compile("Illegal character in chunk size: (\\d+)");
+
+    /**
+     * Rewrites the JDK's messages that need decoding: "Illegal character in chunk size: 90" (a
+     * character code) becomes "... chunk size: 'Z' (0x5A)". Other messages are returned as they are.
+     */
+    static String readable(String jdkMessage) {
+        if (jdkMessage == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = CHUNK_SIZE_CODE.matcher(jdkMessage);
+        if (!m.find()) {
+            return jdkMessage;
+        }
+        int code;
+        try {
+            code = Integer.parseInt(m.group(1));
+        } catch (NumberFormatException e) {
+            return jdkMessage;
+        }
+        String shown = code >= 0x21 && code <= 0x7E ? "'" + (char) code + "'"
+                : code == ' ' ? "a space" : code == '\r' ? "CR" : code == '\n' ? "LF" : "a control or non-ASCII byte";
+        return jdkMessage.substring(0, m.start()) + "Illegal character in chunk size: " + shown
+                + String.format(" (0x%02X)", code) + jdkMessage.substring(m.end());
     }
 
     static FetchException badStatus(String method, URI uri, int status) {

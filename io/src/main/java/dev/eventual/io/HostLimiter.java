@@ -54,10 +54,22 @@ final class HostLimiter {
          */
         private Consumer<Ticket> start;
         private int state = WAITING;
+        /**
+         * Whether it had to wait in line for its slot. Written under the lock before the start
+         * action runs; the start action runs after that lock was released by the thread that
+         * runs it (the one that entered, or the one that passed the slot on after taking the
+         * lock), so it reads the value written.
+         */
+        private boolean queued;
 
         private Ticket(String key, Consumer<Ticket> start) {
             this.key = key;
             this.start = start;
+        }
+
+        /** Whether it waited in line for its slot: for its start action. */
+        boolean queued() {
+            return queued;
         }
 
         /** Gives the slot back (an active ticket) or leaves the line (a waiting one). Idempotent. */
@@ -95,6 +107,7 @@ final class HostLimiter {
                 action = ticket.start;
                 ticket.start = null;
             } else {
+                ticket.queued = true;
                 host.waiting.add(ticket);
             }
         } finally {
@@ -143,6 +156,11 @@ final class HostLimiter {
             Consumer<Ticket> run = action;
             trampoline(() -> run.accept(started));
         }
+    }
+
+    /** Slots per host. */
+    int perHost() {
+        return perHost;
     }
 
     /** Exchanges in flight to {@code key} and waiting for it: for tests and diagnostics. */

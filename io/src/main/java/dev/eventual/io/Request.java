@@ -26,7 +26,7 @@ import java.util.concurrent.Flow;
  *         .method("POST")
  *         .header("Content-Type", "application/json")
  *         .body("{\"name\":\"x\"}")
- *         .timeout(Duration.ofSeconds(5))   // until the response headers arrive
+ *         .timeout(Duration.ofSeconds(5))   // from the call to the body's last byte
  *         .signal(controller.signal())      // aborts the exchange, body included
  *         .build();
  * }</pre>
@@ -129,7 +129,7 @@ public final class Request {
         return headers;
     }
 
-    /** Returns the timeout until the response headers arrive, if one was set. */
+    /** Returns the timeout of the whole exchange, body included, if one was set (see {@link Builder#timeout}). */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
     }
@@ -174,9 +174,14 @@ public final class Request {
     }
 
     private static URI check(URI uri, String text) {
-        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getScheme() == null) {
+            throw new IllegalArgumentException("not an absolute URL: \"" + text
+                    + "\" has no scheme (it must start with http:// or https://)");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new IllegalArgumentException("not an http or https URL: \"" + text + "\"");
+            throw new IllegalArgumentException("not an http or https URL: \"" + text + "\" (its scheme is "
+                    + uri.getScheme() + ")");
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("URL has no host: \"" + text + "\"");
@@ -309,10 +314,26 @@ public final class Request {
         }
 
         /**
-         * Sets how long to wait for the response headers (the JDK's {@code HttpRequest.timeout});
-         * then the fetch rejects with a {@link FetchException} naming the URL and the duration. To
-         * bound the body as well, use a {@link #signal signal} such as
-         * {@link AbortSignal#timeout(Duration)}.
+         * Sets how long the whole exchange may take, as a web page's
+         * {@code signal: AbortSignal.timeout(ms)} does: counted from the call to {@code fetch}
+         * (time spent waiting for one of the host's slots, see
+         * {@link FetchClient.Builder#maxRequestsPerHost}, and for the first client to be built,
+         * included) to the last byte of the body. Once it has passed:
+         * <ul>
+         *   <li>before the response: the fetch rejects with a {@link FetchException} ("no
+         *       response within 5000 ms (the request's timeout)", adding how long it waited for
+         *       a slot when it did), whose cause is a {@link java.net.http.HttpTimeoutException};
+         *       the exchange is aborted (its connection closed, or its place in line left);</li>
+         *   <li>after the headers, while the body is being read (a small body is read before
+         *       {@code fetch} resolves, a larger one by {@link Response#text()} and kin): that read
+         *       rejects with a {@link FetchException} ("the body did not arrive within ...") and
+         *       the connection is closed;</li>
+         *   <li>a body nobody has read by then is aborted (its connection closed, its slot given
+         *       back), and a read started later rejects with the same exception, as the web's
+         *       body errors once its fetch is aborted.</li>
+         * </ul>
+         * For a bound on the headers alone, cancel the fetch's promise with {@link
+         * dev.eventual.Promise#timeout}; for a long download, set no timeout, or a generous one.
          *
          * @param timeout a positive duration
          * @return this builder

@@ -32,11 +32,17 @@ import java.util.function.Consumer;
  * and one of the host's slots (see {@link FetchClient.Builder#maxRequestsPerHost}). Read or
  * {@link #discard()} every body you fetch; a response that becomes unreachable unread is aborted
  * (its connection closed, its slot given back) when the garbage collector notices, which may be late. A second read rejects with an
- * {@link IllegalStateException}.
+ * {@link IllegalStateException}. When the fetch's loop closes, a body still unread or being read
+ * (whole or streamed) is aborted at once: its connection is closed and its slot given back (its
+ * promises reject with {@link dev.eventual.EventLoopClosedException}, as every promise of a
+ * closed loop).
  *
  * <h2>Failures and cancellation</h2>
  * A body that cannot be read (the connection was reset or closed early, a {@code Content-Length}
- * that the body did not reach) rejects with a {@link FetchException} naming the method and URL.
+ * that the body did not reach) rejects with a {@link FetchException} naming the method and URL;
+ * so does a read still in progress, or started, once the request's
+ * {@link Request.Builder#timeout timeout} has passed (the body is then aborted and its
+ * connection closed).
  * Cancelling a body's promise stops the read and closes the connection; if the request had an
  * {@link Request.Builder#signal signal}, its abort does the same to a read in progress, and a read
  * started after the abort rejects at once; both with the signal's reason. (Unlike the web's, an
@@ -188,6 +194,29 @@ public final class Response {
     }
 
     /**
+     * Returns a promise of this response if its status is in 200-299; otherwise discards the
+     * body (so its connection can serve the next request) and rejects with a
+     * {@link FetchException} naming the method, the URL and the status ("GET http://host/a: HTTP
+     * 404 Not Found"; {@link FetchException#status()} gives it, and
+     * {@link FetchException#isTransient()} says whether a retry may succeed). Handlers run on the
+     * fetch's loop thread. For a chain that reads the body only on success:
+     * {@code fetch(request).thenCompose(Response::requireOk).thenCompose(Response::text)}.
+     *
+     * @return a promise of this response, or of the status failure
+     */
+    public Promise<Response> requireOk() {
+        if (ok()) {
+            return body.loop().resolved(this);
+        }
+        FetchException failure = FetchException.badStatus(request.method(), uri, status);
+        return discard().then(v -> {
+            throw failure;
+        }, e -> {
+            throw failure; // a body that could not be discarded (or was read already): the status is the news
+        });
+    }
+
+    /**
      * Returns a promise of the body parsed as JSON the way JavaScript's {@code JSON.parse} sees
      * it: a {@code Map<String, Object>} (keys in document order) for an object, a
      * {@code List<Object>} for an array, {@code String}, {@code Integer}/{@code Long}/
@@ -212,6 +241,41 @@ public final class Response {
      * @return a promise of the bound value
      */
     public <T> Promise<T> json(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        if (!JsonBody.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        }
+        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+    }
+
+    /**
+     * Returns a promise of the body parsed as JSON into a generic type, written as a Jackson
+     * {@code TypeReference}: {@code response.json(new TypeReference<List<Integer>>() {})}.
+     * Otherwise as {@link #json(Class)}.
+     *
+     * @param type the type to bind to
+     * @param <T> the type of the value
+     * @return a promise of the bound value
+     */
+    public <T> Promise<T> json(com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        Objects.requireNonNull(type, "type");
+        if (!JsonBody.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        }
+        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+    }
+
+    /**
+     * Returns a promise of the body parsed as JSON into {@code type}, any
+     * {@link java.lang.reflect.Type} (a class, or a {@link java.lang.reflect.ParameterizedType}
+     * such as a field's or a method's generic type). The caller states {@code T}; it is not
+     * checked against {@code type}. Otherwise as {@link #json(Class)}.
+     *
+     * @param type the type to bind to
+     * @param <T> the type of the value, as the caller expects it
+     * @return a promise of the bound value
+     */
+    public <T> Promise<T> json(java.lang.reflect.Type type) {
         Objects.requireNonNull(type, "type");
         if (!JsonBody.available()) {
             return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));

@@ -1,7 +1,9 @@
 package dev.eventual.io;
 
 import dev.eventual.AbortSignal;
+import dev.eventual.CloseHook;
 import dev.eventual.EventLoop;
+import dev.eventual.EventLoopClosedException;
 import dev.eventual.Promise;
 import java.lang.ref.Cleaner;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -29,6 +32,18 @@ import java.util.function.Function;
  * promise's {@code cancel()} reaches {@link Read#cancel}, which cancels the subscription: the JDK
  * then closes the connection. {@code releaseSlot} runs exactly once (it is idempotent) when the
  * read ends in any way.
+ *
+ * <p>A body that holds a connection (not a buffered one) registers a close hook on its loop
+ * ({@link EventLoop#onClose}), removed when the read ends: a loop that closes while the body is
+ * unread or being read fails it, so its connection is closed and its slot given back (a chunk of
+ * {@link #stream} queued on a loop that closes is dropped with the loop's queue, and nothing
+ * else would ask the JDK for the next one).
+ *
+ * <p>{@link #fail} (the request's deadline passed, the loop closed) ends the body from outside: a
+ * read in progress is abandoned with the reason, a body nobody took is taken and cancelled, and every
+ * later read rejects with the reason. {@code failure} and {@code reading} are guarded by
+ * {@code lock}, and a reader takes the body under it too, so that either {@code fail} finds the
+ * read and abandons it, or the read finds the failure and does not start.
  */
 final class ResponseBody {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -41,17 +56,35 @@ final class ResponseBody {
     private final URI uri;
     /** Set once, by the first reader or by the cleaner. */
     private final AtomicBoolean used = new AtomicBoolean();
+    /** The loop's close hook, removed once the read ended; null for a buffered body. */
+    private volatile CloseHook closeHook;
     /** The cleaner's registration, cleaned (deregistered) once a reader took the body; null if buffered. */
     private volatile Cleaner.Cleanable cleanable;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Why the body was ended from outside ({@link #fail}); null until then. Guarded by lock. */
+    private Throwable failure;
+    /** The read in progress, once a reader took the body. Guarded by lock. */
+    private Read<?> reading;
 
     ResponseBody(Flow.Publisher<List<ByteBuffer>> publisher, Runnable releaseSlot, EventLoop loop,
             AbortSignal signal, String method, URI uri) {
         this.publisher = publisher;
-        this.releaseSlot = releaseSlot;
         this.loop = loop;
         this.signal = signal;
         this.method = method;
         this.uri = uri;
+        this.releaseSlot = () -> {
+            releaseSlot.run();
+            CloseHook hook = closeHook;
+            if (hook != null) {
+                hook.remove(); // idempotent; a long-lived loop keeps no finished body
+            }
+        };
+        if (!(publisher instanceof Buffered)) {
+            // Last: the hook may run at once (the loop has closed) and needs every field.
+            closeHook = loop.onClose(() -> fail(new EventLoopClosedException(method + " " + uri
+                    + ": event loop '" + loop.name() + "' closed before the body was read to its end")));
+        }
     }
 
     /**
@@ -117,9 +150,15 @@ final class ResponseBody {
     /** Reads the whole body and returns a promise of {@code finish} applied to its bytes. */
     <T> Promise<T> readAll(String what, Function<byte[], T> finish) {
         if (publisher instanceof Buffered buffered && (signal == null || !signal.aborted())) {
-            if (!take()) {
-                return alreadyRead();
+            lock.lock();
+            try {
+                if (!take()) {
+                    return alreadyRead();
+                }
+            } finally {
+                lock.unlock();
             }
+            releaseSlot.run(); // nothing more to read: ends the deadline too
             try {
                 return loop.resolved(finish == null ? null : finish.apply(buffered.bytes().clone()));
             } catch (Throwable e) {
@@ -129,9 +168,40 @@ final class ResponseBody {
         return start(new Whole<>(what, finish));
     }
 
+    /** A read of a body already taken: by an earlier read, or by {@link #fail}. Under lock. */
     private <T> Promise<T> alreadyRead() {
+        if (failure != null) {
+            return loop.rejected(failure);
+        }
         return loop.rejected(new IllegalStateException("the body of " + method + " " + uri
                 + " was already read (a body can be read once: keep the text or bytes you got)"));
+    }
+
+    /**
+     * Ends the body with {@code reason}, from any thread: a read in progress stops (its
+     * connection is closed, its promise rejects with the reason), an untaken body is cancelled,
+     * and every later read rejects with the reason. Does nothing once the body has been read or
+     * failed.
+     */
+    void fail(Throwable reason) {
+        Read<?> current;
+        boolean untaken;
+        lock.lock();
+        try {
+            if (failure != null) {
+                return;
+            }
+            failure = reason;
+            current = reading;
+            untaken = current == null && take();
+        } finally {
+            lock.unlock();
+        }
+        if (current != null) {
+            current.abandon(reason);
+        } else if (untaken) {
+            new Whole<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
+        }
     }
 
     /** Streams the body to {@code onChunk}, one chunk at a time, on the loop. */
@@ -140,8 +210,14 @@ final class ResponseBody {
     }
 
     private <T> Promise<T> start(Read<T> read) {
-        if (!take()) {
-            return alreadyRead();
+        lock.lock();
+        try {
+            if (!take()) {
+                return alreadyRead();
+            }
+            reading = read;
+        } finally {
+            lock.unlock();
         }
         if (signal != null && signal.aborted()) {
             read.subscribeAndCancel(publisher, releaseSlot);
@@ -174,7 +250,8 @@ final class ResponseBody {
     }
 
     FetchException failure(String what, Throwable cause) {
-        String detail = (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+        String detail = cause instanceof JsonBody.NotJson ? cause.getMessage()
+                : FetchException.readable(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
                 + FetchException.rootCause(cause);
         return new FetchException(method, uri, what + " failed: " + detail, cause);
     }
@@ -238,13 +315,17 @@ final class ResponseBody {
             return cancelled;
         }
 
-        /** Stops reading after a failure of our own (a callback threw, the loop closed). */
+        /**
+         * Stops reading after a failure of our own (a callback threw, the loop closed, the
+         * deadline passed). Completes first: cancelling makes the JDK report an error of its own
+         * ("subscription cancelled"), which must not become the read's reason.
+         */
         final void abandon(Throwable reason) {
+            completeExceptionally(reason);
             Flow.Subscription s = subscription.getAndSet(CANCELLED);
             if (s != null && s != CANCELLED) {
                 s.cancel();
             }
-            completeExceptionally(reason);
         }
     }
 

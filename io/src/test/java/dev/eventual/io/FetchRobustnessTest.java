@@ -280,8 +280,9 @@ class FetchRobustnessTest {
      * The JDK client refuses these with a {@link java.net.ProtocolException} quoting the line. (It
      * accepts a line whose three-digit code is followed by junk, such as "HTTP/1.1 2000 OK", as a
      * 200.) It does not close the connection then: the socket stays open, even after the server
-     * closed its side, until the client is closed; so the server sees it end only after
-     * {@code FetchClient.close()}. JDK 25.0.3; the same for the oversized headers below.
+     * closed its side, until its JDK client is closed, which {@code FetchClient} now does by
+     * retiring that JDK client (FetchMalformedLeakTest). JDK 25.0.3; the same for the oversized
+     * headers below.
      */
     @ParameterizedTest
     @ValueSource(strings = {"HTTP/1.1 abc Broken", "SSH-2.0-OpenSSH_9.6", "HTTP/1.1", "HTTP/1.1 20 OK", "HTTP/2.0 200 OK"})
@@ -303,7 +304,7 @@ class FetchRobustnessTest {
             assertThat(e).hasMessage("GET " + uri + " failed: Invalid status line: \"" + statusLine
                     + "\" (java.net.ProtocolException)");
             side.get().assertDone();
-            closeClient(); // the JDK keeps the failed connection until then
+            closeClient();
             assertAllClosed(server);
         }
     }
@@ -338,7 +339,7 @@ class FetchRobustnessTest {
                     .endsWith(" > 393216 (java.net.ProtocolException)");
             assertThat(e.getCause()).isInstanceOf(java.net.ProtocolException.class);
             side.get().assertDone();
-            closeClient(); // the JDK keeps the failed connection until then
+            closeClient();
             assertAllClosed(server);
         }
     }
