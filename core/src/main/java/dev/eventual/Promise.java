@@ -555,12 +555,13 @@ public interface Promise<T> {
 
     /**
      * Returns a promise that settles like this one, or, if this one is still pending after
-     * {@code duration}, rejects with a {@link java.util.concurrent.TimeoutException} whose message
+     * {@code duration}, rejects with an {@link AsyncTimeoutException} (unchecked) whose message
      * names the duration ("timed out after 100 ms"); then this promise loses that consumer and is
      * cancelled unless another consumer still needs it. The timer keeps the loop alive while both
      * are pending, and is cleared as soon as this promise settles. Cancelling the returned promise
      * clears the timer and releases this one the same way. Rejection handlers receive the
-     * {@code TimeoutException} on the loop's thread, as a microtask.
+     * {@code AsyncTimeoutException} on the loop's thread, as a microtask; {@code await} throws it
+     * as it is.
      *
      * @param duration how long to wait, rounded down to milliseconds; not negative
      * @return a promise of this promise's outcome or the timeout, on this promise's loop
