@@ -450,7 +450,7 @@ public interface Promise<T> {
      * {@link NullPointerException} for a mapper that returns {@code null}); then no further item
      * is pulled, and the mappers in flight are left to finish, their outcomes ignored and marked
      * handled (as {@code p-map} and {@link #all} leave them; to cancel them on the first failure,
-     * run the work in a {@link Scope}). Cancelling the result, or a signal through
+     * run the work in {@link Scope#runCancelling}). Cancelling the result, or a signal through
      * {@link #withSignal}, stops the pulling and releases the mappers in flight under the consumer
      * rule. For a limit shared by several calls, use a {@link Limiter}.
      *
