@@ -303,6 +303,81 @@ class LimiterTest {
         }
 
         @Test
+        void manyThreadsRunningTasksAtOnce_allRunOnTheLoop_underTheCap_andAllSettle() throws Exception {
+            int threads = 8;
+            int perThread = 500;
+            AtomicReference<Limiter> limiter = new AtomicReference<>();
+            AtomicInteger inFlight = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            AtomicInteger offLoop = new AtomicInteger();
+            EventLoop loop = EventLoop.start("limiter-stress");
+            try {
+                CompletableFuture<Void> made = new CompletableFuture<>();
+                loop.execute(() -> {
+                    limiter.set(Limiter.of(4));
+                    made.complete(null);
+                });
+                made.get(10, TimeUnit.SECONDS);
+                List<CompletableFuture<Integer>> results = java.util.Collections.synchronizedList(new ArrayList<>());
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Thread> workers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    workers.add(Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        for (int i = 0; i < perThread; i++) {
+                            int n = i;
+                            results.add(limiter.get().run(() -> {
+                                if (!Thread.currentThread().getName().equals("limiter-stress")) {
+                                    offLoop.incrementAndGet();
+                                }
+                                most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                                return Promise.delay(Duration.ofMillis(n % 2)).then(v -> {
+                                    inFlight.decrementAndGet();
+                                    return n;
+                                });
+                            }).toCompletableFuture());
+                        }
+                    }));
+                }
+                go.countDown();
+                for (Thread w : workers) {
+                    w.join(30_000);
+                }
+                CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+                assertThat(results).hasSize(threads * perThread);
+                assertThat(offLoop.get()).as("tasks run off the loop thread").isZero();
+                assertThat(most.get()).as("most tasks in flight at once").isBetween(1, 4);
+                CompletableFuture<String> counts = new CompletableFuture<>();
+                loop.execute(() -> counts.complete(limiter.get().active() + " " + limiter.get().pending() + " "
+                        + limiter.get().settled()));
+                assertThat(counts.get(10, TimeUnit.SECONDS)).isEqualTo("0 0 " + threads * perThread);
+            } finally {
+                loop.close();
+            }
+        }
+
+        @Test
+        void aTaskRunsInTheAsyncLocalContextOfItsRunCall() {
+            AsyncLocal<String> requestId = AsyncLocal.named("requestId");
+            List<String> log = new ArrayList<>();
+            runPromptly(() -> {
+                Limiter limit = Limiter.of(1);
+                limit.run(() -> Promise.delay(Duration.ofMillis(2)));
+                for (String id : List.of("r1", "r2")) {
+                    requestId.run(id, () -> limit.run(() -> {
+                        log.add(id + " sees " + requestId.get());
+                        return Promise.resolve(null);
+                    }));
+                }
+            });
+            assertThat(log).containsExactly("r1 sees r1", "r2 sees r2");
+        }
+
+        @Test
         void runAfterTheLoopClosed_rejectsWithEventLoopClosedException() {
             AtomicReference<Limiter> limiter = new AtomicReference<>();
             EventLoop.run(() -> limiter.set(Limiter.of(1)));
