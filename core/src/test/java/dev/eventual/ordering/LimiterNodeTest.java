@@ -26,7 +26,9 @@ import org.junit.jupiter.api.TestFactory;
  * by an {@code abort} listener, is the reference for {@code Limiter.of(n, signal)}). Node
  * produces the expected log; it is never written here.
  *
- * <p>The logs are made by the tasks and by timers 30 ms apart or more, not by reactions to the
+ * <p>The logs are made by the tasks and by timers 30 ms apart or more (a long task against a
+ * chain of short ones, 280 ms apart, so that a loaded machine's timer drift along the chain does
+ * not reorder them), not by reactions to the
  * limiter's own promises at microtask granularity, where the packages' {@code await}s take turns
  * that Eventual need not copy. The JavaScript side loads the packages with a dynamic
  * {@code import()} and runs the case in its {@code then}. Skipped where {@code node} is not
@@ -85,7 +87,7 @@ class LimiterNodeTest {
                             log('start', name, limit.activeCount, limit.pendingCount);
                             return sleep(ms).then(() => { log('end', name); if (fail) throw new Error('failed ' + name); return name; });
                           };
-                          const ps = [limit(task('a', 150)), limit(task('b', 30)), limit(task('c', 30, true)),
+                          const ps = [limit(task('a', 400)), limit(task('b', 30)), limit(task('c', 30, true)),
                                       limit(task('d', 30)), limit(task('e', 30))];
                           log('queued', limit.activeCount, limit.pendingCount);
                           Promise.allSettled(ps).then(rs => {
@@ -95,7 +97,7 @@ class LimiterNodeTest {
                         });
                         """, log -> {
                     Limiter limit = Limiter.of(2);
-                    List<Promise<String>> ps = List.of(limit.run(task(log, limit, "a", 150, false)),
+                    List<Promise<String>> ps = List.of(limit.run(task(log, limit, "a", 400, false)),
                             limit.run(task(log, limit, "b", 30, false)), limit.run(task(log, limit, "c", 30, true)),
                             limit.run(task(log, limit, "d", 30, false)), limit.run(task(log, limit, "e", 30, false)));
                     log.add("queued " + limit.active() + " " + limit.pending());
@@ -136,7 +138,7 @@ class LimiterNodeTest {
                           const limit = pLimit({ concurrency: 1, rejectOnClear: true });
                           c.signal.addEventListener('abort', () => limit.clearQueue());
                           for (const n of ['a', 'b', 'c']) {
-                            limit(() => { log('start', n); return sleep(60).then(() => { log('end', n); return n; }); })
+                            limit(() => { log('start', n); return sleep(100).then(() => { log('end', n); return n; }); })
                               .then(v => log('ok', v), e => log('rejected', e.name));
                           }
                           setTimeout(() => { c.abort(); log('aborted', limit.activeCount, limit.pendingCount); }, 20);
@@ -147,7 +149,7 @@ class LimiterNodeTest {
                     for (String n : List.of("a", "b", "c")) {
                         limit.run(() -> {
                             log.add("start " + n);
-                            return Promise.delay(Duration.ofMillis(60)).then(v -> {
+                            return Promise.delay(Duration.ofMillis(100)).then(v -> {
                                 log.add("end " + n);
                                 return n;
                             });
@@ -160,11 +162,11 @@ class LimiterNodeTest {
                 }),
                 new Case("map: n at a time, values in item order whatever order they finish in", """
                         withLibs(({ pMap }) => {
-                          pMap([3, 1, 2, 4], n => { log('start', n); return sleep(n * 30).then(() => { log('end', n); return n * 10; }); },
+                          pMap([5, 1, 2, 4], n => { log('start', n); return sleep(n * 30).then(() => { log('end', n); return n * 10; }); },
                                { concurrency: 2 })
                             .then(values => log('values', values.join(',')));
                         });
-                        """, log -> Promise.map(List.of(3, 1, 2, 4), 2, n -> {
+                        """, log -> Promise.map(List.of(5, 1, 2, 4), 2, n -> {
                             log.add("start " + n);
                             return Promise.delay(Duration.ofMillis(n * 30L)).then(v -> {
                                 log.add("end " + n);
@@ -176,12 +178,12 @@ class LimiterNodeTest {
                         withLibs(({ pMap }) => {
                           pMap([1, 2, 3, 4, 5, 6], n => {
                             log('start', n);
-                            return sleep(n === 1 ? 150 : 30).then(() => { log('end', n); if (n === 4) throw new Error('bad ' + n); return n; });
+                            return sleep(n === 1 ? 400 : 30).then(() => { log('end', n); if (n === 4) throw new Error('bad ' + n); return n; });
                           }, { concurrency: 2 }).then(v => log('values', v.join(',')), e => log('rejected', e.message));
                         });
                         """, log -> Promise.map(List.of(1, 2, 3, 4, 5, 6), 2, n -> {
                             log.add("start " + n);
-                            return Promise.delay(Duration.ofMillis(n == 1 ? 150 : 30)).then(v -> {
+                            return Promise.delay(Duration.ofMillis(n == 1 ? 400 : 30)).then(v -> {
                                 log.add("end " + n);
                                 if (n == 4) {
                                     throw new IllegalStateException("bad " + n);
