@@ -378,6 +378,24 @@ class LimiterTest {
         }
 
         @Test
+        void aTaskWhosePromiseBelongsToAnotherLoop_keepsThisLoopRunningUntilItsResultArrives() throws Exception {
+            EventLoop other = EventLoop.start("other-loop");
+            try {
+                List<String> log = new ArrayList<>();
+                runPromptly(() -> {
+                    Limiter limit = Limiter.of(1);
+                    limit.run(() -> other.resolved(null).thenCompose(v -> Promise.delay(Duration.ofMillis(20)))
+                            .then(v -> "from the other loop")).thenAccept(log::add);
+                    Promise.map(List.of(1, 2), 2, n -> other.resolved(n).thenCompose(v ->
+                            Promise.delay(Duration.ofMillis(20)).then(x -> v * 10))).thenAccept(v -> log.add("map " + v));
+                });
+                assertThat(log).containsExactlyInAnyOrder("from the other loop", "map [10, 20]");
+            } finally {
+                other.close();
+            }
+        }
+
+        @Test
         void runAfterTheLoopClosed_rejectsWithEventLoopClosedException() {
             AtomicReference<Limiter> limiter = new AtomicReference<>();
             EventLoop.run(() -> limiter.set(Limiter.of(1)));

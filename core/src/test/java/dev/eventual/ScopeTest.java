@@ -181,6 +181,22 @@ class ScopeTest {
         }
 
         @Test
+        void aBodyThatCancelsItsScope_hasThePromiseItThenReturnsCancelledToo() {
+            AtomicReference<Promise<Void>> returned = new AtomicReference<>();
+            AtomicReference<Throwable> reason = new AtomicReference<>();
+            runPromptly(() -> Scope.run(scope -> {
+                scope.cancel();
+                returned.set(Promise.delay(LONG));
+                return returned.get();
+            }).caught(e -> {
+                reason.set(e);
+                return null;
+            }));
+            assertThat(returned.get().isRejected()).isTrue();
+            assertThat(reason.get()).isInstanceOf(CancellationException.class).hasMessage("scope cancelled");
+        }
+
+        @Test
         void forkWhileCancelling_doesNotCallTheWork_andRejectsWithTheScopesReason() {
             AtomicInteger calls = new AtomicInteger();
             AtomicReference<Throwable> reason = new AtomicReference<>();

@@ -1,5 +1,6 @@
 package dev.eventual.internal;
 
+import dev.eventual.KeepAlive;
 import dev.eventual.Promise;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -35,6 +36,8 @@ final class LimitedTask<T> extends PromiseImpl<T> implements Reaction {
     LimitedTask<?> next;
     /** The task's promise while RUNNING; loop thread only. */
     private PromiseImpl<?> source;
+    /** Held while the task's promise of another loop is pending (rule 7); closed once, idempotently. */
+    private volatile KeepAlive alive;
 
     LimitedTask(Limit owner, Supplier<? extends Promise<? extends T>> task) {
         super(owner.loop);
@@ -62,6 +65,9 @@ final class LimitedTask<T> extends PromiseImpl<T> implements Reaction {
         }
         phase = RUNNING;
         source = p;
+        if (p.loop != loop) {
+            alive = loop.keepAliveOrNull(); // written before the registration that publishes it
+        }
         p.register(this);
     }
 
@@ -72,6 +78,15 @@ final class LimitedTask<T> extends PromiseImpl<T> implements Reaction {
             settled(r);
         } else {
             loop.runOnLoop(() -> settled(r));
+            release(); // after the post: the loop never looks idle between
+        }
+    }
+
+    private void release() {
+        KeepAlive a = alive;
+        if (a != null) {
+            alive = null;
+            a.close();
         }
     }
 
@@ -126,6 +141,7 @@ final class LimitedTask<T> extends PromiseImpl<T> implements Reaction {
             case RUNNING -> {
                 PromiseImpl<?> work = source;
                 source = null;
+                release(); // this reaction may never run now (the consumer rule may prune it)
                 owner.finished();
                 return work;
             }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -21,7 +22,8 @@ import java.util.function.Function;
  * lazily, so an endless or expensive iterable is fine), {@code values} (one slot per item pulled,
  * the encoded value once its mapper's promise fulfils), {@code inFlight} (the mapper promises not
  * yet settled, for cancellation) and {@code exhausted}. One {@link Item} reaction per item knows
- * its index; a mapper promise of another loop reacts there and is handed to this loop.
+ * its index; a mapper promise of another loop reacts there and is handed to this loop, which a
+ * KeepAlive keeps running meanwhile (rule 7).
  *
  * Start: the first fill() is a microtask, so the mapper never runs inside the map() call (p-map
  * calls it after awaiting the item). Then each settled item fills the freed slot, in the
@@ -32,12 +34,12 @@ import java.util.function.Function;
  * the consumer rule (rule 6).
  * </pre>
  */
-public final class MapConcurrently<T, R> extends PromiseImpl<java.util.List<R>> {
+public final class MapConcurrently<T, R> extends PromiseImpl<List<R>> {
     private final Iterator<? extends T> items;
     private final Function<? super T, ? extends Promise<? extends R>> mapper;
     private final int concurrency;
     private final ArrayList<Object> values = new ArrayList<>();
-    private final Set<PromiseImpl<?>> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Item> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean exhausted;
     /** Mapper promises started and not yet settled (one promise returned twice counts twice). */
     private int running;
@@ -50,7 +52,7 @@ public final class MapConcurrently<T, R> extends PromiseImpl<java.util.List<R>> 
         this.mapper = mapper;
     }
 
-    public static <T, R> Promise<java.util.List<R>> start(Loop loop, Iterable<? extends T> items, int concurrency,
+    public static <T, R> Promise<List<R>> start(Loop loop, Iterable<? extends T> items, int concurrency,
                                                           Function<? super T, ? extends Promise<? extends R>> mapper) {
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(mapper, "mapper");
@@ -88,8 +90,9 @@ public final class MapConcurrently<T, R> extends PromiseImpl<java.util.List<R>> 
                 return;
             }
             running++;
-            inFlight.add(p);
-            p.register(new Item(index, p));
+            Item slot = new Item(index, p, p.loop == loop ? null : loop.keepAliveOrNull());
+            inFlight.add(slot);
+            p.register(slot);
         }
         if (exhausted && running == 0 && !isSettled()) {
             complete(ValueList.of(decodeAll()));
@@ -106,9 +109,10 @@ public final class MapConcurrently<T, R> extends PromiseImpl<java.util.List<R>> 
     }
 
     /** Loop thread: item {@code index}'s mapper promise settled with {@code r}. */
-    private void itemSettled(int index, PromiseImpl<?> p, Object r) {
+    private void itemSettled(Item item, Object r) {
+        int index = item.index;
         running--;
-        inFlight.remove(p);
+        inFlight.remove(item);
         if (isSettled()) {
             return; // failed or cancelled before: the outcome is ignored (it was marked handled)
         }
@@ -120,22 +124,37 @@ public final class MapConcurrently<T, R> extends PromiseImpl<java.util.List<R>> 
         fill();
     }
 
-    /** The reaction on one mapper promise. */
+    /**
+     * The reaction on one mapper promise; for a promise of another loop it holds a KeepAlive of
+     * this loop until its outcome is posted here (rule 7), or the map is cancelled.
+     */
     private final class Item implements Reaction {
         private final int index;
         private final PromiseImpl<?> promise;
+        /** Cleared by whichever of react (another loop's thread) and a cancel comes first; close is idempotent. */
+        private volatile dev.eventual.KeepAlive alive;
 
-        Item(int index, PromiseImpl<?> promise) {
+        Item(int index, PromiseImpl<?> promise, dev.eventual.KeepAlive alive) {
             this.index = index;
             this.promise = promise;
+            this.alive = alive;
         }
 
         @Override
         public void react(Object r) {
             if (loop.inEventLoop()) {
-                itemSettled(index, promise, r);
+                itemSettled(this, r);
             } else {
-                loop.runOnLoop(() -> itemSettled(index, promise, r));
+                loop.runOnLoop(() -> itemSettled(this, r));
+                release(); // after the post: the loop never looks idle between
+            }
+        }
+
+        void release() {
+            dev.eventual.KeepAlive a = alive;
+            if (a != null) {
+                alive = null;
+                a.close();
             }
         }
 
@@ -154,10 +173,11 @@ public final class MapConcurrently<T, R> extends PromiseImpl<java.util.List<R>> 
     @Override
     PromiseImpl<?> producerCancelled() {
         exhausted = true;
-        PromiseImpl<?>[] running = inFlight.toArray(new PromiseImpl<?>[0]);
+        List<Item> items = new ArrayList<>(inFlight);
         inFlight.clear();
-        for (PromiseImpl<?> p : running) {
-            p.releaseConsumer();
+        for (Item item : items) {
+            item.release(); // its reaction may never run now (the consumer rule may prune it)
+            item.promise.releaseConsumer();
         }
         return null;
     }

@@ -89,6 +89,9 @@ public final class ScopeImpl<T> extends PromiseImpl<T> implements Scope, Reactio
         }
         scope.body = p;
         p.register(new BodyReaction(scope));
+        if (scope.phase == CANCELLING) {
+            p.cancel(); // the body cancelled its own scope before returning this promise
+        }
         if (parentSignal != null && scope.parentSubscription == null) {
             scope.cancelWith(parentSignal.reason(), false); // aborted before the scope began
         }
@@ -162,8 +165,35 @@ public final class ScopeImpl<T> extends PromiseImpl<T> implements Scope, Reactio
             pruneAt = Math.max(64, 2 * children.size());
         }
         children.add(child);
-        child.register(this);
+        if (child.loop == loop) {
+            child.register(this);
+        } else {
+            child.register(new RemoteChild(this, loop.keepAliveOrNull()));
+        }
         return child;
+    }
+
+    /**
+     * The reaction on a child of another loop: its outcome reaches this loop as a task, and a
+     * KeepAlive held until that task is posted keeps this loop from ending meanwhile (rule 7),
+     * so the scope is still there to settle.
+     */
+    private record RemoteChild(ScopeImpl<?> scope, dev.eventual.KeepAlive alive) implements Reaction {
+        @Override
+        public void react(Object r) {
+            try {
+                scope.loop.runOnLoop(() -> scope.childSettled(r));
+            } finally {
+                if (alive != null) {
+                    alive.close(); // after the post: the loop never looks idle between
+                }
+            }
+        }
+
+        @Override
+        public boolean needsOutcome() {
+            return !scope.isSettled();
+        }
     }
 
     /** A child settled (its loop's thread). */
