@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  *   active     tasks out of the queue whose promise has not settled (a task whose start
  *              microtask is still to run counts: p-limit counts it from the dequeue too)
  *   settled    tasks finished: settled, cancelled, cleared or aborted
- * Invariant, after every method on the loop returns: active <= concurrency, and
- * pending > 0 implies active == concurrency (pump() restores it after every change).
+ * Invariant, after every method on the loop returns: active {@literal <=} concurrency, and
+ * pending {@literal >} 0 implies active == concurrency (pump() restores it after every change).
  *
  * Why loop confinement is enough: every path that changes the state runs on the loop thread.
  * run() and clearQueue() off the loop post themselves as tasks (Loop.post: the task queue's
