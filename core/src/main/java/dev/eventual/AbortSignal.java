@@ -19,8 +19,10 @@ import java.util.Objects;
  * <h2>Reasons</h2>
  * {@code abort()} without a reason uses a {@link java.util.concurrent.CancellationException}
  * ("This operation was aborted"): the web's {@code AbortError}. {@link #timeout(Duration)}
- * aborts with a {@link java.util.concurrent.TimeoutException}: the web's {@code TimeoutError}.
- * An operation stopped by a signal rejects with the signal's reason itself, as {@code fetch} does.
+ * aborts with an {@link AsyncTimeoutException} ("signal timed out after 1000 ms"): the web's
+ * {@code TimeoutError}, which it names by {@link AsyncTimeoutException#name()}. Both are
+ * unchecked, so {@link Async#await(Promise)} throws them as they are. An operation stopped by a
+ * signal rejects with the signal's reason itself, as {@code fetch} does.
  *
  * <h2>Threading</h2>
  * A signal belongs to an {@link EventLoop}, the one current where it was made. Every method may
@@ -44,8 +46,8 @@ import java.util.Objects;
 public interface AbortSignal {
 
     /**
-     * Returns a signal of the current loop that aborts with a
-     * {@link java.util.concurrent.TimeoutException} naming the delay after {@code delay}, on an
+     * Returns a signal of the current loop that aborts with an {@link AsyncTimeoutException}
+     * naming the delay ("signal timed out after 100 ms") after {@code delay}, on an
      * unref'd timer (as Node's): the signal alone does not keep {@link EventLoop#run} waiting.
      *
      * @param delay the delay; not negative
@@ -119,8 +121,9 @@ public interface AbortSignal {
     Throwable reason();
 
     /**
-     * Throws the reason if the signal has aborted; returns otherwise. An unchecked reason is
-     * thrown as it is; a checked one (the {@code TimeoutException} of {@link #timeout}) as an
+     * Throws the reason if the signal has aborted; returns otherwise. An unchecked reason (the
+     * default {@code CancellationException}, the {@link AsyncTimeoutException} of
+     * {@link #timeout}) is thrown as it is; a checked one (one given to {@code abort(reason)}) as an
      * {@link AwaitException} whose cause is the reason, as {@link Async#await} throws it, so an
      * async body that lets it escape rejects with the reason itself.
      */

@@ -6,6 +6,7 @@ import dev.eventual.internal.Any;
 import dev.eventual.internal.Delay;
 import dev.eventual.internal.Interop;
 import dev.eventual.internal.Loop;
+import dev.eventual.internal.MapConcurrently;
 import dev.eventual.internal.Race;
 import dev.eventual.internal.Retry;
 import java.time.Duration;
@@ -437,6 +438,41 @@ public interface Promise<T> {
         return Retry.start(Loop.require("Promise.retry"), policy, Objects.requireNonNull(signal, "signal"), attempt);
     }
 
+    /**
+     * Returns a promise of {@code mapper}'s values for {@code items}, in item order, with at most
+     * {@code concurrency} of the mapper's promises pending at once: npm's {@code p-map} (with its
+     * default {@code stopOnError}). The items are pulled lazily, on the current loop's thread, one
+     * each time a slot is free, so a long or endless iterable is fine. The mapper receives each
+     * item on that thread, as a microtask (never inside this call), in the {@link AsyncLocal}
+     * context of this call. The result fulfils, as a microtask, once every item's promise has
+     * fulfilled (an empty iterable gives an empty list). It rejects with the first failure (a
+     * mapper promise's reason, what the mapper or the iterator throws, a
+     * {@link NullPointerException} for a mapper that returns {@code null}); then no further item
+     * is pulled, and the mappers in flight are left to finish, their outcomes ignored and marked
+     * handled (as {@code p-map} and {@link #all} leave them; to cancel them on the first failure,
+     * run the work in {@link Scope#runCancelling}). Cancelling the result, or a signal through
+     * {@link #withSignal}, stops the pulling and releases the mappers in flight under the consumer
+     * rule. For a limit shared by several calls, use a {@link Limiter}.
+     *
+     * <pre>{@code
+     * Promise<List<String>> pages = Promise.map(urls, 8, url -> Fetch.getText(url));
+     * }</pre>
+     *
+     * @param items the items; iterated on the loop's thread; no element restriction
+     * @param concurrency the most mapper promises pending at once, at least 1
+     * @param mapper starts the work for one item and returns its promise
+     * @param <T> the type of the items
+     * @param <R> the type of the values
+     * @return a promise of an unmodifiable list of the values (elements may be null), on the
+     *     current loop
+     * @throws IllegalArgumentException if {@code concurrency < 1}
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    static <T, R> Promise<List<R>> map(Iterable<? extends T> items, int concurrency,
+                                       Function<? super T, ? extends Promise<? extends R>> mapper) {
+        return MapConcurrently.start(Loop.require("Promise.map"), items, concurrency, mapper);
+    }
+
     // ---------------------------------------------------------------- handlers
 
     /**
@@ -555,12 +591,13 @@ public interface Promise<T> {
 
     /**
      * Returns a promise that settles like this one, or, if this one is still pending after
-     * {@code duration}, rejects with a {@link java.util.concurrent.TimeoutException} whose message
+     * {@code duration}, rejects with an {@link AsyncTimeoutException} (unchecked) whose message
      * names the duration ("timed out after 100 ms"); then this promise loses that consumer and is
      * cancelled unless another consumer still needs it. The timer keeps the loop alive while both
      * are pending, and is cleared as soon as this promise settles. Cancelling the returned promise
      * clears the timer and releases this one the same way. Rejection handlers receive the
-     * {@code TimeoutException} on the loop's thread, as a microtask.
+     * {@code AsyncTimeoutException} on the loop's thread, as a microtask; {@code await} throws it
+     * as it is.
      *
      * @param duration how long to wait, rounded down to milliseconds; not negative
      * @return a promise of this promise's outcome or the timeout, on this promise's loop

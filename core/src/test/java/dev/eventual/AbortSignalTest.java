@@ -80,13 +80,14 @@ class AbortSignalTest {
     }
 
     @Test
-    void timeoutSignal_abortsADelayWithATimeoutException_andTheDelaysTimerIsCleared() {
+    void timeoutSignal_abortsADelayWithAnAsyncTimeoutException_andTheDelaysTimerIsCleared() {
         AtomicReference<Throwable> reason = new AtomicReference<>();
         runPromptly(() -> Promise.delay(LONG, AbortSignal.timeout(Duration.ofMillis(10))).caught(e -> {
             reason.set(e);
             return null;
         }));
-        assertThat(reason.get()).isInstanceOf(TimeoutException.class).hasMessageContaining("10 ms");
+        assertThat(reason.get()).isInstanceOf(AsyncTimeoutException.class).hasMessageContaining("10 ms");
+        assertThat(((AsyncTimeoutException) reason.get()).name()).isEqualTo("TimeoutError");
     }
 
     @Test
@@ -107,7 +108,7 @@ class AbortSignalTest {
             });
             user2.abort();
         });
-        assertThat(log).containsExactly("second: CancellationException", "first: TimeoutException");
+        assertThat(log).containsExactly("second: CancellationException", "first: AsyncTimeoutException");
     }
 
     @Test

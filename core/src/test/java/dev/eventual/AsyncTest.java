@@ -162,6 +162,56 @@ class AsyncTest {
     }
 
     @Test
+    void await_ofATimeoutSignalsAbort_throwsTheAsyncTimeoutExceptionItself_unwrapped() {
+        AtomicReference<AbortSignal> signal = new AtomicReference<>();
+        AtomicReference<Throwable> caught = new AtomicReference<>();
+        EventLoop.run(() -> async(() -> {
+            signal.set(AbortSignal.timeout(java.time.Duration.ofMillis(5)));
+            try {
+                await(Promise.delay(java.time.Duration.ofSeconds(30), signal.get()));
+            } catch (AsyncTimeoutException e) {
+                caught.set(e);
+            }
+        }));
+        assertThat(caught.get()).isSameAs(signal.get().reason()).hasMessage("signal timed out after 5 ms");
+        assertThat(((AsyncTimeoutException) caught.get()).name()).isEqualTo("TimeoutError");
+    }
+
+    @Test
+    void await_ofAPromiseTimeout_throwsTheAsyncTimeoutExceptionItself_unwrapped() {
+        AtomicReference<Throwable> caught = new AtomicReference<>();
+        EventLoop.run(() -> async(() -> {
+            try {
+                await(Promise.delay(java.time.Duration.ofSeconds(30)).timeout(java.time.Duration.ofMillis(5)));
+            } catch (AsyncTimeoutException e) {
+                caught.set(e);
+            }
+        }));
+        assertThat(caught.get()).isInstanceOf(AsyncTimeoutException.class).hasMessage("timed out after 5 ms");
+    }
+
+    @Test
+    void await_withATimeoutSignal_throwsTheAsyncTimeoutExceptionItself_andThrowIfAbortedToo() {
+        AtomicReference<Throwable> fromAwait = new AtomicReference<>();
+        AtomicReference<Throwable> fromThrowIfAborted = new AtomicReference<>();
+        EventLoop.run(() -> async(() -> {
+            AbortSignal signal = AbortSignal.timeout(java.time.Duration.ofMillis(5));
+            try {
+                await(Promise.delay(java.time.Duration.ofSeconds(30)), signal); // the delay keeps run alive; the signal is unref'd
+            } catch (AsyncTimeoutException e) {
+                fromAwait.set(e);
+            }
+            try {
+                signal.throwIfAborted();
+            } catch (AsyncTimeoutException e) {
+                fromThrowIfAborted.set(e);
+            }
+        }));
+        assertThat(fromAwait.get()).isInstanceOf(AsyncTimeoutException.class);
+        assertThat(fromThrowIfAborted.get()).isSameAs(fromAwait.get());
+    }
+
+    @Test
     void awaitException_escapingABody_rejectsItsPromiseWithTheOriginalReason() {
         IOException reason = new IOException("disk");
         AtomicReference<Throwable> rejection = new AtomicReference<>();

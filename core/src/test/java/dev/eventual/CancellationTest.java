@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -276,7 +275,7 @@ class CancellationTest {
     }
 
     @Test
-    void timeout_rejectsWithATimeoutExceptionNamingTheDuration_andCancelsItsUnsharedSource() {
+    void timeout_rejectsWithAnAsyncTimeoutExceptionNamingTheDuration_andCancelsItsUnsharedSource() {
         AtomicReference<Throwable> reason = new AtomicReference<>();
         AtomicReference<Promise<Void>> source = new AtomicReference<>();
         runPromptly(() -> {
@@ -287,7 +286,7 @@ class CancellationTest {
                 return null;
             });
         });
-        assertThat(reason.get()).isInstanceOf(TimeoutException.class).hasMessage("timed out after 10 ms");
+        assertThat(reason.get()).isInstanceOf(AsyncTimeoutException.class).hasMessage("timed out after 10 ms");
         assertThat(reasonOf(source.get())).isInstanceOf(CancellationException.class);
     }
 
@@ -297,7 +296,7 @@ class CancellationTest {
         runPromptly(() -> {
             Promise<String> shared = Promise.delay(Duration.ofMillis(40)).then(v -> "value");
             shared.thenAccept(v -> log.add("other consumer got " + v));
-            shared.timeout(Duration.ofMillis(5)).caught(TimeoutException.class, e -> {
+            shared.timeout(Duration.ofMillis(5)).caught(AsyncTimeoutException.class, e -> {
                 log.add("timed out");
                 return null;
             });

@@ -1,15 +1,15 @@
 package dev.eventual.internal;
 
 import dev.eventual.AbortSignal;
+import dev.eventual.AsyncTimeoutException;
 import dev.eventual.Promise;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The promise of {@code promise.timeout(duration)} and {@code promise.withSignal(signal)}: it
  * settles like its source, unless its trigger (a timer, or an abort signal) comes first; then it
- * rejects (with a {@link TimeoutException} naming the duration, or with the signal's reason) and
+ * rejects (with an {@link AsyncTimeoutException} naming the duration, or with the signal's reason) and
  * the source loses this consumer, so it is cancelled unless another consumer still needs it
  * (rule 6). A reaction on its source, like a derived promise; not a {@link Derived}, whose 24
  * bytes it would not fit.
@@ -70,7 +70,7 @@ final class Guard<T> extends Triggered<T> implements Reaction, Runnable {
     @Override
     public void run() {
         timer = null;
-        if (complete(new Failure(new TimeoutException("timed out after " + millis + " ms")))) {
+        if (complete(new Failure(new AsyncTimeoutException("timed out after " + millis + " ms")))) {
             source.cancelIfUnneeded();
         }
     }

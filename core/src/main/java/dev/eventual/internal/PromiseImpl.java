@@ -415,6 +415,15 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     /**
+     * Whether {@link #cancel} on this promise only asks its producer to stop, and the promise
+     * settles once the producer has (a {@code Scope}: after every child has settled). Then the
+     * consumer rule calls {@code cancel()} instead of settling it. False for every other kind.
+     */
+    boolean settlesItselfWhenCancelled() {
+        return false;
+    }
+
+    /**
      * Loop thread, once, after this promise was cancelled: stops its producer and returns the
      * promise it consumed, to release under the consumer rule, or null.
      */
@@ -453,6 +462,10 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         for (;;) {
             Object s = state;
             if (isSettled(s) || hasLiveConsumer(s)) {
+                return false;
+            }
+            if (settlesItselfWhenCancelled()) {
+                cancel(); // it settles once its work has ended; the walk stops here
                 return false;
             }
             if (cancelled == null) {

@@ -3,13 +3,15 @@ package dev.eventual.internal;
 import dev.eventual.AbortSignal;
 import dev.eventual.Promise;
 import dev.eventual.RetryPolicy;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
  * The promise of {@code Promise.retry(policy[, signal], attempt)}: calls {@code attempt} for a
  * promise, settles like the first that fulfils, and between rejections waits on a timer as the
- * policy says (backoff with full jitter, attempt and total-time limits, which reasons to retry).
+ * policy says (backoff and its jitter mode, attempt and total-time limits, which reasons to retry,
+ * the hook called before each retry).
  *
  * <p>States, loop-confined (the loop thread of this promise): an attempt in flight
  * ({@code current} non-null, this registered on it), or a wait ({@code timer} non-null), or
@@ -25,12 +27,15 @@ public final class Retry<T> extends Triggered<T> implements Reaction {
     private final Supplier<? extends Promise<? extends T>> attempt;
     private final long startNanos = System.nanoTime();
     private int attempts;
+    /** The last wait, for decorrelated jitter; starts at the initial delay. Loop thread only. */
+    private long previousWait;
     private PromiseImpl<?> current;
 
     private Retry(Loop loop, RetryPolicy policy, Supplier<? extends Promise<? extends T>> attempt) {
         super(loop);
         this.policy = policy;
         this.attempt = attempt;
+        this.previousWait = policy.initialDelay().toMillis();
     }
 
     public static <T> Promise<T> start(Loop loop, RetryPolicy policy, AbortSignal abortSignal,
@@ -99,7 +104,7 @@ public final class Retry<T> extends Triggered<T> implements Reaction {
                 giveUp(reason);
                 return;
             }
-            wait = policy.backoffMillis(attempts);
+            wait = policy.backoffMillis(attempts, previousWait);
         } catch (Throwable t) {
             giveUp(t);
             return;
@@ -115,6 +120,16 @@ public final class Retry<T> extends Triggered<T> implements Reaction {
             giveUp(reason);
             return;
         }
+        try {
+            policy.onRetry().beforeRetry(attempts, Duration.ofMillis(wait), reason);
+        } catch (Throwable t) {
+            giveUp(t); // a failing hook stops the retries loudly, as a failing retryIf does
+            return;
+        }
+        if (isSettled()) {
+            return; // the hook cancelled the retry (or aborted its signal)
+        }
+        previousWait = wait;
         timer = loop.setTimeout(this::next, wait);
     }
 

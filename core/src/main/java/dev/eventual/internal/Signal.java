@@ -1,13 +1,13 @@
 package dev.eventual.internal;
 
 import dev.eventual.AbortSignal;
+import dev.eventual.AsyncTimeoutException;
 import dev.eventual.EventLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -70,7 +70,7 @@ public final class Signal implements AbortSignal {
         this.loop = Objects.requireNonNull(loop, "loop");
     }
 
-    /** {@link AbortSignal#timeout}: aborted with a TimeoutException by an unref'd timer, as Node's. */
+    /** {@link AbortSignal#timeout}: aborted with an AsyncTimeoutException by an unref'd timer, as Node's. */
     public static Signal timeout(Loop loop, Duration delay) {
         Objects.requireNonNull(delay, "delay");
         if (delay.isNegative()) {
@@ -78,7 +78,7 @@ public final class Signal implements AbortSignal {
         }
         Signal signal = new Signal(loop);
         long millis = delay.toMillis();
-        loop.setTimeout(() -> signal.abort(new TimeoutException(
+        loop.setTimeout(() -> signal.abort(new AsyncTimeoutException(
                 "signal timed out after " + millis + " ms")), millis).unref();
         return signal;
     }

@@ -5,12 +5,12 @@ import static dev.eventual.Globals.setTimeout;
 
 import dev.eventual.AbortController;
 import dev.eventual.AbortSignal;
+import dev.eventual.AsyncTimeoutException;
 import dev.eventual.Promise;
 import dev.eventual.ordering.NodeOrderingTest.Case;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestFactory;
  * produces the expected log; it is never written here.
  *
  * <p>Translation: a reason's {@code name} is logged; Eventual's reasons map to the web's names
- * as documented ({@code CancellationException} is {@code AbortError}, {@code TimeoutException} is
- * {@code TimeoutError}). {@code Promise.delay(d, signal)} is the web's promise around
+ * as documented ({@code CancellationException} is {@code AbortError}, {@code AsyncTimeoutException} is
+ * {@code TimeoutError}, its {@code name()}). {@code Promise.delay(d, signal)} is the web's promise around
  * {@code setTimeout} with an {@code abort} listener ({@code delay} below). Timers differ by
  * 15 ms at least. Skipped, with a message, where {@code node} is not installed.
  */
@@ -47,8 +47,8 @@ class AbortOrderingTest {
         if (reason instanceof CancellationException) {
             return "AbortError";
         }
-        if (reason instanceof TimeoutException) {
-            return "TimeoutError";
+        if (reason instanceof AsyncTimeoutException t) {
+            return t.name();
         }
         return reason.getMessage();
     }

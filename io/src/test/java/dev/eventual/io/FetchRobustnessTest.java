@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.sun.net.httpserver.HttpServer;
 import dev.eventual.AbortController;
 import dev.eventual.AbortSignal;
+import dev.eventual.AsyncTimeoutException;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
 import dev.eventual.Settled;
@@ -33,7 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -673,7 +674,7 @@ class FetchRobustnessTest {
                         .thenCompose(Response::text)));
             });
 
-            Throwable reason = rejected(text.get(), TimeoutException.class);
+            Throwable reason = rejected(text.get(), AsyncTimeoutException.class);
             assertThat(reason).isSameAs(signal.get().reason());
             side.get().assertDone();
             assertAllClosed(server); // before closing the client: the abort closed the connection
