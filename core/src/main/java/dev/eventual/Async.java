@@ -1,6 +1,7 @@
 package dev.eventual;
 
 import dev.eventual.internal.AsyncBody;
+import dev.eventual.internal.Interop;
 import dev.eventual.internal.Loop;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -234,20 +235,27 @@ public final class Async {
 
     /**
      * {@link #await(Promise)} for a {@link CompletionStage} ({@code CompletableFuture}, an HTTP
-     * client's response, ...): in a body it awaits {@code Promise.from(stage)}, whose outcome is
-     * delivered on the body's loop whatever thread completes the stage; elsewhere it behaves as
-     * {@code await(Promise)} does. A {@link CompletionException} is unwrapped to its cause.
+     * client's response, ...), JavaScript's {@code await thenable}: in a body it awaits
+     * {@code Promise.from(stage)}, whose outcome is delivered on the body's loop whatever thread
+     * completes the stage; so the body resumes one microtask turn later than for a promise (two
+     * turns on a stage already complete), as in JavaScript. A stage that completes with a promise
+     * or another stage is followed in turn, and only its first callback counts (Promises/A+
+     * 2.3.3.3). On a thread that runs no loop it blocks until what the stage gives is known,
+     * following it in the same way, and registering on the stage with {@code whenComplete} only
+     * (a stage may refuse {@code toCompletableFuture()}). A {@link CompletionException} is
+     * unwrapped to its cause.
      *
      * @param stage the stage to wait for; must not be null
      * @param <T> the type of the value
      * @return the value
      * @throws RuntimeException see {@link #await(Promise)}
      */
+    @SuppressWarnings("unchecked")
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
         Loop loop = Loop.current();
         if (loop == null) {
-            return block(stage.toCompletableFuture());
+            return (T) block(Interop.followOffLoop(stage));
         }
         if (AsyncBody.current(loop) == null) {
             throw outsideBody(loop);

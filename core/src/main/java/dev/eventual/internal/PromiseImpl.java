@@ -274,17 +274,32 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     /**
-     * Makes this locked promise follow {@code thenable}: also used when a followed stage completes
-     * with yet another promise or stage (A+ 2.3.3.3.1 resolves recursively).
+     * Makes this promise, just locked by {@link #resolveThenable}, follow {@code thenable}: a
+     * promise of ours through {@link Adoption} (two turns), anything else through
+     * {@link ThenableAdoption} (one job, then the thenable's own call). Any thread.
      */
-    final void followLocked(Object thenable) {
+    private void followLocked(Object thenable) {
+        if (thenable instanceof PromiseImpl<?> promise) {
+            loop.schedule(adoptionJob(), promise);
+        } else {
+            ThenableAdoption.start(this, thenable);
+        }
+    }
+
+    /**
+     * The next adoption step of this locked promise: a thenable it follows called back with yet
+     * another promise or stage (A+ 2.3.3.3.1 resolves recursively). Any thread (the one that
+     * completed the stage); so a fresh {@link Adoption}, never {@link #adoptionJob}, whose
+     * Derived form would write loop-confined state here.
+     */
+    final void followNext(Object thenable) {
         if (thenable == this) {
             completeFollowing(new Failure(new IllegalArgumentException(
                     "chaining cycle: a promise cannot follow itself: " + this)));
-        } else if (thenable instanceof Promise<?> promise) {
-            loop.schedule(adoptionJob(), of(promise, "thenable"));
+        } else if (thenable instanceof PromiseImpl<?> promise) {
+            loop.schedule(new Adoption(this), promise);
         } else {
-            Interop.follow(this, (CompletionStage<?>) thenable);
+            ThenableAdoption.start(this, thenable);
         }
     }
 
