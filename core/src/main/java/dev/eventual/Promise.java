@@ -53,7 +53,11 @@ import java.util.function.Supplier;
  * <h2>Adoption</h2>
  * Resolving a promise with another promise (or a {@link CompletionStage}) makes it follow that
  * one, as in JavaScript; following a promise takes two microtask turns, so orderings match
- * Node's. The promise returned by a {@link #thenCompose thenCompose} handler is followed the
+ * Node's. A {@code CompletionStage} is adopted as JavaScript adopts a thenable: its
+ * {@code whenComplete} is called in a microtask (never inside the resolving call), so a stage
+ * already complete takes one turn; its callback's first call wins, later calls and a throw after
+ * it are ignored (Promises/A+ 2.3.3.3). The package documentation counts the turns of each kind.
+ * The promise returned by a {@link #thenCompose thenCompose} handler is followed the
  * same way. Resolving a promise with itself rejects it with an {@link IllegalArgumentException}.
  * Unlike JavaScript, the value returned by a {@code then} or {@code caught} handler is never
  * followed, even if it is a promise: it is the value, so that a {@code Promise<R>} always holds
