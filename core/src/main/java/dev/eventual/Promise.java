@@ -3,6 +3,7 @@ package dev.eventual;
 import dev.eventual.internal.All;
 import dev.eventual.internal.AllSettled;
 import dev.eventual.internal.Any;
+import dev.eventual.internal.Attempt;
 import dev.eventual.internal.Delay;
 import dev.eventual.internal.Interop;
 import dev.eventual.internal.Loop;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -86,7 +88,9 @@ import java.util.function.Supplier;
  * Java reserves {@code catch} and {@code finally}; Eventual uses {@code caught} and
  * {@code lastly} (Bluebird's names for the same methods). JavaScript's single {@code then} is
  * split by what the handler returns: {@code then} (a value), {@code thenCompose} (a promise) and
- * {@code thenAccept} (nothing).
+ * {@code thenAccept} (nothing). JavaScript's {@code Promise.try} is {@link #attempt attempt}
+ * (Bluebird's alias), with {@link #attemptCompose attemptCompose} for a function that returns a
+ * promise.
  *
  * @param <T> the type of the value
  */
@@ -162,6 +166,51 @@ public interface Promise<T> {
      */
     static <T> Promise<T> from(CompletionStage<? extends T> stage) {
         return Loop.require("Promise.from").from(stage);
+    }
+
+    /**
+     * Calls {@code fn} at once, inside this call, and returns a promise of its outcome:
+     * JavaScript's {@code Promise.try(fn)} (ES2025; Bluebird's {@code Promise.attempt}; Java
+     * reserves {@code try}). The promise is fulfilled with what {@code fn} returns (as it is: a
+     * returned promise is a value here; see {@link #attemptCompose} to follow it) or rejected with
+     * what it throws, checked or not, unwrapped; nothing {@code fn} throws escapes this call.
+     * Handlers registered on the promise run as microtasks of the current loop, as for any
+     * settled promise.
+     *
+     * <pre>{@code
+     * Promise<Config> config = Promise.attempt(() -> parse(text));   // a parse error rejects it
+     * }</pre>
+     *
+     * @param fn the function; runs on the calling thread, now; must not be null
+     * @param <T> the type of the value
+     * @return a promise of the current thread's loop, already settled
+     * @throws IllegalStateException if the calling thread runs no event loop (then {@code fn} is
+     *     not called)
+     */
+    static <T> Promise<T> attempt(Callable<? extends T> fn) {
+        return Attempt.value(Loop.require("Promise.attempt"), fn);
+    }
+
+    /**
+     * {@link #attempt} for a function that returns a promise, which the result follows with
+     * JavaScript's turns ({@code Promise.try(() => promise)}: the handlers of the result run two
+     * microtask turns after those of the returned promise would; a returned
+     * {@link CompletionStage} wrapped by {@link #from} is adopted as a thenable). What {@code fn}
+     * throws rejects the result; a {@code null} return rejects it with a
+     * {@link NullPointerException}.
+     *
+     * <pre>{@code
+     * Promise<User> user = Promise.attemptCompose(() -> cache.lookup(id));   // lookup may throw
+     * }</pre>
+     *
+     * @param fn the function; runs on the calling thread, now; must not be null
+     * @param <T> the type of the value
+     * @return a promise of the current thread's loop that follows the returned one
+     * @throws IllegalStateException if the calling thread runs no event loop (then {@code fn} is
+     *     not called)
+     */
+    static <T> Promise<T> attemptCompose(Callable<? extends Promise<? extends T>> fn) {
+        return Attempt.compose(Loop.require("Promise.attemptCompose"), fn);
     }
 
     /**
