@@ -60,7 +60,8 @@ import java.util.function.Supplier;
  * already complete takes one turn; its callback's first call wins, later calls and a throw after
  * it are ignored (Promises/A+ 2.3.3.3). The package documentation counts the turns of each kind.
  * The promise returned by a {@link #thenCompose thenCompose} handler is followed the
- * same way. Resolving a promise with itself rejects it with an {@link IllegalArgumentException}.
+ * same way. Resolving a promise with itself (directly, or through a stage it adopts) rejects it with a
+ * {@link ChainingCycleException} (JavaScript's {@code TypeError}).
  * Unlike JavaScript, the value returned by a {@code then} or {@code caught} handler is never
  * followed, even if it is a promise: it is the value, so that a {@code Promise<R>} always holds
  * an {@code R} (write {@code thenCompose} to follow a returned promise).

@@ -1,6 +1,7 @@
 package dev.eventual.internal;
 
 import dev.eventual.AbortSignal;
+import dev.eventual.ChainingCycleException;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.EventLoopClosedException;
@@ -255,7 +256,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      */
     private boolean resolveThenable(Object thenable) {
         if (thenable == this) {
-            return complete(new Failure(new IllegalArgumentException(
+            return complete(new Failure(new ChainingCycleException(
                     "chaining cycle: a promise cannot be resolved with itself: " + this)));
         }
         for (;;) {
@@ -294,7 +295,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      */
     final void followNext(Object thenable) {
         if (thenable == this) {
-            completeFollowing(new Failure(new IllegalArgumentException(
+            completeFollowing(new Failure(new ChainingCycleException(
                     "chaining cycle: a promise cannot follow itself: " + this)));
         } else if (thenable instanceof PromiseImpl<?> promise) {
             loop.schedule(new Adoption(this), promise);

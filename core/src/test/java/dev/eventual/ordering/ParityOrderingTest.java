@@ -2,17 +2,20 @@ package dev.eventual.ordering;
 
 import static dev.eventual.ordering.NodeOrderingTest.chain;
 
+import dev.eventual.ChainingCycleException;
 import dev.eventual.Promise;
 import dev.eventual.ordering.NodeOrderingTest.Case;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Differential tests of the JavaScript forms Eventual spells differently: {@code Promise.try}
- * ({@code Promise.attempt} / {@code attemptCompose}). Node 20 has no {@code Promise.try}; the
+ * ({@code Promise.attempt} / {@code attemptCompose}), {@code TypeError} of a chaining cycle
+ * ({@link ChainingCycleException}). Node 20 has no {@code Promise.try}; the
  * helper below is its specification's steps (a new promise resolved with the function's result,
  * rejected with what it throws), the same turns as the built-in.
  */
@@ -77,6 +80,17 @@ class ParityOrderingTest {
                 throw new IllegalStateException("early");
             }).caught(e -> log.add("caught " + e.getMessage()));
             chain(log, "t", 2);
+        }));
+        cases.add(new Case("a stage that completes with the promise adopting it: a chaining cycle, caught by its type", """
+                let p; p = Promise.resolve({ then(f) { f(p); } });
+                p.catch(e => log('cycle', e instanceof TypeError));
+                chain('t', 3);
+                """, log -> {
+            CompletableFuture<Object> stage = new CompletableFuture<>();
+            Promise<Object> p = Promise.from(stage);
+            stage.complete(p);
+            p.caught(ChainingCycleException.class, e -> log.add("cycle true"));
+            chain(log, "t", 3);
         }));
         return cases;
     }
