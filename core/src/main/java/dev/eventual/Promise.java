@@ -89,7 +89,9 @@ import java.util.function.Supplier;
  * Java reserves {@code catch} and {@code finally}; Eventual uses {@code caught} and
  * {@code lastly} (Bluebird's names for the same methods). JavaScript's single {@code then} is
  * split by what the handler returns: {@code then} (a value), {@code thenCompose} (a promise) and
- * {@code thenAccept} (nothing). JavaScript's {@code Promise.try} is {@link #attempt attempt}
+ * {@code thenAccept} (nothing); a rejection handler that returns a promise is
+ * {@code caughtCompose}, and both handlers returning promises {@code thenCompose(f, r)}.
+ * JavaScript's {@code Promise.try} is {@link #attempt attempt}
  * (Bluebird's alias), with {@link #attemptCompose attemptCompose} for a function that returns a
  * promise.
  *
@@ -535,6 +537,24 @@ public interface Promise<T> {
     <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled);
 
     /**
+     * {@link #thenCompose(Function)} with a rejection handler that also returns a promise:
+     * JavaScript's {@code p.then(v => next(v), e => fallback(e))}. Whichever handler runs (on the
+     * loop's thread, as a microtask: {@code onFulfilled} with the value, or {@code onRejected}
+     * with the reason, which is then handled), its promise is adopted two microtask turns later,
+     * as in JavaScript. A handler that throws or returns {@code null} rejects the result (with
+     * the exception, or a {@link NullPointerException}).
+     *
+     * @param onFulfilled receives the value and returns the next promise; must not be null
+     * @param onRejected receives the reason and returns the next promise; must not be null
+     * @param <R> the type of the next promise's value
+     * @return a promise of the next promise's outcome, on this promise's loop
+     */
+    default <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled,
+                                       Function<? super Throwable, ? extends Promise<? extends R>> onRejected) {
+        return ownFollower().thenCompose(onFulfilled, onRejected); // overridden by Eventual's promises
+    }
+
+    /**
      * Returns a promise fulfilled with {@code null} after {@code onFulfilled} has consumed the
      * value: {@code then(v -> { onFulfilled.accept(v); return null; })}. Failures behave as in
      * {@link #then(Function)}.
@@ -564,6 +584,39 @@ public interface Promise<T> {
      * @return a promise of the value, the recovery, or the unmatched rejection
      */
     <E extends Throwable> Promise<T> caught(Class<E> type, Function<? super E, ? extends T> onRejected);
+
+    /**
+     * {@link #caught(Function)} for a rejection handler that returns a promise, which the result
+     * follows: JavaScript's {@code p.catch(e => fallback())}, as for a fallback request on error.
+     * A fulfilment skips the handler and fulfils the result with the value. The handler receives
+     * the reason (which is then handled) on the loop's thread, as a microtask; its promise is
+     * adopted two microtask turns later, as in JavaScript. A handler that throws or returns
+     * {@code null} rejects the result (with the exception, or a {@link NullPointerException}).
+     *
+     * <pre>{@code
+     * Promise<String> text = fetchText(primary).caughtCompose(e -> fetchText(mirror));
+     * }</pre>
+     *
+     * @param onRejected receives the reason and returns the promise to follow; must not be null
+     * @return a promise of the value, or of the fallback promise's outcome, on this promise's loop
+     */
+    default Promise<T> caughtCompose(Function<? super Throwable, ? extends Promise<? extends T>> onRejected) {
+        return ownFollower().caughtCompose(onRejected); // overridden by Eventual's promises
+    }
+
+    /**
+     * Like {@link #caughtCompose(Function)}, for reasons of one class only: other rejections pass
+     * through unchanged (the reason is still marked handled), as {@link #caught(Class, Function)}.
+     *
+     * @param type the class of reasons to handle; subclasses match; must not be null
+     * @param onRejected receives the reason, cast, and returns the promise to follow; must not be null
+     * @param <E> the class of reasons handled
+     * @return a promise of the value, the fallback's outcome, or the unmatched rejection
+     */
+    default <E extends Throwable> Promise<T> caughtCompose(Class<E> type,
+                                                           Function<? super E, ? extends Promise<? extends T>> onRejected) {
+        return ownFollower().caughtCompose(type, onRejected); // overridden by Eventual's promises
+    }
 
     /**
      * JavaScript's {@code finally}: returns a promise that settles like this one after

@@ -701,6 +701,27 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     @Override
+    public <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled,
+                                      Function<? super Throwable, ? extends Promise<? extends R>> onRejected) {
+        Objects.requireNonNull(onFulfilled, "onFulfilled");
+        Objects.requireNonNull(onRejected, "onRejected");
+        return derive(new Derived.ComposeBoth<>(loop, onFulfilled, onRejected));
+    }
+
+    @Override
+    public Promise<T> caughtCompose(Function<? super Throwable, ? extends Promise<? extends T>> onRejected) {
+        return derive(new Derived.CaughtCompose<>(loop, null, Objects.requireNonNull(onRejected, "onRejected")));
+    }
+
+    @Override
+    public <E extends Throwable> Promise<T> caughtCompose(Class<E> type,
+                                                          Function<? super E, ? extends Promise<? extends T>> onRejected) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(onRejected, "onRejected");
+        return derive(new Derived.CaughtCompose<>(loop, type, onRejected));
+    }
+
+    @Override
     public Promise<Void> thenAccept(Consumer<? super T> onFulfilled) {
         return derive(new Derived.Accept<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")));
     }

@@ -1,6 +1,7 @@
 package dev.eventual.ordering;
 
 import static dev.eventual.ordering.NodeOrderingTest.chain;
+import static dev.eventual.ordering.NodeOrderingTest.error;
 
 import dev.eventual.ChainingCycleException;
 import dev.eventual.Promise;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Differential tests of the JavaScript forms Eventual spells differently: {@code Promise.try}
  * ({@code Promise.attempt} / {@code attemptCompose}), {@code TypeError} of a chaining cycle
- * ({@link ChainingCycleException}). Node 20 has no {@code Promise.try}; the
+ * ({@link ChainingCycleException}), composing rejection handlers ({@code caughtCompose},
+ * {@code thenCompose(f, r)}). Node 20 has no {@code Promise.try}; the
  * helper below is its specification's steps (a new promise resolved with the function's result,
  * rejected with what it throws), the same turns as the built-in.
  */
@@ -91,6 +93,70 @@ class ParityOrderingTest {
             stage.complete(p);
             p.caught(ChainingCycleException.class, e -> log.add("cycle true"));
             chain(log, "t", 3);
+        }));
+        cases.add(new Case("catch returning a fallback promise: adopted two turns after the handler", """
+                Promise.reject(new Error('down')).catch(e => Promise.resolve('fallback for ' + e.message)).then(v => log(v));
+                Promise.reject(new Error('x')).catch(e => 'plain').then(v => log(v));
+                chain('t', 5);
+                """, log -> {
+            Promise.<String>reject(error("down")).caughtCompose(e -> Promise.resolve("fallback for " + e.getMessage()))
+                    .thenAccept(log::add);
+            Promise.<String>reject(error("x")).caught(e -> "plain").thenAccept(log::add);
+            chain(log, "t", 5);
+        }));
+        cases.add(new Case("catch returning a promise skipped on fulfilment: the value passes in one turn", """
+                Promise.resolve('ok').catch(e => Promise.resolve('never')).then(v => log(v));
+                chain('t', 3);
+                """, log -> {
+            Promise.resolve("ok").caughtCompose(e -> Promise.resolve("never")).thenAccept(log::add);
+            chain(log, "t", 3);
+        }));
+        cases.add(new Case("catch returning a rejected or pending promise", """
+                Promise.reject(new Error('a')).catch(e => Promise.reject(new Error('again ' + e.message))).catch(e => log(e.message));
+                Promise.reject(new Error('b')).catch(e => new Promise(r => setTimeout(() => r('later ' + e.message), 1))).then(v => log(v));
+                chain('t', 5);
+                """, log -> {
+            Promise.<String>reject(error("a")).caughtCompose(e -> Promise.reject(error("again " + e.getMessage())))
+                    .caught(e -> {
+                log.add(e.getMessage());
+                return null;
+            });
+            Promise.<String>reject(error("b")).caughtCompose(e -> NodeOrderingTest.delay(1, "later " + e.getMessage()))
+                    .thenAccept(log::add);
+            chain(log, "t", 5);
+        }));
+        cases.add(new Case("a typed catch returning a promise; other reasons pass through", """
+                class Net extends Error {}
+                Promise.reject(new Net('net')).catch(e => { if (e instanceof Net) return Promise.resolve('retried'); throw e; }).then(v => log(v));
+                Promise.reject(new Error('other')).catch(e => { if (e instanceof Net) return Promise.resolve('retried'); throw e; }).catch(e => log('passed ' + e.message));
+                chain('t', 5);
+                """, log -> {
+            Promise.<String>reject(new java.io.UncheckedIOException("net", new java.io.IOException()))
+                    .caughtCompose(java.io.UncheckedIOException.class, e -> Promise.resolve("retried")).thenAccept(log::add);
+            Promise.<String>reject(error("other"))
+                    .caughtCompose(java.io.UncheckedIOException.class, e -> Promise.resolve("retried"))
+                    .caught(e -> {
+                        log.add("passed " + e.getMessage());
+                        return null;
+                    });
+            chain(log, "t", 5);
+        }));
+        cases.add(new Case("then with two promise-returning handlers", """
+                Promise.resolve(1).then(v => Promise.resolve('next ' + v), e => Promise.resolve('fb')).then(v => log(v));
+                Promise.reject(new Error('e')).then(v => Promise.resolve('next'), e => Promise.resolve('fb ' + e.message)).then(v => log(v));
+                Promise.reject(new Error('t')).then(v => 1, e => { throw new Error('rethrown ' + e.message); }).catch(e => log(e.message));
+                chain('t', 5);
+                """, log -> {
+            Promise.resolve(1).thenCompose(v -> Promise.resolve("next " + v), e -> Promise.resolve("fb")).thenAccept(log::add);
+            Promise.<Integer>reject(error("e")).thenCompose(v -> Promise.resolve("next"), e -> Promise.resolve("fb " + e.getMessage()))
+                    .thenAccept(log::add);
+            Promise.<Integer>reject(error("t")).<Integer>thenCompose(v -> Promise.resolve(1), e -> {
+                throw error("rethrown " + e.getMessage());
+            }).caught(e -> {
+                log.add(e.getMessage());
+                return null;
+            });
+            chain(log, "t", 5);
         }));
         return cases;
     }
