@@ -1,5 +1,8 @@
 package dev.eventual.ordering;
 
+import static dev.eventual.Async.async;
+import static dev.eventual.Async.asyncCompose;
+import static dev.eventual.Async.await;
 import static dev.eventual.ordering.NodeOrderingTest.chain;
 import static dev.eventual.ordering.NodeOrderingTest.error;
 
@@ -17,12 +20,13 @@ import org.junit.jupiter.api.TestFactory;
  * Differential tests of the JavaScript forms Eventual spells differently: {@code Promise.try}
  * ({@code Promise.attempt} / {@code attemptCompose}), {@code TypeError} of a chaining cycle
  * ({@link ChainingCycleException}), composing rejection handlers ({@code caughtCompose},
- * {@code thenCompose(f, r)}). Node 20 has no {@code Promise.try}; the
+ * {@code thenCompose(f, r)}), an async function's {@code return p} ({@code asyncCompose}). Node 20 has no {@code Promise.try}; the
  * helper below is its specification's steps (a new promise resolved with the function's result,
  * rejected with what it throws), the same turns as the built-in.
  */
 class ParityOrderingTest {
     private static final String JS_HELPERS = """
+            const delay = (ms, v) => new Promise(r => setTimeout(() => r(v), ms));
             const chain = (name, n) => { let p = Promise.resolve(); for (let i = 1; i <= n; i++) p = p.then(() => log(name + i)); return p; };
             const promiseTry = Promise.try ? f => Promise.try(f) : f => new Promise((res, rej) => { try { res(f()); } catch (e) { rej(e); } });
             """;
@@ -157,6 +161,45 @@ class ParityOrderingTest {
                 return null;
             });
             chain(log, "t", 5);
+        }));
+        cases.add(new Case("an async function returning a settled promise: return p vs return await p", """
+                (async () => { return Promise.resolve('returned'); })().then(v => log(v));
+                (async () => { return await Promise.resolve('awaited'); })().then(v => log(v));
+                (async () => 'plain')().then(v => log(v));
+                chain('t', 5);
+                """, log -> {
+            asyncCompose(() -> Promise.resolve("returned")).thenAccept(log::add);
+            async(() -> await(Promise.resolve("awaited"))).thenAccept(log::add);
+            async(() -> "plain").thenAccept(log::add);
+            chain(log, "t", 5);
+        }));
+        cases.add(new Case("an async function that awaits, then returns a pending promise", """
+                (async () => { const x = await Promise.resolve(1); log('after await ' + x); return delay(1, 'later'); })().then(v => log(v));
+                chain('t', 4);
+                """, log -> {
+            asyncCompose(() -> {
+                int x = await(Promise.resolve(1));
+                log.add("after await " + x);
+                return NodeOrderingTest.delay(1, "later");
+            }).thenAccept(log::add);
+            chain(log, "t", 4);
+        }));
+        cases.add(new Case("an async function returning a rejected promise, and one that throws", """
+                (async () => { return Promise.reject(new Error('returned')); })().catch(e => log('caught ' + e.message));
+                (async () => { throw new Error('thrown'); })().catch(e => log('caught ' + e.message));
+                chain('t', 4);
+                """, log -> {
+            asyncCompose(() -> Promise.<String>reject(error("returned"))).caught(e -> {
+                log.add("caught " + e.getMessage());
+                return null;
+            });
+            asyncCompose(() -> {
+                throw error("thrown");
+            }).caught(e -> {
+                log.add("caught " + e.getMessage());
+                return null;
+            });
+            chain(log, "t", 4);
         }));
         return cases;
     }
