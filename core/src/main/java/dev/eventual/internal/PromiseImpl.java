@@ -252,7 +252,9 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      * Promises/A+ 2.3: resolve with a thenable. Locks this promise (further resolve calls lose),
      * then follows the thenable. A promise of ours is followed in two microtask turns, as
      * JavaScript's NewPromiseResolveThenableJob does: turn one registers on it, turn two is its
-     * reaction.
+     * reaction. A stage or a promise of another implementation is a thenable
+     * ({@link ThenableAdoption}): turn one registers on it, and it settles this promise when it
+     * calls back (inside that turn when it is already complete).
      */
     private boolean resolveThenable(Object thenable) {
         if (thenable == this) {
