@@ -1,6 +1,7 @@
 package dev.eventual;
 
 import dev.eventual.internal.AsyncBody;
+import dev.eventual.internal.Interop;
 import dev.eventual.internal.Loop;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -109,7 +110,8 @@ public final class Async {
      * at once. The body runs on a new virtual thread of the current loop, inside this call, until
      * its first {@link #await} or its end (see the class javadoc for the threading and the order).
      * The promise, of the current loop, fulfils with what the body returns (as it is: a returned
-     * promise is a value here; write {@code return await(p)} to return its value) or rejects with
+     * promise is a value here; write {@code return await(p)} to return its value, or use
+     * {@link #asyncCompose(Callable)} to follow it as JavaScript's {@code return p} does) or rejects with
      * what the body throws, unwrapped.
      *
      * @param body the code; may call {@link #await}; must not be null
@@ -169,6 +171,52 @@ public final class Async {
     public static Promise<Void> async(EventLoop loop, ThrowingRunnable body) {
         Objects.requireNonNull(body, "body");
         return AsyncBody.start(asLoop(loop), asCallable(body));
+    }
+
+    /**
+     * {@link #async(Callable)} for a body that returns a promise, which the result follows:
+     * JavaScript's {@code return p} in an async function, with its turns (the result adopts
+     * {@code p} as any resolve does: its handlers run two microtask turns after {@code p}'s would),
+     * without a {@code Promise<Promise<T>>} type. {@code return await(p)} gives the same outcome
+     * and, as in JavaScript, different timing. What the body throws rejects the result, as with
+     * {@code async}; a body that returns {@code null} rejects it with a
+     * {@link NullPointerException}. {@link Promise#cancel() Cancelling} the result stops the body
+     * at its {@code await} while it runs, and, once it has returned, cancels the promise it
+     * returned unless another consumer still needs it.
+     *
+     * <pre>{@code
+     * Promise<User> user = asyncCompose(() -> {
+     *     if (cache.has(id)) return Promise.resolve(cache.get(id));
+     *     var token = await(login());
+     *     return fetchUser(token, id);            // followed, not awaited
+     * });
+     * }</pre>
+     *
+     * @param body the code; may call {@link #await}; returns the promise to follow; must not be null
+     * @param <T> the type of the result
+     * @return a promise that follows what the body returns, of the current loop
+     * @throws IllegalStateException if the calling thread runs no event loop (use
+     *     {@link #asyncCompose(EventLoop, Callable)} there)
+     */
+    public static <T> Promise<T> asyncCompose(Callable<? extends Promise<? extends T>> body) {
+        Objects.requireNonNull(body, "body");
+        return AsyncBody.startCompose(requireLoop(), body);
+    }
+
+    /**
+     * {@link #asyncCompose(Callable)} on a given loop, from any thread, as
+     * {@link #async(EventLoop, Callable)} is to {@link #async(Callable)}.
+     *
+     * @param loop the loop whose turn the body takes; must not be null
+     * @param body the code; returns the promise to follow; must not be null
+     * @param <T> the type of the result
+     * @return a promise that follows what the body returns, of {@code loop}
+     * @throws java.util.concurrent.RejectedExecutionException from another thread, if the loop is
+     *     closed
+     */
+    public static <T> Promise<T> asyncCompose(EventLoop loop, Callable<? extends Promise<? extends T>> body) {
+        Objects.requireNonNull(body, "body");
+        return AsyncBody.startCompose(asLoop(loop), body);
     }
 
     /**
@@ -240,20 +288,27 @@ public final class Async {
 
     /**
      * {@link #await(Promise)} for a {@link CompletionStage} ({@code CompletableFuture}, an HTTP
-     * client's response, ...): in a body it awaits {@code Promise.from(stage)}, whose outcome is
-     * delivered on the body's loop whatever thread completes the stage; elsewhere it behaves as
-     * {@code await(Promise)} does. A {@link CompletionException} is unwrapped to its cause.
+     * client's response, ...), JavaScript's {@code await thenable}: in a body it awaits
+     * {@code Promise.from(stage)}, whose outcome is delivered on the body's loop whatever thread
+     * completes the stage; so the body resumes one microtask turn later than for a promise (two
+     * turns on a stage already complete), as in JavaScript. A stage that completes with a promise
+     * or another stage is followed in turn, and only its first callback counts (Promises/A+
+     * 2.3.3.3). On a thread that runs no loop it blocks until what the stage gives is known,
+     * following it in the same way, and registering on the stage with {@code whenComplete} only
+     * (a stage may refuse {@code toCompletableFuture()}). A {@link CompletionException} is
+     * unwrapped to its cause.
      *
      * @param stage the stage to wait for; must not be null
      * @param <T> the type of the value
      * @return the value
      * @throws RuntimeException see {@link #await(Promise)}
      */
+    @SuppressWarnings("unchecked")
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
         Loop loop = Loop.current();
         if (loop == null) {
-            return block(stage.toCompletableFuture());
+            return (T) block(Interop.followOffLoop(stage));
         }
         if (AsyncBody.current(loop) == null) {
             throw outsideBody(loop);

@@ -3,6 +3,7 @@ package dev.eventual;
 import dev.eventual.internal.All;
 import dev.eventual.internal.AllSettled;
 import dev.eventual.internal.Any;
+import dev.eventual.internal.Attempt;
 import dev.eventual.internal.Delay;
 import dev.eventual.internal.Interop;
 import dev.eventual.internal.Loop;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,8 +56,13 @@ import java.util.function.Supplier;
  * <h2>Adoption</h2>
  * Resolving a promise with another promise (or a {@link CompletionStage}) makes it follow that
  * one, as in JavaScript; following a promise takes two microtask turns, so orderings match
- * Node's. The promise returned by a {@link #thenCompose thenCompose} handler is followed the
- * same way. Resolving a promise with itself rejects it with an {@link IllegalArgumentException}.
+ * Node's. A {@code CompletionStage} is adopted as JavaScript adopts a thenable: its
+ * {@code whenComplete} is called in a microtask (never inside the resolving call), so a stage
+ * already complete takes one turn; its callback's first call wins, later calls and a throw after
+ * it are ignored (Promises/A+ 2.3.3.3). The package documentation counts the turns of each kind.
+ * The promise returned by a {@link #thenCompose thenCompose} handler is followed the
+ * same way. Resolving a promise with itself (directly, or through a stage it adopts) rejects it with a
+ * {@link ChainingCycleException} (JavaScript's {@code TypeError}).
  * Unlike JavaScript, the value returned by a {@code then} or {@code caught} handler is never
  * followed, even if it is a promise: it is the value, so that a {@code Promise<R>} always holds
  * an {@code R} (write {@code thenCompose} to follow a returned promise).
@@ -83,7 +90,11 @@ import java.util.function.Supplier;
  * Java reserves {@code catch} and {@code finally}; Eventual uses {@code caught} and
  * {@code lastly} (Bluebird's names for the same methods). JavaScript's single {@code then} is
  * split by what the handler returns: {@code then} (a value), {@code thenCompose} (a promise) and
- * {@code thenAccept} (nothing).
+ * {@code thenAccept} (nothing); a rejection handler that returns a promise is
+ * {@code caughtCompose}, and both handlers returning promises {@code thenCompose(f, r)}.
+ * JavaScript's {@code Promise.try} is {@link #attempt attempt}
+ * (Bluebird's alias), with {@link #attemptCompose attemptCompose} for a function that returns a
+ * promise.
  *
  * @param <T> the type of the value
  */
@@ -159,6 +170,51 @@ public interface Promise<T> {
      */
     static <T> Promise<T> from(CompletionStage<? extends T> stage) {
         return Loop.require("Promise.from").from(stage);
+    }
+
+    /**
+     * Calls {@code fn} at once, inside this call, and returns a promise of its outcome:
+     * JavaScript's {@code Promise.try(fn)} (ES2025; Bluebird's {@code Promise.attempt}; Java
+     * reserves {@code try}). The promise is fulfilled with what {@code fn} returns (as it is: a
+     * returned promise is a value here; see {@link #attemptCompose} to follow it) or rejected with
+     * what it throws, checked or not, unwrapped; nothing {@code fn} throws escapes this call.
+     * Handlers registered on the promise run as microtasks of the current loop, as for any
+     * settled promise.
+     *
+     * <pre>{@code
+     * Promise<Config> config = Promise.attempt(() -> parse(text));   // a parse error rejects it
+     * }</pre>
+     *
+     * @param fn the function; runs on the calling thread, now; must not be null
+     * @param <T> the type of the value
+     * @return a promise of the current thread's loop, already settled
+     * @throws IllegalStateException if the calling thread runs no event loop (then {@code fn} is
+     *     not called)
+     */
+    static <T> Promise<T> attempt(Callable<? extends T> fn) {
+        return Attempt.value(Loop.require("Promise.attempt"), fn);
+    }
+
+    /**
+     * {@link #attempt} for a function that returns a promise, which the result follows with
+     * JavaScript's turns ({@code Promise.try(() => promise)}: the handlers of the result run two
+     * microtask turns after those of the returned promise would; a returned
+     * {@link CompletionStage} wrapped by {@link #from} is adopted as a thenable). What {@code fn}
+     * throws rejects the result; a {@code null} return rejects it with a
+     * {@link NullPointerException}.
+     *
+     * <pre>{@code
+     * Promise<User> user = Promise.attemptCompose(() -> cache.lookup(id));   // lookup may throw
+     * }</pre>
+     *
+     * @param fn the function; runs on the calling thread, now; must not be null
+     * @param <T> the type of the value
+     * @return a promise of the current thread's loop that follows the returned one
+     * @throws IllegalStateException if the calling thread runs no event loop (then {@code fn} is
+     *     not called)
+     */
+    static <T> Promise<T> attemptCompose(Callable<? extends Promise<? extends T>> fn) {
+        return Attempt.compose(Loop.require("Promise.attemptCompose"), fn);
     }
 
     /**
@@ -517,6 +573,24 @@ public interface Promise<T> {
     <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled);
 
     /**
+     * {@link #thenCompose(Function)} with a rejection handler that also returns a promise:
+     * JavaScript's {@code p.then(v => next(v), e => fallback(e))}. Whichever handler runs (on the
+     * loop's thread, as a microtask: {@code onFulfilled} with the value, or {@code onRejected}
+     * with the reason, which is then handled), its promise is adopted two microtask turns later,
+     * as in JavaScript. A handler that throws or returns {@code null} rejects the result (with
+     * the exception, or a {@link NullPointerException}).
+     *
+     * @param onFulfilled receives the value and returns the next promise; must not be null
+     * @param onRejected receives the reason and returns the next promise; must not be null
+     * @param <R> the type of the next promise's value
+     * @return a promise of the next promise's outcome, on this promise's loop
+     */
+    default <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled,
+                                       Function<? super Throwable, ? extends Promise<? extends R>> onRejected) {
+        return ownFollower().thenCompose(onFulfilled, onRejected); // overridden by Eventual's promises
+    }
+
+    /**
      * Returns a promise fulfilled with {@code null} after {@code onFulfilled} has consumed the
      * value: {@code then(v -> { onFulfilled.accept(v); return null; })}. Failures behave as in
      * {@link #then(Function)}.
@@ -546,6 +620,39 @@ public interface Promise<T> {
      * @return a promise of the value, the recovery, or the unmatched rejection
      */
     <E extends Throwable> Promise<T> caught(Class<E> type, Function<? super E, ? extends T> onRejected);
+
+    /**
+     * {@link #caught(Function)} for a rejection handler that returns a promise, which the result
+     * follows: JavaScript's {@code p.catch(e => fallback())}, as for a fallback request on error.
+     * A fulfilment skips the handler and fulfils the result with the value. The handler receives
+     * the reason (which is then handled) on the loop's thread, as a microtask; its promise is
+     * adopted two microtask turns later, as in JavaScript. A handler that throws or returns
+     * {@code null} rejects the result (with the exception, or a {@link NullPointerException}).
+     *
+     * <pre>{@code
+     * Promise<String> text = fetchText(primary).caughtCompose(e -> fetchText(mirror));
+     * }</pre>
+     *
+     * @param onRejected receives the reason and returns the promise to follow; must not be null
+     * @return a promise of the value, or of the fallback promise's outcome, on this promise's loop
+     */
+    default Promise<T> caughtCompose(Function<? super Throwable, ? extends Promise<? extends T>> onRejected) {
+        return ownFollower().caughtCompose(onRejected); // overridden by Eventual's promises
+    }
+
+    /**
+     * Like {@link #caughtCompose(Function)}, for reasons of one class only: other rejections pass
+     * through unchanged (the reason is still marked handled), as {@link #caught(Class, Function)}.
+     *
+     * @param type the class of reasons to handle; subclasses match; must not be null
+     * @param onRejected receives the reason, cast, and returns the promise to follow; must not be null
+     * @param <E> the class of reasons handled
+     * @return a promise of the value, the fallback's outcome, or the unmatched rejection
+     */
+    default <E extends Throwable> Promise<T> caughtCompose(Class<E> type,
+                                                           Function<? super E, ? extends Promise<? extends T>> onRejected) {
+        return ownFollower().caughtCompose(type, onRejected); // overridden by Eventual's promises
+    }
 
     /**
      * JavaScript's {@code finally}: returns a promise that settles like this one after

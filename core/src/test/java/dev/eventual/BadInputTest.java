@@ -60,7 +60,7 @@ class BadInputTest {
             assertThat(d.tryResolve(d.promise())).isTrue();
             d.promise().caught(e -> reason[0] = e);
         });
-        assertThat(reason[0]).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chaining cycle")
+        assertThat(reason[0]).isInstanceOf(ChainingCycleException.class).hasMessageContaining("chaining cycle")
                 .hasMessageContaining("resolved with itself");
     }
 
@@ -73,7 +73,7 @@ class BadInputTest {
             self.add(p);
             p.caught(e -> reason[0] = e);
         });
-        assertThat(reason[0]).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chaining cycle");
+        assertThat(reason[0]).isInstanceOf(ChainingCycleException.class).hasMessageContaining("chaining cycle");
     }
 
     @Test

@@ -4,7 +4,8 @@ package dev.eventual.internal;
  * Makes a locked promise follow another promise of ours, in JavaScript's two turns: first run
  * as a microtask with the source as argument (NewPromiseResolveThenableJob), it registers
  * itself on the source; then it runs as the source's reaction and settles the target.
- * {@code started} is confined to the loop threads that run it, in that order.
+ * {@code registered} is confined to the loop threads that run it, in that order. Stages and
+ * promises of other implementations are adopted by {@link ThenableAdoption}.
  */
 final class Adoption implements Reaction {
     private final PromiseImpl<?> target;

@@ -114,7 +114,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     /** The context of the async(...) call, installed on the body's thread; null when empty. */
     private final AsyncContext context;
     /** The user's code; turn-confined, cleared when it starts. */
-    private Callable<? extends T> body;
+    private Callable<?> body;
     /** The thread parked in {@link #enter} for this body; turn-confined. */
     private Thread giver;
     /** The encoded outcome handed to {@link #await}; turn-confined, cleared when taken. */
@@ -134,7 +134,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     @SuppressWarnings("unused") // accessed through TURN
     private volatile int turn;
 
-    private AsyncBody(Loop loop, Callable<? extends T> body, AsyncContext context, PromiseImpl<T> result,
+    private AsyncBody(Loop loop, Callable<?> body, AsyncContext context, PromiseImpl<T> result,
                       AsyncBodies bodies) {
         this.loop = loop;
         this.body = body;
@@ -152,8 +152,22 @@ public final class AsyncBody<T> implements Runnable, Reaction {
      * @throws java.util.concurrent.RejectedExecutionException from another thread, if the loop is closed
      */
     public static <T> Promise<T> start(Loop loop, Callable<? extends T> body) {
+        return start(loop, body, false);
+    }
+
+    /**
+     * {@code Async.asyncCompose}: {@link #start}, but the promise the body returns is followed,
+     * as an async function's {@code return p} adopts {@code p} (two microtask turns after the
+     * body ends when {@code p} is settled); a {@code null} return rejects with a
+     * NullPointerException.
+     */
+    public static <T> Promise<T> startCompose(Loop loop, Callable<? extends Promise<? extends T>> body) {
+        return start(loop, body, true);
+    }
+
+    private static <T> Promise<T> start(Loop loop, Callable<?> body, boolean compose) {
         boolean onLoop = loop.inEventLoop();
-        Result<T> result = new Result<>(loop, !onLoop);
+        Result<T> result = new Result<>(loop, compose, !onLoop);
         AsyncContext context = AsyncContext.current();
         if (onLoop) {
             begin(loop, body, context, result);
@@ -163,7 +177,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         return result;
     }
 
-    private static <T> void begin(Loop loop, Callable<? extends T> body, AsyncContext context, Result<T> result) {
+    private static <T> void begin(Loop loop, Callable<?> body, AsyncContext context, Result<T> result) {
         if (result.isSettled()) {
             return; // cancelled before its task started: the body never runs
         }
@@ -178,11 +192,16 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     static final class Result<T> extends PromiseImpl<T> {
         /** Set with the turn when the body begins; read with the turn. */
         AsyncBody<T> body;
+        /** Whether the promise the body returns is followed ({@link #startCompose}). */
+        final boolean compose;
+        /** What a composing body returned, once it has: cancelling this result releases it; with the turn. */
+        PromiseImpl<?> followed;
         /** Returned to a caller on another thread: see {@link PromiseImpl#heldOutside}. */
         private final boolean outside;
 
-        Result(Loop loop, boolean outside) {
+        Result(Loop loop, boolean compose, boolean outside) {
             super(loop);
+            this.compose = compose;
             this.outside = outside;
         }
 
@@ -199,7 +218,8 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         @Override
         PromiseImpl<?> producerCancelled() {
             AsyncBody<T> b = body;
-            return b == null ? null : b.cancel();
+            PromiseImpl<?> awaited = b == null ? null : b.cancel();
+            return awaited != null ? awaited : followed; // a body that ended may be following what it returned
         }
     }
 
@@ -303,10 +323,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         if (context != null) {
             AsyncContext.swap(context);
         }
-        Callable<? extends T> code = body;
+        Callable<?> code = body;
         body = null;
         try {
-            T value;
+            Object value;
             try {
                 value = code.call();
             } catch (Throwable t) {
@@ -315,7 +335,18 @@ public final class AsyncBody<T> implements Runnable, Reaction {
                 result.tryReject(t instanceof AwaitException a && a.getCause() != null ? a.getCause() : t);
                 return;
             }
-            result.fulfilAsIs(value); // typed as T: a returned promise is a value, as with submit
+            if (result instanceof Result<?> r && r.compose) {
+                if (value == null) {
+                    result.tryReject(new NullPointerException("asyncCompose body returned null instead of a promise"));
+                    return;
+                }
+                if (value instanceof PromiseImpl<?> p) {
+                    r.followed = p; // cancelling the result now releases what it follows
+                }
+                result.resolveFromHandler(value); // JavaScript's `return p`: adopted, two turns
+            } else {
+                result.fulfilAsIs(value); // typed as T: a returned promise is a value, as with submit
+            }
         } finally {
             state = DONE;
             AsyncBodies.of(loop).unlink(this);

@@ -194,6 +194,44 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         }
     }
 
+    /** {@code thenCompose(onFulfilled, onRejected)}: either handler's promise is followed. */
+    static final class ComposeBoth<T> extends Derived<T> {
+        private final Function<? super Throwable, ?> onRejected;
+
+        ComposeBoth(Loop loop, Function<?, ?> onFulfilled, Function<? super Throwable, ?> onRejected) {
+            super(loop, onFulfilled);
+            this.onRejected = AsyncContext.capture(onRejected);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void run(Object h, Object r) {
+            Object next = r instanceof Failure f ? onRejected.apply(f.reason) : ((Function<Object, Object>) h).apply(decode(r));
+            resolveFromHandler(Objects.requireNonNull(next, "thenCompose handler returned null instead of a promise"));
+        }
+    }
+
+    /** {@code caughtCompose}: the rejection handler's promise is followed; {@code type} null matches all. */
+    static final class CaughtCompose<T> extends Derived<T> {
+        private final Class<?> type;
+
+        CaughtCompose(Loop loop, Class<?> type, Function<?, ?> fn) {
+            super(loop, fn);
+            this.type = type;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void run(Object h, Object r) {
+            if (r instanceof Failure f && (type == null || type.isInstance(f.reason))) {
+                resolveFromHandler(Objects.requireNonNull(((Function<Object, Object>) h).apply(f.reason),
+                        "caughtCompose handler returned null instead of a promise"));
+            } else {
+                passThrough(r);
+            }
+        }
+    }
+
     static final class Accept<T> extends Derived<T> {
         Accept(Loop loop, Consumer<?> fn) {
             super(loop, fn);

@@ -4,6 +4,7 @@ import dev.eventual.KeepAlive;
 import dev.eventual.NodeCallback;
 import dev.eventual.Promise;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -13,45 +14,62 @@ import java.util.function.Consumer;
 /**
  * Bridges from the outside world into promises: {@link CompletionStage}s and Node-style
  * callbacks. Both may complete on any thread; the promise is settled from there (rule 3) and a
- * {@link KeepAlive} held until then keeps the loop running (rule 7).
+ * {@link KeepAlive} held until then keeps the loop running (rule 7). A stage is adopted as a
+ * JavaScript thenable by {@link ThenableAdoption}; off any loop, {@link #followOffLoop} follows
+ * one the same way for a blocked caller.
  */
 public final class Interop {
     private Interop() {}
 
-    /**
-     * Makes {@code target} (already locked) follow {@code stage}. A stage that completes with a
-     * promise or another stage is followed in turn (A+ 2.3.3.3.1); a stage whose
-     * {@code whenComplete} throws rejects the target unless it already settled it (A+ 2.3.3.3.4).
-     */
-    static void follow(PromiseImpl<?> target, CompletionStage<?> stage) {
-        KeepAlive alive = target.loop.keepAliveOrNull();
-        if (target instanceof FromStage<?> from && from.stage == stage) {
-            from.alive = alive; // before the promise is published: from() has not returned yet
-        }
-        try {
-            stage.whenComplete((value, error) -> {
-                try {
-                    if (error != null) {
-                        target.completeFollowing(new Failure(unwrap(error)));
-                    } else if (value instanceof Promise<?> || value instanceof CompletionStage<?>) {
-                        target.followLocked(value);
-                    } else {
-                        target.completeFollowing(PromiseImpl.encode(value));
-                    }
-                } finally {
-                    // After the settle posted its dispatch task, so the loop never looks idle between.
-                    release(alive);
-                }
-            });
-        } catch (Throwable t) {
-            target.completeFollowing(new Failure(t)); // ignored if the stage settled it first
-            release(alive);
-        }
-    }
-
     private static void release(KeepAlive alive) {
         if (alive != null) {
             alive.close(); // idempotent
+        }
+    }
+
+    /**
+     * For {@code Async.await(stage)} on a thread that runs no loop: a future of what adopting
+     * {@code stage} gives, following what it completes with exactly as adoption in a body does
+     * (a promise or another stage in turn, A+ 2.3.3.3.1; the first call wins, 2.3.3.3.3; a
+     * {@code whenComplete} that throws before calling back rejects, 2.3.3.3.4), using only
+     * {@code whenComplete}, which every stage supports. A promise reached this way is followed
+     * through {@link Promise#toCompletableFuture()}: it is handled, and is told if its loop closes.
+     */
+    public static CompletableFuture<Object> followOffLoop(CompletionStage<?> stage) {
+        CompletableFuture<Object> out = new CompletableFuture<>();
+        followInto(stage, out);
+        return out;
+    }
+
+    private static void followInto(Object thenable, CompletableFuture<Object> out) {
+        if (thenable instanceof Promise<?> promise) {
+            promise.toCompletableFuture().whenComplete((value, error) -> {
+                if (error != null) {
+                    out.completeExceptionally(unwrap(error));
+                } else {
+                    out.complete(value); // a promise's value is a value, as await in a body returns it
+                }
+            });
+            return;
+        }
+        AtomicBoolean called = new AtomicBoolean();
+        try {
+            ((CompletionStage<?>) thenable).whenComplete((value, error) -> {
+                if (!called.compareAndSet(false, true)) {
+                    return; // A+ 2.3.3.3.3: the first call wins
+                }
+                if (error != null) {
+                    out.completeExceptionally(unwrap(error));
+                } else if (value instanceof Promise<?> || value instanceof CompletionStage<?>) {
+                    followInto(value, out);
+                } else {
+                    out.complete(value);
+                }
+            });
+        } catch (Throwable t) {
+            if (called.compareAndSet(false, true)) { // A+ 2.3.3.3.4: a throw after a call is ignored
+                out.completeExceptionally(t);
+            }
         }
     }
 
@@ -67,8 +85,9 @@ public final class Interop {
      * the stage when it is a {@link Future} ({@code cancel(true)}: a {@code CompletableFuture}
      * reports cancelled, a {@code FutureTask} is interrupted) and releases the loop at once, even
      * for a stage that cannot be cancelled (rule 7: the loop does not wait for abandoned work).
-     * {@code alive} is written by {@link #follow} before the promise is published and read on the
-     * loop thread after the cancel's handoff.
+     * {@code alive} is written by the adoption job ({@link ThenableAdoption}) and read by
+     * {@link #producerCancelled}, both on the loop thread; a cancel before the job ran leaves it
+     * null, and the job then registers nothing.
      */
     static final class FromStage<T> extends PromiseImpl<T> {
         final CompletionStage<?> stage;

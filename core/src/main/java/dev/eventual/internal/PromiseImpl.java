@@ -1,6 +1,7 @@
 package dev.eventual.internal;
 
 import dev.eventual.AbortSignal;
+import dev.eventual.ChainingCycleException;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.EventLoopClosedException;
@@ -251,11 +252,13 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      * Promises/A+ 2.3: resolve with a thenable. Locks this promise (further resolve calls lose),
      * then follows the thenable. A promise of ours is followed in two microtask turns, as
      * JavaScript's NewPromiseResolveThenableJob does: turn one registers on it, turn two is its
-     * reaction.
+     * reaction. A stage or a promise of another implementation is a thenable
+     * ({@link ThenableAdoption}): turn one registers on it, and it settles this promise when it
+     * calls back (inside that turn when it is already complete).
      */
     private boolean resolveThenable(Object thenable) {
         if (thenable == this) {
-            return complete(new Failure(new IllegalArgumentException(
+            return complete(new Failure(new ChainingCycleException(
                     "chaining cycle: a promise cannot be resolved with itself: " + this)));
         }
         for (;;) {
@@ -274,17 +277,32 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     /**
-     * Makes this locked promise follow {@code thenable}: also used when a followed stage completes
-     * with yet another promise or stage (A+ 2.3.3.3.1 resolves recursively).
+     * Makes this promise, just locked by {@link #resolveThenable}, follow {@code thenable}: a
+     * promise of ours through {@link Adoption} (two turns), anything else through
+     * {@link ThenableAdoption} (one job, then the thenable's own call). Any thread.
      */
-    final void followLocked(Object thenable) {
-        if (thenable == this) {
-            completeFollowing(new Failure(new IllegalArgumentException(
-                    "chaining cycle: a promise cannot follow itself: " + this)));
-        } else if (thenable instanceof Promise<?> promise) {
-            loop.schedule(adoptionJob(), of(promise, "thenable"));
+    private void followLocked(Object thenable) {
+        if (thenable instanceof PromiseImpl<?> promise) {
+            loop.schedule(adoptionJob(), promise);
         } else {
-            Interop.follow(this, (CompletionStage<?>) thenable);
+            ThenableAdoption.start(this, thenable);
+        }
+    }
+
+    /**
+     * The next adoption step of this locked promise: a thenable it follows called back with yet
+     * another promise or stage (A+ 2.3.3.3.1 resolves recursively). Any thread (the one that
+     * completed the stage); so a fresh {@link Adoption}, never {@link #adoptionJob}, whose
+     * Derived form would write loop-confined state here.
+     */
+    final void followNext(Object thenable) {
+        if (thenable == this) {
+            completeFollowing(new Failure(new ChainingCycleException(
+                    "chaining cycle: a promise cannot follow itself: " + this)));
+        } else if (thenable instanceof PromiseImpl<?> promise) {
+            loop.schedule(new Adoption(this), promise);
+        } else {
+            ThenableAdoption.start(this, thenable);
         }
     }
 
@@ -705,6 +723,27 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     @Override
     public <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled) {
         return derive(new Derived.Compose<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")));
+    }
+
+    @Override
+    public <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled,
+                                      Function<? super Throwable, ? extends Promise<? extends R>> onRejected) {
+        Objects.requireNonNull(onFulfilled, "onFulfilled");
+        Objects.requireNonNull(onRejected, "onRejected");
+        return derive(new Derived.ComposeBoth<>(loop, onFulfilled, onRejected));
+    }
+
+    @Override
+    public Promise<T> caughtCompose(Function<? super Throwable, ? extends Promise<? extends T>> onRejected) {
+        return derive(new Derived.CaughtCompose<>(loop, null, Objects.requireNonNull(onRejected, "onRejected")));
+    }
+
+    @Override
+    public <E extends Throwable> Promise<T> caughtCompose(Class<E> type,
+                                                          Function<? super E, ? extends Promise<? extends T>> onRejected) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(onRejected, "onRejected");
+        return derive(new Derived.CaughtCompose<>(loop, type, onRejected));
     }
 
     @Override

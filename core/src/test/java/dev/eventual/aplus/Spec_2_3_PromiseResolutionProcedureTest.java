@@ -2,6 +2,7 @@ package dev.eventual.aplus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eventual.ChainingCycleException;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.NodeCallback;
@@ -43,24 +44,35 @@ class Spec_2_3_PromiseResolutionProcedureTest {
     }
 
     @Test
-    void spec_2_3_1_resolvingAPromiseWithItself_rejectsWithIllegalArgument() {
+    void spec_2_3_1_resolvingAPromiseWithItself_rejectsWithAChainingCycleException() {
         List<Object> log = run(l -> {
             Deferred<Object> d = Promise.withResolvers();
             d.resolve(d.promise());
             d.promise().caught(e -> l.add(e.getClass().getSimpleName() + ": " + e.getMessage().startsWith("chaining cycle")));
         });
-        assertThat(log).containsExactly("IllegalArgumentException: true");
+        assertThat(log).containsExactly("ChainingCycleException: true");
     }
 
     @Test
-    void spec_2_3_1_handlerReturningItsOwnPromise_rejectsWithIllegalArgument() {
+    void spec_2_3_1_handlerReturningItsOwnPromise_rejectsWithAChainingCycleException() {
         List<Object> log = run(l -> {
             List<Promise<Object>> holder = new ArrayList<>();
             Promise<Object> p = Promise.resolve(1).thenCompose(v -> holder.get(0));
             holder.add(p);
             p.caught(e -> l.add(e.getClass().getSimpleName()));
         });
-        assertThat(log).containsExactly("IllegalArgumentException");
+        assertThat(log).containsExactly("ChainingCycleException");
+    }
+
+    @Test
+    void spec_2_3_1_aStageCompletingWithThePromiseThatAdoptsIt_rejectsWithAChainingCycleException() {
+        List<Object> log = run(l -> {
+            CompletableFuture<Object> stage = new CompletableFuture<>();
+            Promise<Object> p = Promise.from(stage);
+            stage.complete(p);
+            p.caught(ChainingCycleException.class, e -> l.add(e.getClass().getSimpleName()));
+        });
+        assertThat(log).containsExactly("ChainingCycleException");
     }
 
     @Test

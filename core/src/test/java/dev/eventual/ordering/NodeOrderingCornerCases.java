@@ -12,6 +12,7 @@ import static dev.eventual.ordering.NodeOrderingTest.fail;
 import static dev.eventual.ordering.NodeOrderingTest.join;
 
 import dev.eventual.AggregateException;
+import dev.eventual.ChainingCycleException;
 import dev.eventual.Deferred;
 import dev.eventual.Promise;
 import dev.eventual.Timer;
@@ -260,7 +261,7 @@ final class NodeOrderingCornerCases {
                     Promise<Integer>[] p = new Promise[1];
                     p[0] = Promise.resolve(1).thenCompose(v -> p[0]);
                     p[0].caught(e -> {
-                        log.add("cycle " + (e instanceof IllegalArgumentException));
+                        log.add("cycle " + (e instanceof ChainingCycleException));
                         return null;
                     });
                     chain(log, "t", 3);
@@ -272,7 +273,7 @@ final class NodeOrderingCornerCases {
                         """, log -> {
                     Deferred<Integer> d = Promise.withResolvers();
                     d.promise().caught(e -> {
-                        log.add("self " + (e instanceof IllegalArgumentException));
+                        log.add("self " + (e instanceof ChainingCycleException));
                         return null;
                     });
                     d.tryFollow(d.promise());
