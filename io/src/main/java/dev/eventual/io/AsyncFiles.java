@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Files, the Node way: read and write whole files as text or bytes, append, and stream a file's
@@ -108,8 +107,7 @@ public final class AsyncFiles {
     public static Promise<String> readString(Path path, Charset charset) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(charset, "charset");
-        Function<byte[], String> decode = bytes -> new String(bytes, charset);
-        return FileRead.start(EventLoop.current(), "readString", path, decode);
+        return FileRead.text(EventLoop.current(), "readString", path, charset);
     }
 
     /**
@@ -180,7 +178,7 @@ public final class AsyncFiles {
      */
     public static Promise<byte[]> readBytes(Path path) {
         Objects.requireNonNull(path, "path");
-        return FileRead.start(EventLoop.current(), "readBytes", path, Function.identity());
+        return FileRead.bytes(EventLoop.current(), "readBytes", path);
     }
 
     /**
