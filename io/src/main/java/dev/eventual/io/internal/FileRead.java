@@ -59,7 +59,10 @@ public final class FileRead<T> extends FileJob<T, FileIo> implements CompletionH
      * @param operation the public method's name, for failure messages
      */
     public static Promise<String> text(EventLoop loop, String operation, Path path, Charset charset) {
-        return new FileRead<>(loop, operation, path, new ReadTarget.Text(charset)).launch();
+        ReadTarget<String> target = ReadTarget.Text.handles(charset)
+                ? new ReadTarget.Text(charset)
+                : new ReadTarget.DecodedText(charset);
+        return new FileRead<>(loop, operation, path, target).launch();
     }
 
     @Override
