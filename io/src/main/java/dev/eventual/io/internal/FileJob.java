@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -23,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Overview for maintainers.
  * <ul>
  * <li><b>Threads.</b> Created and {@linkplain #launch launched} on the loop thread. Opening, and
- *     the subclass's {@link #run}, happen on a {@link FileThreads} thread, then the I/O continues
- *     in completion handlers on file or pipe threads. Only one piece of a job's I/O is in flight
+ *     the subclass's {@link #run}, happen on a {@link FileThreads} thread (a {@link PipeThreads}
+ *     one for a pipe, FIFO or device, whose open may block), then the I/O continues in
+ *     completion handlers on file or pipe threads. Only one piece of a job's I/O is in flight
  *     at a time, and each step is handed to the next thread through an executor or the loop's
  *     queue, which orders the subclass's plain fields (happens-before of {@code execute}).
  * <li><b>Slot.</b> A job opens its file only once it holds one of the {@link FileSlots}; until
@@ -37,24 +39,26 @@ import java.util.concurrent.locks.ReentrantLock;
  *     signal aborted; the channel is closed on a file thread, then the promise settles);
  *     {@link #cancel} from the promise (the promise is already rejected; the channel is closed
  *     on a file thread); or the loop's close ({@link #loopClosed}, on the loop thread as it
- *     closes: the channel is closed there and then, so that no descriptor outlives the loop).
+ *     closes: the channel is closed there and then, and an open under way (not a FIFO's) is
+ *     waited for, its thread closing what it opened, so that no descriptor outlives the loop).
  *     {@link #ended()} turns {@code true} at once in every case, and I/O steps and callbacks
  *     check it before they go on. A job that ends while in line leaves it and is released there
  *     and then.
  * <li><b>A blocked open.</b> Opening a FIFO blocks until its other end is opened. A job that
  *     ends while its opening thread is blocked so ({@code opensFifo}) releases the loop at once
  *     (the open is no work of the loop's any more) and makes the open return with
- *     {@link FileKind#releaseBlockedOpen}, on a file thread; the opening thread then finds the
+ *     {@link FileKind#releaseBlockedOpen}, on a pipe thread; the opening thread then finds the
  *     job ended and closes what it opened. The decision to open is made under {@code lock}, so
  *     an ender either sees {@code opensFifo} or the opener sees {@code ended} and opens nothing.
  * <li><b>Keep-alive.</b> {@link EventLoop#from} keeps the loop alive until the promise settles
  *     (or is cancelled). {@code alive}, taken at creation, also keeps it alive until the channel
  *     is closed or is known never to open, so that {@link EventLoop#run} returns only once
  *     nothing of the job is left, even after a cancel (except a FIFO's blocked open, above).
- * <li><b>Channel handover.</b> {@code channel}, {@code phase} and {@code opensFifo} are guarded
- *     by {@code lock}; the opening thread publishes the channel under it unless the job has ended
- *     (then it closes the channel itself), and {@link #takeLocked()} hands it out once. The lock
- *     is never held during I/O.
+ * <li><b>Channel handover.</b> {@code channel}, {@code phase}, {@code opensFifo} and
+ *     {@code openInProgress} are guarded by {@code lock}; the opening thread publishes the
+ *     channel under it unless the job has ended (then it closes the channel itself), and
+ *     {@link #takeLocked()} hands it out once. The lock is never held during I/O, nor while
+ *     the slot or the loop is released.
  * </ul>
  *
  * @param <T> the type of the value
@@ -88,6 +92,13 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
     private int phase = OPENING;
     /** The opening thread is (about to be) blocked opening a FIFO. Guarded by {@code lock}. */
     private boolean opensFifo;
+    /**
+     * The opening thread decided to open (the job had not ended) and has not finished: it has
+     * not yet published the channel, closed it, or failed. Guarded by {@code lock}.
+     */
+    private boolean openInProgress;
+    /** Counted down by the opening thread once it is done with the open, however it went. */
+    private final CountDownLatch openDone = new CountDownLatch(1);
     /** The kind of file, found by the opening thread before it opens. */
     private FileKind kind = FileKind.SEEKABLE;
     /**
@@ -143,8 +154,28 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         return kind;
     }
 
+    /**
+     * Finds the kind of file, then opens it here (a regular file) or on a pipe thread (a pipe, a
+     * FIFO or a device, whose open may block until a peer comes: a virtual thread blocked in a
+     * native open pins its carrier, and enough of them would stop every virtual thread, among
+     * them the one that would release them). File thread.
+     */
     private void openAndRun() {
-        FileKind found = FileKind.of(path);
+        FileKind found;
+        try {
+            found = FileKind.of(path);
+        } catch (Throwable t) {
+            found = FileKind.SEEKABLE; // the open reports what is wrong with the path
+        }
+        if (found != FileKind.SEEKABLE) {
+            FileKind kindFound = found;
+            PipeThreads.executor().execute(() -> openAndRun(kindFound));
+        } else {
+            openAndRun(found);
+        }
+    }
+
+    private void openAndRun(FileKind found) {
         boolean endedBeforeOpen;
         lock.lock();
         try {
@@ -154,11 +185,13 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
             } else {
                 kind = found;
                 opensFifo = found == FileKind.FIFO;
+                openInProgress = true;
             }
         } finally {
             lock.unlock();
         }
         if (endedBeforeOpen) {
+            openDone.countDown();
             release();
             return;
         }
@@ -169,17 +202,21 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
             lock.lock();
             try {
                 phase = CLOSED;
+                openInProgress = false;
             } finally {
                 lock.unlock();
             }
+            openDone.countDown();
             fail(t);
             release();
             return;
         }
         if (!publish(opened)) {
             closeAndRelease(opened);
+            openDone.countDown(); // after the close: see loopClosed
             return;
         }
+        openDone.countDown();
         try {
             run(opened); // even if a cancel took the channel meanwhile: its I/O then fails, ignored
         } catch (Throwable t) {
@@ -195,6 +232,7 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         lock.lock();
         try {
             opensFifo = false;
+            openInProgress = false;
             if (ended) {
                 phase = CLOSED;
                 return false;
@@ -303,13 +341,44 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
      * The loop's close hook, on the loop thread as it closes: the caller's promise already reads
      * as rejected, and a task of this job may have been dropped with the loop's queue, so nothing
      * else would close the channel. Ends the job and closes the channel here and now (a
-     * positional read or write in flight is waited for; a pipe's blocked call is interrupted).
+     * positional read or write in flight is waited for; a pipe's blocked call is interrupted; an
+     * open under way is waited for, unless it is a FIFO's, which is released instead).
      */
     private void loopClosed() {
         C taken = endAndTake();
+        boolean awaitOpen;
+        lock.lock();
+        try {
+            awaitOpen = openInProgress && !opensFifo; // it will close what it opens, then count down
+        } finally {
+            lock.unlock();
+        }
         completeExceptionally(new EventLoopClosedException(
                 "loop " + loop.name() + " closed while " + operation + " " + path + " was in flight"));
         closeAndRelease(taken);
+        if (awaitOpen) {
+            awaitOpenDone();
+        }
+    }
+
+    /**
+     * Waits until the opening thread is done with an open that is under way (a file that is not
+     * a FIFO opens at once), so that the loop's close returns with no descriptor of this job
+     * left. Keeps an interrupt for the caller.
+     */
+    private void awaitOpenDone() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                openDone.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -341,7 +410,7 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
             releaseLoop(); // it never took a slot: nothing else to give back
         } else if (blockedOpen) {
             releaseLoop();
-            FileThreads.executor().execute(() -> FileKind.releaseBlockedOpen(path));
+            PipeThreads.executor().execute(() -> FileKind.releaseBlockedOpen(path));
         }
         return taken;
     }

@@ -67,8 +67,8 @@ class FileSlotsTest {
                         mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
                         running.decrementAndGet();
                         done.incrementAndGet();
+                        slots.release(); // before counting down: the slots are all back when the count is
                         all.countDown();
-                        slots.release();
                     };
                     if (slots.enter(job)) {
                         FileThreads.executor().execute(job);
