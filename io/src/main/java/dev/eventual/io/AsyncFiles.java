@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Files, the Node way: read and write whole files as text or bytes, append, and stream a file's
@@ -44,8 +43,8 @@ import java.util.function.Function;
  * Call these methods on a loop thread (or in an {@code async} body): the result belongs to the
  * calling thread's loop ({@link EventLoop#current()}, which throws {@link IllegalStateException}
  * off a loop). The file is opened, read, written and closed on threads of Eventual's own (virtual
- * threads; {@link java.nio.channels.AsynchronousFileChannel} for reads and writes), never on the
- * loop thread. Every callback (the {@code Consumer}, the {@code NodeCallback}, promise handlers,
+ * threads; {@link java.nio.channels.AsynchronousFileChannel} for reads and writes of regular
+ * files; platform threads for those of pipes, see below), never on the loop thread. Every callback (the {@code Consumer}, the {@code NodeCallback}, promise handlers,
  * and {@code lines}' line callback) runs on the loop thread. An operation in flight keeps the loop
  * alive ({@link EventLoop#run} does not return before it ends) and nothing of it does afterwards.
  *
@@ -65,6 +64,56 @@ import java.util.function.Function;
  * the bytes written so far. {@link Promise#withSignal(AbortSignal)} and
  * {@link Promise#timeout(java.time.Duration)} cancel the same way; {@code lines} also takes an
  * {@link AbortSignal} directly.
+ *
+ * <h2>Loop close</h2>
+ * When the loop closes with an operation in flight (waiting for a file, opening, reading,
+ * writing, or between two batches of {@code lines}), its promise rejects with
+ * {@link dev.eventual.EventLoopClosedException}, as every promise pending on a closing loop
+ * does, and the operation stops: its file is closed during the close, before
+ * {@link EventLoop#close()} returns to a thread that waits for it (a read or write of a regular
+ * file in flight is let finish first; one blocked on a pipe is interrupted). A write or append
+ * stopped so leaves the bytes written so far. No descriptor of the operation outlives its loop.
+ *
+ * <h2>Pipes, FIFOs and devices</h2>
+ * A path that is not a regular file or directory ({@code /dev/stdin} fed by a pipe, a named pipe
+ * made with {@code mkfifo}, a device) is read and written sequentially, from its start, with
+ * blocking calls on platform threads of Eventual's own: {@code readString}, {@code readBytes}
+ * and {@code lines} read until the writer closes its end; {@code writeString} and
+ * {@code writeBytes} write without creating or truncating. Cancelling, aborting or closing the
+ * loop interrupts a read or write blocked for want of a peer. Opening a named pipe blocks until
+ * its other end is opened, as in Node; if the operation is cancelled, aborted, timed out or its
+ * loop closes meanwhile, the promise rejects at once, the blocked open no longer keeps the loop
+ * running, and Eventual opens the pipe for reading and writing and closes it again (which on
+ * Linux never blocks), so that the blocked open returns and its thread ends. That also releases
+ * any other open of the same pipe blocked at that moment, in this program or another, which
+ * then sees an empty, closed pipe. On a system where opening a named pipe for reading and writing
+ * blocks, or if the pipe is removed meanwhile, the open stays blocked (one thread and one of
+ * the slots below) until a peer opens the pipe.
+ *
+ * <h2>Size limits and memory</h2>
+ * {@code readBytes} returns one array: a file of more than {@code 2^31 - 9} bytes (about 2 GB)
+ * rejects with a {@link FileOperationException} ({@code "file too large to read at once ...;
+ * stream it instead"}) before anything is allocated, or, for a pipe, once that many were read.
+ * {@code readString} has the same limit in bytes, and its text must fit in one string: at most
+ * {@code 2^31 - 9} chars if all are below U+0100, half as many otherwise ({@code "text too long
+ * for one string"}). It decodes the file piece by piece (at most 8 MiB) as it is read, so no
+ * step of a big read holds up the JVM's other threads (their safepoints) for more than
+ * milliseconds; its memory peaks at about twice the text (the pieces and the result), and
+ * {@code readBytes}' at the file's size. {@code lines} holds one 64 KiB chunk and the longest
+ * line, whatever the file's size. If the heap cannot hold what an operation reads, its promise
+ * rejects with an {@link OutOfMemoryError} whose message names the operation and the path
+ * ({@code "readString /data/big.log failed: out of memory (Java heap space); ..."}) and whose
+ * cause is the JVM's error.
+ *
+ * <h2>Files open at once</h2>
+ * The operations of all loops together keep at most 128 files open at once (the system property
+ * {@code dev.eventual.io.maxOpenFiles}, read once, changes the number), so that many operations
+ * started together stay within the process's descriptor limit (often 1,024) and leave room for
+ * sockets: the others wait in line, in the order they were started, and start as files are
+ * closed. A waiting operation is in flight as any other (it keeps its loop running); cancelling
+ * it, aborting it or closing its loop takes it out of line. A {@code lines} stream holds its place
+ * until it ends, so many streams that never end (named pipes nobody writes to) hold up the
+ * file operations started after them.
  *
  * <h2>Text</h2>
  * The default charset is UTF-8. Bytes that are not valid in the charset are read as U+FFFD, as
@@ -86,8 +135,10 @@ public final class AsyncFiles {
      * {@code fs.promises.readFile(path, "utf8")}). Handlers receive the string on the loop
      * thread, as microtasks after the file was read and closed. It rejects with a
      * {@link FileOperationException} naming {@code "readString"} and the path (a missing file,
-     * a directory, no permission, a file larger than an array can hold, about 2 GB); cancelling
-     * it closes the file and stops reading. See the class javadoc for threads and failures.
+     * a directory, no permission, a file larger than about 2 GB or text longer than a string
+     * holds: see Size limits in the class javadoc); cancelling it closes the file and stops
+     * reading. A pipe or device is read until its writer closes it. See the class javadoc for
+     * threads, failures, loop close and pipes.
      *
      * @param path the file
      * @return a promise of the text, on the calling thread's loop
@@ -108,8 +159,7 @@ public final class AsyncFiles {
     public static Promise<String> readString(Path path, Charset charset) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(charset, "charset");
-        Function<byte[], String> decode = bytes -> new String(bytes, charset);
-        return FileRead.start(EventLoop.current(), "readString", path, decode);
+        return FileRead.text(EventLoop.current(), "readString", path, charset);
     }
 
     /**
@@ -180,7 +230,7 @@ public final class AsyncFiles {
      */
     public static Promise<byte[]> readBytes(Path path) {
         Objects.requireNonNull(path, "path");
-        return FileRead.start(EventLoop.current(), "readBytes", path, Function.identity());
+        return FileRead.bytes(EventLoop.current(), "readBytes", path);
     }
 
     /**

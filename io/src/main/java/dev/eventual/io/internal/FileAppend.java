@@ -20,6 +20,9 @@ import java.nio.file.StandardOpenOption;
  * thread, which is never the loop's. Appends that overlap (from this program or another process)
  * then never overwrite each other; they may interleave, at the granularity of one {@link #CHUNK}.
  *
+ * <p>A pipe, FIFO or device is written the same way, but on a {@link PipeThreads} platform
+ * thread, where a write blocked on a full pipe can be interrupted by closing the channel.
+ *
  * <p>Cancelling closes the channel from another file thread; the blocked write then fails with
  * {@code AsynchronousCloseException}, which is ignored because the job has ended.
  */
@@ -46,7 +49,7 @@ public final class FileAppend extends FileJob<Void, FileChannel> {
     }
 
     @Override
-    FileChannel open() throws IOException {
+    FileChannel open(FileKind kind) throws IOException {
         return FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
@@ -57,6 +60,20 @@ public final class FileAppend extends FileJob<Void, FileChannel> {
 
     @Override
     void run(FileChannel channel) throws IOException {
+        if (kind() == FileKind.SEEKABLE) {
+            writeAll(channel);
+        } else {
+            PipeThreads.executor().execute(() -> {
+                try {
+                    writeAll(channel);
+                } catch (Throwable t) {
+                    failHere(t);
+                }
+            });
+        }
+    }
+
+    private void writeAll(FileChannel channel) throws IOException {
         int written = 0;
         while (written < bytes.length && !ended()) {
             written += channel.write(ByteBuffer.wrap(bytes, written, Math.min(CHUNK, bytes.length - written)));

@@ -1,6 +1,8 @@
 package dev.eventual.io.internal;
 
+import dev.eventual.CloseHook;
 import dev.eventual.EventLoop;
+import dev.eventual.EventLoopClosedException;
 import dev.eventual.KeepAlive;
 import dev.eventual.Promise;
 import dev.eventual.io.FileOperationException;
@@ -8,37 +10,55 @@ import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One file operation (open a channel, do the I/O, close it), seen from the loop as the future
- * that {@link EventLoop#from} turns into the caller's promise. Subclasses say how to open the
- * channel and what to do with it; this class owns the channel's life, the loop's keep-alive and
- * the ending, so every operation closes its channel exactly once, however it ends.
+ * One file operation (wait for a slot, open a channel, do the I/O, close it), seen from the loop
+ * as the future that {@link EventLoop#from} turns into the caller's promise. Subclasses say how
+ * to open the channel and what to do with it; this class owns the channel's life, the slot, the
+ * loop's keep-alive, the loop-close hook and the ending, so every operation closes its channel
+ * exactly once, however it ends.
  *
  * <p>Overview for maintainers.
  * <ul>
  * <li><b>Threads.</b> Created and {@linkplain #launch launched} on the loop thread. Opening, and
- *     the subclass's {@link #run}, happen on a {@link FileThreads} thread, then the I/O continues
- *     in completion handlers on such threads. Only one piece of a job's I/O is in flight at a
- *     time, and each step is handed to the next thread through an executor or the loop's queue,
- *     which orders the subclass's plain fields (happens-before of {@code execute}).
+ *     the subclass's {@link #run}, happen on a {@link FileThreads} thread (a {@link PipeThreads}
+ *     one for a pipe, FIFO or device, whose open may block), then the I/O continues in
+ *     completion handlers on file or pipe threads. Only one piece of a job's I/O is in flight
+ *     at a time, and each step is handed to the next thread through an executor or the loop's
+ *     queue, which orders the subclass's plain fields (happens-before of {@code execute}).
+ * <li><b>Slot.</b> A job opens its file only once it holds one of the {@link FileSlots}; until
+ *     then it waits in line (phase still OPENING, {@code start} not run). It gives the slot back
+ *     when its channel is closed or is known never to open, in {@link #release()}.
  * <li><b>Ending.</b> A job ends once, by the first of: success or failure of its I/O
  *     ({@link #succeedHere}, {@link #failHere}, on a file thread: the channel is closed
  *     <em>before</em> the promise settles, so a caller that sees the promise settle finds the file
  *     closed); a failure decided on another thread ({@link #failLater}: a line callback threw, a
- *     signal aborted; the channel is closed on a file thread, then the promise settles); or
+ *     signal aborted; the channel is closed on a file thread, then the promise settles);
  *     {@link #cancel} from the promise (the promise is already rejected; the channel is closed
- *     on a file thread). {@link #ended()} turns {@code true} at once in every case, and I/O
- *     steps and callbacks check it before they go on.
+ *     on a file thread); or the loop's close ({@link #loopClosed}, on the loop thread as it
+ *     closes: the channel is closed there and then, and an open under way (not a FIFO's) is
+ *     waited for, its thread closing what it opened, so that no descriptor outlives the loop).
+ *     {@link #ended()} turns {@code true} at once in every case, and I/O steps and callbacks
+ *     check it before they go on. A job that ends while in line leaves it and is released there
+ *     and then.
+ * <li><b>A blocked open.</b> Opening a FIFO blocks until its other end is opened. A job that
+ *     ends while its opening thread is blocked so ({@code opensFifo}) releases the loop at once
+ *     (the open is no work of the loop's any more) and makes the open return with
+ *     {@link FileKind#releaseBlockedOpen}, on a pipe thread; the opening thread then finds the
+ *     job ended and closes what it opened. The decision to open is made under {@code lock}, so
+ *     an ender either sees {@code opensFifo} or the opener sees {@code ended} and opens nothing.
  * <li><b>Keep-alive.</b> {@link EventLoop#from} keeps the loop alive until the promise settles
  *     (or is cancelled). {@code alive}, taken at creation, also keeps it alive until the channel
  *     is closed or is known never to open, so that {@link EventLoop#run} returns only once
- *     nothing of the job is left, even after a cancel. It is released by whoever closes the
- *     channel, or by the opening thread when it finds the job ended or the open failed.
- * <li><b>Channel handover.</b> {@code channel} and {@code phase} are guarded by {@code lock}; the
- *     opening thread publishes the channel under it unless the job has ended (then it closes the
- *     channel itself), and {@link #take()} hands it out once. The lock is never held during I/O.
+ *     nothing of the job is left, even after a cancel (except a FIFO's blocked open, above).
+ * <li><b>Channel handover.</b> {@code channel}, {@code phase}, {@code opensFifo} and
+ *     {@code openInProgress} are guarded by {@code lock}; the opening thread publishes the
+ *     channel under it unless the job has ended (then it closes the channel itself), and
+ *     {@link #takeLocked()} hands it out once. The lock is never held during I/O, nor while
+ *     the slot or the loop is released.
  * </ul>
  *
  * @param <T> the type of the value
@@ -58,12 +78,29 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
 
     /** Held until the channel is closed or known never to open; see the overview. Thread-safe. */
     private final KeepAlive alive;
-    /** Guards {@code channel}, {@code phase} and writes of {@code ended}. */
+    /** This job's place in the slots' line (a distinct object per job). */
+    private final Runnable start = this::openAndRun;
+    /** Makes {@link #release()} happen once. */
+    private final AtomicBoolean released = new AtomicBoolean();
+    /** Registered at launch, removed on release. Written on the loop thread before the job starts. */
+    private volatile CloseHook closeHook;
+    /** Guards {@code channel}, {@code phase}, {@code opensFifo} and writes of {@code ended}. */
     private final ReentrantLock lock = new ReentrantLock();
     /** The open channel while {@code phase == OPEN}, else {@code null}. Guarded by {@code lock}. */
     private C channel;
     /** OPENING until the opening thread is done, then OPEN, then CLOSED (final). Guarded by {@code lock}. */
     private int phase = OPENING;
+    /** The opening thread is (about to be) blocked opening a FIFO. Guarded by {@code lock}. */
+    private boolean opensFifo;
+    /**
+     * The opening thread decided to open (the job had not ended) and has not finished: it has
+     * not yet published the channel, closed it, or failed. Guarded by {@code lock}.
+     */
+    private boolean openInProgress;
+    /** Counted down by the opening thread once it is done with the open, however it went. */
+    private final CountDownLatch openDone = new CountDownLatch(1);
+    /** The kind of file, found by the opening thread before it opens. */
+    private FileKind kind = FileKind.SEEKABLE;
     /**
      * Whether the job has ended (settled, cancelled, or failing): no more I/O, no more
      * callbacks. Written under {@code lock} (false to true, once), read anywhere.
@@ -77,8 +114,8 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         this.alive = loop.keepAlive();
     }
 
-    /** Opens the channel; runs on a file thread and may block. */
-    abstract C open() throws IOException;
+    /** Opens the channel for a file of {@code kind}; runs on a file thread and may block. */
+    abstract C open(FileKind kind) throws IOException;
 
     /** Starts the I/O on the open channel; runs on a file thread, once, unless the job ended first. */
     abstract void run(C channel) throws IOException;
@@ -92,10 +129,18 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         return false;
     }
 
-    /** Returns the caller's promise and starts the job. Loop thread. */
+    /** What the message of an out-of-memory failure advises. */
+    String outOfMemoryAdvice() {
+        return "read it in pieces (AsyncFiles.lines) or give the JVM more heap";
+    }
+
+    /** Returns the caller's promise and starts the job, or puts it in line for a slot. Loop thread. */
     final Promise<T> launch() {
         Promise<T> promise = loop.from(this);
-        FileThreads.executor().execute(this::openAndRun);
+        closeHook = loop.onClose(this::loopClosed);
+        if (FileSlots.global().enter(start)) {
+            FileThreads.executor().execute(start);
+        }
         return promise;
     }
 
@@ -104,39 +149,74 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         return ended;
     }
 
+    /** Whether the file is a stream read or written sequentially (known once opening began). */
+    final FileKind kind() {
+        return kind;
+    }
+
+    /**
+     * Finds the kind of file, then opens it here (a regular file) or on a pipe thread (a pipe, a
+     * FIFO or a device, whose open may block until a peer comes: a virtual thread blocked in a
+     * native open pins its carrier, and enough of them would stop every virtual thread, among
+     * them the one that would release them). File thread.
+     */
     private void openAndRun() {
+        FileKind found;
+        try {
+            found = FileKind.of(path);
+        } catch (Throwable t) {
+            found = FileKind.SEEKABLE; // the open reports what is wrong with the path
+        }
+        if (found != FileKind.SEEKABLE) {
+            FileKind kindFound = found;
+            PipeThreads.executor().execute(() -> openAndRun(kindFound));
+        } else {
+            openAndRun(found);
+        }
+    }
+
+    private void openAndRun(FileKind found) {
         boolean endedBeforeOpen;
         lock.lock();
         try {
             endedBeforeOpen = ended;
             if (endedBeforeOpen) {
                 phase = CLOSED; // cancelled or aborted before it started: nothing to open
+            } else {
+                kind = found;
+                opensFifo = found == FileKind.FIFO;
+                openInProgress = true;
             }
         } finally {
             lock.unlock();
         }
         if (endedBeforeOpen) {
-            alive.close();
+            openDone.countDown();
+            release();
             return;
         }
         C opened;
         try {
-            opened = open();
+            opened = open(found);
         } catch (Throwable t) {
             lock.lock();
             try {
                 phase = CLOSED;
+                openInProgress = false;
             } finally {
                 lock.unlock();
             }
+            openDone.countDown();
             fail(t);
-            alive.close();
+            release();
             return;
         }
         if (!publish(opened)) {
             closeAndRelease(opened);
+            openDone.countDown(); // after the close: see loopClosed
             return;
         }
+        openDone.countDown();
         try {
             run(opened); // even if a cancel took the channel meanwhile: its I/O then fails, ignored
         } catch (Throwable t) {
@@ -151,6 +231,8 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
     private boolean publish(C opened) {
         lock.lock();
         try {
+            opensFifo = false;
+            openInProgress = false;
             if (ended) {
                 phase = CLOSED;
                 return false;
@@ -178,8 +260,9 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
 
     /**
      * Ends the job with {@code failure} after closing the channel: an {@link IOException} is
-     * wrapped in a {@link FileOperationException} naming the operation and the path, anything
-     * else rejects as it is. File thread. Does nothing if the job ended already.
+     * wrapped in a {@link FileOperationException} naming the operation and the path, an
+     * {@link OutOfMemoryError} in one whose message names them, anything else rejects as it
+     * is. File thread. Does nothing if the job ended already.
      */
     final void failHere(Throwable failure) {
         closeAndRelease(endAndTake());
@@ -187,9 +270,16 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
     }
 
     private void fail(Throwable failure) {
-        completeExceptionally(failure instanceof IOException io
-                ? new FileOperationException(operation, path, io)
-                : failure);
+        if (failure instanceof IOException io) {
+            completeExceptionally(new FileOperationException(operation, path, io));
+        } else if (failure instanceof OutOfMemoryError oom) {
+            OutOfMemoryError named = new OutOfMemoryError(operation + " " + path + " failed: out of memory ("
+                    + oom.getMessage() + "); " + outOfMemoryAdvice());
+            named.initCause(oom);
+            completeExceptionally(named);
+        } else {
+            completeExceptionally(failure);
+        }
     }
 
     /**
@@ -234,7 +324,8 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
 
     /**
      * Called by the promise's cancel on the loop thread: ends the job and closes the channel on a
-     * file thread (closing waits for a read in flight to return, which a loop thread must not).
+     * file thread (closing waits for a positional read in flight to return, which a loop thread
+     * must not).
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
@@ -246,15 +337,82 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         return cancelled;
     }
 
-    /** Marks the job ended and takes the channel if it is open; {@code null} otherwise. */
-    private C endAndTake() {
+    /**
+     * The loop's close hook, on the loop thread as it closes: the caller's promise already reads
+     * as rejected, and a task of this job may have been dropped with the loop's queue, so nothing
+     * else would close the channel. Ends the job and closes the channel here and now (a
+     * positional read or write in flight is waited for; a pipe's blocked call is interrupted; an
+     * open under way is waited for, unless it is a FIFO's, which is released instead).
+     */
+    private void loopClosed() {
+        C taken = endAndTake();
+        boolean awaitOpen;
         lock.lock();
         try {
-            ended = true;
-            return takeLocked();
+            awaitOpen = openInProgress && !opensFifo; // it will close what it opens, then count down
         } finally {
             lock.unlock();
         }
+        completeExceptionally(new EventLoopClosedException(
+                "loop " + loop.name() + " closed while " + operation + " " + path + " was in flight"));
+        closeAndRelease(taken);
+        if (awaitOpen) {
+            awaitOpenDone();
+        }
+    }
+
+    /**
+     * Waits until the opening thread is done with an open that is under way (a file that is not
+     * a FIFO opens at once), so that the loop's close returns with no descriptor of this job
+     * left. Keeps an interrupt for the caller.
+     */
+    private void awaitOpenDone() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                openDone.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Marks the job ended and takes the channel if it is open; {@code null} otherwise. A job in
+     * line leaves it and is released here; a job blocked opening a FIFO releases its loop and has
+     * the open released.
+     */
+    private C endAndTake() {
+        boolean waiting = false;
+        boolean blockedOpen = false;
+        C taken;
+        lock.lock();
+        try {
+            boolean first = !ended;
+            ended = true;
+            taken = takeLocked();
+            if (first && phase == OPENING) {
+                if (FileSlots.global().leave(start)) {
+                    phase = CLOSED;
+                    waiting = true;
+                } else {
+                    blockedOpen = opensFifo;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (waiting) {
+            releaseLoop(); // it never took a slot: nothing else to give back
+        } else if (blockedOpen) {
+            releaseLoop();
+            PipeThreads.executor().execute(() -> FileKind.releaseBlockedOpen(path));
+        }
+        return taken;
     }
 
     private C takeLocked() {
@@ -268,7 +426,7 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         return taken;
     }
 
-    /** Closes {@code taken} (if not null) and releases the loop; returns the close failure, if any. */
+    /** Closes {@code taken} (if not null) and releases; returns the close failure, if any. */
     private IOException closeAndRelease(C taken) {
         if (taken == null) {
             return null;
@@ -279,7 +437,24 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         } catch (IOException e) {
             return e;
         } finally {
-            alive.close();
+            release();
+        }
+    }
+
+    /** The channel is closed or will never open: gives back the slot and the loop. Once. */
+    private void release() {
+        if (released.compareAndSet(false, true)) {
+            FileSlots.global().release();
+            releaseLoop();
+        }
+    }
+
+    /** Releases the loop: its keep-alive, and the close hook (idempotent, both). */
+    private void releaseLoop() {
+        alive.close();
+        CloseHook hook = closeHook;
+        if (hook != null) {
+            hook.remove();
         }
     }
 

@@ -4,7 +4,6 @@ import dev.eventual.EventLoop;
 import dev.eventual.Promise;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,17 +13,18 @@ import java.util.Set;
  * Writes a whole file ({@code writeString}, {@code writeBytes}): creates it or truncates it, then
  * writes the bytes from position 0 in {@link #CHUNK}-sized writes, each continuing where the last
  * one stopped (a write may be partial), and closes it; a failure to close rejects too, since the
- * data may not have reached the file.
+ * data may not have reached the file. A pipe, FIFO or device is opened for writing as it is and
+ * written sequentially (see {@link FileIo}).
  *
  * <p>{@code bytes} is read by one write at a time (each started by the previous completion);
  * {@code written} is touched the same way, so neither needs a guard.
  */
-public final class FileWrite extends FileJob<Void, AsynchronousFileChannel> implements CompletionHandler<Integer, Void> {
+public final class FileWrite extends FileJob<Void, FileIo> implements CompletionHandler<Integer, Void> {
     /** Bytes per write. */
     static final int CHUNK = 512 * 1024;
 
     private byte[] bytes;
-    private AsynchronousFileChannel channel;
+    private FileIo channel;
     private int written;
 
     private FileWrite(EventLoop loop, String operation, Path path, byte[] bytes) {
@@ -43,10 +43,10 @@ public final class FileWrite extends FileJob<Void, AsynchronousFileChannel> impl
     }
 
     @Override
-    AsynchronousFileChannel open() throws IOException {
-        return AsynchronousFileChannel.open(path,
-                Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING),
-                FileThreads.executor());
+    FileIo open(FileKind kind) throws IOException {
+        return FileIo.open(path, kind, kind == FileKind.SEEKABLE
+                ? Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
+                : Set.of(StandardOpenOption.WRITE)); // a pipe or device: nothing to create or truncate
     }
 
     @Override
@@ -55,7 +55,7 @@ public final class FileWrite extends FileJob<Void, AsynchronousFileChannel> impl
     }
 
     @Override
-    void run(AsynchronousFileChannel opened) {
+    void run(FileIo opened) {
         channel = opened;
         writeNextOrFinish();
     }
@@ -70,7 +70,7 @@ public final class FileWrite extends FileJob<Void, AsynchronousFileChannel> impl
             return;
         }
         int length = Math.min(CHUNK, bytes.length - written);
-        channel.write(ByteBuffer.wrap(bytes, written, length), written, null, this);
+        channel.write(ByteBuffer.wrap(bytes, written, length), null, this);
     }
 
     @Override

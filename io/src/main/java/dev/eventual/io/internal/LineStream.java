@@ -6,7 +6,6 @@ import dev.eventual.KeepAlive;
 import dev.eventual.Promise;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
@@ -18,7 +17,7 @@ import java.util.function.Consumer;
 
 /**
  * Streams a file's lines to a callback on the loop thread ({@code AsyncFiles.lines}), one chunk
- * in memory at a time.
+ * in memory at a time. A pipe or FIFO is read sequentially (see {@link FileIo}).
  *
  * <p>Overview. A cycle per chunk: the loop (or, for the first chunk, the opening thread) starts
  * one read of up to a chunk into {@code buffer}; its completion, on a file thread, decodes the
@@ -28,7 +27,7 @@ import java.util.function.Consumer;
  * file (plus the text of one line, however long), and a slow callback slows the reading
  * (backpressure). Decoding happens on the file thread, not the loop.
  *
- * <p>Threads and fields. {@code buffer}, {@code position} and the decoder are touched by one
+ * <p>Threads and fields. {@code buffer}, the channel's position and the decoder are touched by one
  * party at a time along that cycle (read completion, then loop, then the next read), each step
  * handed over by {@code execute}, which orders them. {@code delivered} and {@code onLine} are
  * the loop thread's. Each read in flight holds its own {@link KeepAlive}, released after its
@@ -41,7 +40,7 @@ import java.util.function.Consumer;
  * loop stops before the next line, no read is started, and the channel is closed on a file
  * thread. The signal's listener is removed when the job's future completes, however.
  */
-public final class LineStream extends FileJob<Long, AsynchronousFileChannel>
+public final class LineStream extends FileJob<Long, FileIo>
         implements CompletionHandler<Integer, KeepAlive> {
     /** Bytes per read. */
     public static final int CHUNK = 64 * 1024;
@@ -51,9 +50,7 @@ public final class LineStream extends FileJob<Long, AsynchronousFileChannel>
     private final LineDecoder decoder;
     /** Bytes read and not yet decoded (an incomplete character), then room for the next read. */
     private ByteBuffer buffer;
-    private AsynchronousFileChannel channel;
-    /** Where the next read starts in the file. */
-    private long position;
+    private FileIo channel;
     /** Lines the callback returned from; loop thread only. */
     private long delivered;
 
@@ -94,12 +91,17 @@ public final class LineStream extends FileJob<Long, AsynchronousFileChannel>
     }
 
     @Override
-    AsynchronousFileChannel open() throws IOException {
-        return AsynchronousFileChannel.open(path, Set.of(StandardOpenOption.READ), FileThreads.executor());
+    FileIo open(FileKind kind) throws IOException {
+        return FileIo.open(path, kind, Set.of(StandardOpenOption.READ));
     }
 
     @Override
-    void run(AsynchronousFileChannel opened) {
+    String outOfMemoryAdvice() {
+        return "a line longer than the heap holds; give the JVM more heap";
+    }
+
+    @Override
+    void run(FileIo opened) {
         channel = opened;
         readNext();
     }
@@ -111,7 +113,7 @@ public final class LineStream extends FileJob<Long, AsynchronousFileChannel>
         }
         KeepAlive inFlight = loop.keepAlive();
         try {
-            channel.read(buffer, position, inFlight, this);
+            channel.read(buffer, inFlight, this);
         } catch (Throwable t) {
             inFlight.close();
             throw t;
@@ -132,7 +134,6 @@ public final class LineStream extends FileJob<Long, AsynchronousFileChannel>
                 buffer = null;
                 closeChannelHere();
             } else {
-                position += n;
                 decoder.decode(buffer, lines);
                 buffer.compact();
                 if (!buffer.hasRemaining()) { // a chunk smaller than one character: make room
