@@ -1,6 +1,8 @@
 /**
  * Eventual's testkit: virtual time ({@link dev.eventual.testkit.TestLoop},
- * {@link dev.eventual.testkit.VirtualClock}) for tests of code that uses Eventual.
+ * {@link dev.eventual.testkit.VirtualClock}), a JUnit 5 extension
+ * ({@link dev.eventual.testkit.EventualTest}) and AssertJ assertions for promises and loops
+ * ({@link dev.eventual.testkit.EventualAssertions}).
  */
 module dev.eventual.testkit {
     requires transitive dev.eventual;

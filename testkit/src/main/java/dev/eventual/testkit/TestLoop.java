@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * An event loop that the test drives from its own thread, on virtual or real time: the loop a
- * test runs its code on, and the one {@code EventualTest} gives each test.
+ * test runs its code on, and the one {@link EventualTest} gives each test.
  *
  * <p>The thread that makes a {@code TestLoop} becomes that loop's thread, as
  * {@code EventLoop.run} makes its caller one, except that the loop runs only when the test says
@@ -56,7 +56,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p><b>Failures</b>: unhandled rejections and exceptions thrown by callbacks do not stop the
  * loop; they are collected ({@link #unhandledRejections()}, {@link #callbackErrors()}) for the
- * test to check ({@code EventualTest} fails the test on them). Every driving method throws
+ * test to check ({@link EventualTest} fails the test on them). Every driving method throws
  * {@link IllegalStateException} when called off the loop's thread, from inside one of its
  * callbacks or async bodies, or after {@link #close}.
  *
