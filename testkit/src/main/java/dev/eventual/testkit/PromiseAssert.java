@@ -20,6 +20,10 @@ import org.assertj.core.api.ObjectAssert;
  * .hasValue(42)}, {@code assertThat(promise).isRejected().withMessageContaining("refused")}.
  * Get one from {@link EventualAssertions#assertThat(Promise)}.
  *
+ * <p>An assertion that finds the promise rejected, as it expects, handles the rejection (on the
+ * promise's loop thread, as a handler that ignores it would): the test has looked at it, so it is
+ * not an unhandled rejection.
+ *
  * <p>Every assertion but {@link #settlesWithin} reads the promise's state as it is, without
  * running the loop or waiting; a failed one throws {@link AssertionError} with a message that
  * shows the promise's state and its value or reason ("Expecting the promise to be fulfilled, but
@@ -74,6 +78,9 @@ public final class PromiseAssert<T> extends AbstractAssert<PromiseAssert<T>, Pro
         Settled<T> s = settled();
         if (!(s instanceof Settled.Rejected<T> r)) {
             throw failure("Expecting the promise %s, but it was %s", expectation, describe(actual));
+        }
+        if (actual.loop().inEventLoop()) {
+            actual.caught(e -> null); // the test looked at the rejection: it is handled, not reported
         }
         return r.reason();
     }

@@ -100,6 +100,19 @@ class EventualExtensionTest {
         }
 
         @Test
+        void assertsOnARejectionBeforeItIsReported(EventLoop loop) {
+            assertThat(loop.rejected(new IOException("seen"))).isRejected();
+        }
+
+        @Test
+        void assertsOnARejectionAfterItWasReported(TestLoop t, EventLoop loop) {
+            Promise<Object> p = loop.rejected(new IOException("seen late"));
+            t.runCurrent();
+            assertThat(t.unhandledRejections()).hasSize(1);
+            assertThat(p).isRejected().withMessage("seen late");
+        }
+
+        @Test
         void aTimeoutOfAnUnrefdSignalIsNotLeftoverWork() {
             dev.eventual.AbortSignal.timeout(Duration.ofMinutes(1));
         }
@@ -108,7 +121,7 @@ class EventualExtensionTest {
     @Test
     void virtualTimeTests() {
         Map<String, String> outcomes = run(Virtual.class);
-        assertThat(outcomes).containsEntry("(passed)", "5").hasSize(5);
+        assertThat(outcomes).containsEntry("(passed)", "7").hasSize(5);
         assertThat(outcomes.get("leavesATimer")).contains("@EventualTest leavesATimer(EventLoop) (its loop at 0 ms"
                 + " virtual time) ended with:", "work left over: 1 timer (next at 1500 ms)",
                 "@EventualTest(expect = ...)");
