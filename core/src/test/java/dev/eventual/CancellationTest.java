@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -273,36 +272,6 @@ class CancellationTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    @Test
-    void timeout_rejectsWithATimeoutExceptionNamingTheDuration_andCancelsItsUnsharedSource() {
-        AtomicReference<Throwable> reason = new AtomicReference<>();
-        AtomicReference<Promise<Void>> source = new AtomicReference<>();
-        runPromptly(() -> {
-            Promise<Void> s = Promise.delay(LONG);
-            source.set(s);
-            s.timeout(Duration.ofMillis(10)).caught(e -> {
-                reason.set(e);
-                return null;
-            });
-        });
-        assertThat(reason.get()).isInstanceOf(TimeoutException.class).hasMessage("timed out after 10 ms");
-        assertThat(reasonOf(source.get())).isInstanceOf(CancellationException.class);
-    }
-
-    @Test
-    void timeout_ofASharedSource_rejects_butTheSourceKeepsRunningForItsOtherConsumer() {
-        List<String> log = new ArrayList<>();
-        runPromptly(() -> {
-            Promise<String> shared = Promise.delay(Duration.ofMillis(40)).then(v -> "value");
-            shared.thenAccept(v -> log.add("other consumer got " + v));
-            shared.timeout(Duration.ofMillis(5)).caught(TimeoutException.class, e -> {
-                log.add("timed out");
-                return null;
-            });
-        });
-        assertThat(log).containsExactly("timed out", "other consumer got value");
     }
 
     @Test
