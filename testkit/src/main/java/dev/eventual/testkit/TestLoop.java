@@ -41,6 +41,12 @@ import java.util.function.BooleanSupplier;
  * (median of 100 consecutive runs; the first, with a cold JIT, 2 s) on a 2-core VM with a load
  * average of 19, with the same log in all 100 runs (the README's "Testing your code").
  *
+ * <p>The JVM's own clocks are not virtual: code under test that reads
+ * {@code System.currentTimeMillis()}, {@code System.nanoTime()} or {@code Instant.now()} sees
+ * the real time (sinon and Node's mock timers fake {@code Date}; Java has no such hook). Give such
+ * code a {@code java.time.Clock} or a time source as a parameter, and in the test one that reads
+ * {@link VirtualClock#nowMillis()}.
+ *
  * <p><b>Outside work</b> (I/O, a {@code CompletionStage} the loop follows, anything that holds a
  * {@code KeepAlive} or posts tasks from another thread) is not virtual. The virtual clock never
  * moves while such work is in flight: before it moves, the loop waits for that work in real time,

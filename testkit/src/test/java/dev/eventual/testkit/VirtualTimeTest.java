@@ -146,6 +146,16 @@ class VirtualTimeTest {
     }
 
     @Test
+    void asyncLocalValuesFollowTimersFiredByTheVirtualClock() {
+        dev.eventual.AsyncLocal<String> request = dev.eventual.AsyncLocal.named("request");
+        request.run("r1", () -> loop.setTimeout(() -> note("timer sees " + request.orElse("none")), 1_000));
+        request.run("r2", () -> Promise.delay(Duration.ofSeconds(2)).thenAccept(v -> note("delay sees " + request.orElse("none"))));
+        note("outside sees " + request.orElse("none"));
+        clock.advanceBy(Duration.ofSeconds(2));
+        assertThat(log).containsExactly("0 outside sees none", "1000 timer sees r1", "2000 delay sees r2");
+    }
+
+    @Test
     void outsideWorkIsWaitedForBeforeTheClockMoves() {
         CompletableFuture<String> outside = new CompletableFuture<>();
         Promise<String> answer = loop.from(outside);
