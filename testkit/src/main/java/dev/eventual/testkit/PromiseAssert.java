@@ -269,17 +269,18 @@ public final class PromiseAssert<T> extends AbstractAssert<PromiseAssert<T>, Pro
      * For a promise of the calling thread's {@link TestLoop}, the loop runs until the promise
      * settles or its clock has moved {@code duration}: virtual time on a virtual loop (no real
      * wait), real time otherwise. For a promise of any other loop, the calling thread waits up
-     * to {@code duration} of real time.
+     * to {@code duration} of real time (on a test loop's thread, running that loop meanwhile).
      *
      * @param duration the longest wait; not negative
      * @return this
      */
     public PromiseAssert<T> settlesWithin(Duration duration) {
         isNotNull();
-        TestLoop loop = TestLoop.current().filter(t -> t.eventLoop() == actual.loop()).orElse(null);
+        TestLoop driving = TestLoop.current().orElse(null);
+        TestLoop loop = driving != null && driving.eventLoop() == actual.loop() ? driving : null;
         long startMillis = loop != null ? loop.now().toMillis() : 0;
-        if (loop != null) {
-            loop.runUntilSettled(actual, duration);
+        if (driving != null) {
+            driving.runUntilSettled(actual, duration); // another loop's promise: real time, this loop running
         } else if (actual.isPending()) {
             try {
                 actual.toCompletableFuture().get(duration.toNanos(), TimeUnit.NANOSECONDS);

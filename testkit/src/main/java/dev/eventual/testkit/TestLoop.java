@@ -200,7 +200,8 @@ public final class TestLoop implements AutoCloseable {
      * clock moves from timer to timer as far as needed. It is how a test waits for a promise
      * (JUnit test methods return void, so a test cannot return it).
      *
-     * @param promise a promise of this loop (or one that settles from outside work)
+     * @param promise a promise of this loop, or of another loop (then waited for in real time, up
+     *     to the real-time limit, as outside work: this loop runs what it is given meanwhile)
      * @param <T> the value's type
      * @return the value
      * @throws RuntimeException the rejection reason if unchecked, else a
@@ -210,7 +211,16 @@ public final class TestLoop implements AutoCloseable {
      */
     public <T> T await(Promise<T> promise) {
         Objects.requireNonNull(promise, "promise");
-        drive("await", () -> !promise.isPending(), Long.MAX_VALUE, false);
+        if (promise.loop() != eventLoop()) {
+            if (!awaitForeign("await", promise, realTimeLimit)) {
+                throw new IllegalStateException("await: the promise of event loop '" + promise.loop().name()
+                        + "' did not settle within the real-time limit of " + realTimeLimit.toMillis()
+                        + " ms (a promise of another loop is outside work: this loop ran meanwhile, its clock"
+                        + " stood still)");
+            }
+        } else {
+            drive("await", () -> !promise.isPending(), Long.MAX_VALUE, false);
+        }
         if (promise.isPending()) {
             throw new IllegalStateException("await: the promise can never settle: nothing is left on event loop '"
                     + eventLoop().name() + "' that could settle it (at " + driver.clock() + " ms: " + pendingWork()
@@ -237,6 +247,9 @@ public final class TestLoop implements AutoCloseable {
      * @return whether the promise settled
      */
     boolean runUntilSettled(Promise<?> promise, Duration within) {
+        if (promise.loop() != eventLoop()) {
+            return awaitForeign("settlesWithin", promise, within);
+        }
         long until = saturatedAdd(driver.clock(), within.toMillis());
         drive("settlesWithin", () -> !promise.isPending(), until, false);
         if (clock != null && promise.isPending()) {
@@ -244,6 +257,27 @@ public final class TestLoop implements AutoCloseable {
             driver.runDue();
         }
         return !promise.isPending();
+    }
+
+    /**
+     * Waits, in real time up to {@code limit}, for a promise of another loop, running what this
+     * loop is given meanwhile (its own clock does not move: the other loop's work is outside work).
+     */
+    private boolean awaitForeign(String what, Promise<?> promise, Duration limit) {
+        driver.checkDriver(what);
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (;;) {
+            driver.runDue();
+            throwIfFatal();
+            if (!promise.isPending()) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            driver.awaitOutsideWork(Math.min(left, 1_000_000L)); // it settles on its own thread: look each ms
+        }
     }
 
     /** VirtualClock.advanceBy and advanceToNextTimer: runs every timer due up to {@code until}. */

@@ -187,6 +187,28 @@ class VirtualTimeTest {
     }
 
     @Test
+    void aPromiseOfAnotherLoopIsWaitedForInRealTime_whileThisLoopRunsAndItsClockStandsStill() {
+        EventLoop other = EventLoop.start("other");
+        try {
+            loop.setTimeout(() -> note("virtual timer"), 1);
+            Promise<String> fromOther = other.submit(() -> "computed on " + Thread.currentThread().getName());
+            assertThat(t.await(fromOther)).isEqualTo("computed on other");
+            Promise<Void> late = other.submit(() -> null).thenCompose(v -> Promise.delay(Duration.ofMillis(20)));
+            assertThatThrownBy(() -> t.realTimeLimit(Duration.ofMillis(1)).await(
+                    other.submit(() -> null).thenCompose(v -> Promise.delay(Duration.ofSeconds(30)))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("the promise of event loop 'other' did not settle within the real-time limit of 1 ms");
+            t.realTimeLimit(Duration.ofSeconds(10));
+            dev.eventual.testkit.EventualAssertions.assertThat(late).settlesWithin(Duration.ofSeconds(10)).isFulfilled();
+            assertThat(clock.nowMillis()).isZero();
+            clock.advanceBy(Duration.ofMillis(1));
+            assertThat(log).containsExactly("1 virtual timer");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void awaitOnAPromiseNothingCanSettleFailsAtOnce() {
         Promise<Object> never = loop.<Object>withResolvers().promise();
         assertThatThrownBy(() -> t.await(never))
