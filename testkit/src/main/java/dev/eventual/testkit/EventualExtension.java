@@ -67,7 +67,14 @@ public final class EventualExtension implements BeforeEachCallback, AfterEachCal
                     + Thread.currentThread().getName() + "', not on the thread its test loop was made on (a"
                     + " @Timeout with SEPARATE_THREAD?); the loop is driven by the test's own thread");
         }
-        invocation.proceed();
+        try {
+            invocation.proceed();
+        } catch (Throwable failure) {
+            // The test failed on its own; what the loop collected may say why
+            loop.unhandledRejections().forEach(failure::addSuppressed);
+            loop.callbackErrors().forEach(failure::addSuppressed);
+            throw failure;
+        }
         loop.runCurrent();
         check(loop, settings(context), context.getDisplayName());
     }

@@ -125,7 +125,11 @@ public final class TestLoop implements AutoCloseable {
         return new TestLoop("test", false);
     }
 
-    /** The test loop the calling thread drives, if any. */
+    /**
+     * The test loop the calling thread drives, if any.
+     *
+     * @return that loop, or empty
+     */
     public static Optional<TestLoop> current() {
         return Optional.ofNullable(CURRENT.get());
     }
@@ -145,17 +149,29 @@ public final class TestLoop implements AutoCloseable {
         return this;
     }
 
-    /** How long the driving methods wait in real time before they fail. */
+    /**
+     * How long the driving methods wait in real time before they fail.
+     *
+     * @return the limit
+     */
     public Duration realTimeLimit() {
         return realTimeLimit;
     }
 
-    /** The event loop, to pass to the code under test. */
+    /**
+     * The event loop, to pass to the code under test.
+     *
+     * @return the loop
+     */
     public EventLoop eventLoop() {
         return driver.loop();
     }
 
-    /** Whether this loop runs on virtual time. */
+    /**
+     * Whether this loop runs on virtual time.
+     *
+     * @return true for virtual time
+     */
     public boolean isVirtualTime() {
         return clock != null;
     }
@@ -163,6 +179,7 @@ public final class TestLoop implements AutoCloseable {
     /**
      * The virtual clock.
      *
+     * @return the clock
      * @throws IllegalStateException on a real-time loop, which has none
      */
     public VirtualClock clock() {
@@ -173,7 +190,11 @@ public final class TestLoop implements AutoCloseable {
         return clock;
     }
 
-    /** The loop clock: time since the loop was made (virtual or real). */
+    /**
+     * The loop clock: time since the loop was made (virtual or real).
+     *
+     * @return the time
+     */
     public Duration now() {
         return Duration.ofMillis(driver.clock());
     }
@@ -361,7 +382,11 @@ public final class TestLoop implements AutoCloseable {
         }
     }
 
-    /** What is left on the loop now: what it would wait for, or what a test left behind. */
+    /**
+     * What is left on the loop now: what it would wait for, or what a test left behind.
+     *
+     * @return the pending work
+     */
     public PendingWork pendingWork() {
         driver.checkDriver("pendingWork");
         long next = driver.nextDeadline();
@@ -369,14 +394,22 @@ public final class TestLoop implements AutoCloseable {
                 next == Long.MAX_VALUE ? -1 : next, driver.hasTasks(), driver.asyncBodies(), driver.keepAlives());
     }
 
-    /** The reasons of the rejections reported unhandled so far (and not handled later), oldest first. */
+    /**
+     * The reasons of the rejections reported unhandled so far (and not handled later), oldest first.
+     *
+     * @return a copy of the list
+     */
     public List<Throwable> unhandledRejections() {
         synchronized (rejections) {
             return List.copyOf(rejections);
         }
     }
 
-    /** The exceptions thrown by callbacks (timers, tasks, handlers) so far, oldest first. */
+    /**
+     * The exceptions thrown by callbacks (timers, tasks, handlers) so far, oldest first.
+     *
+     * @return a copy of the list
+     */
     public List<Throwable> callbackErrors() {
         synchronized (callbackErrors) {
             return List.copyOf(callbackErrors);

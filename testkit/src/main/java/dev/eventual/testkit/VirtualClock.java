@@ -26,12 +26,20 @@ public final class VirtualClock {
         this.loop = loop;
     }
 
-    /** The virtual time since the loop was made. */
+    /**
+     * The virtual time since the loop was made.
+     *
+     * @return the time
+     */
     public Duration now() {
         return Duration.ofMillis(millis);
     }
 
-    /** The virtual time since the loop was made, in ms. */
+    /**
+     * The virtual time since the loop was made, in ms.
+     *
+     * @return the time in ms
+     */
     public long nowMillis() {
         return millis;
     }

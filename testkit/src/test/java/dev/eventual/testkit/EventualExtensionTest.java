@@ -31,8 +31,12 @@ class EventualExtensionTest {
         TestExecutionSummary summary = listener.getSummary();
         Map<String, String> outcomes = new TreeMap<>();
         for (TestExecutionSummary.Failure f : summary.getFailures()) {
+            StringBuilder text = new StringBuilder(String.valueOf(f.getException().getMessage()));
+            for (Throwable suppressed : f.getException().getSuppressed()) {
+                text.append(" [suppressed: ").append(suppressed).append(']');
+            }
             outcomes.put(f.getTestIdentifier().getDisplayName().replace("()", "").replaceAll("\\(.*\\)", ""),
-                    String.valueOf(f.getException().getMessage()));
+                    text.toString());
         }
         long passed = summary.getTestsSucceededCount();
         outcomes.put("(passed)", String.valueOf(passed));
@@ -113,6 +117,13 @@ class EventualExtensionTest {
         }
 
         @Test
+        void failsOnItsOwnBesideAnUnhandledRejection(TestLoop t, EventLoop loop) {
+            loop.rejected(new IOException("the real trouble"));
+            t.runCurrent();
+            assertThat(1 + 1).isEqualTo(3);
+        }
+
+        @Test
         void aTimeoutOfAnUnrefdSignalIsNotLeftoverWork() {
             dev.eventual.AbortSignal.timeout(Duration.ofMinutes(1));
         }
@@ -121,7 +132,9 @@ class EventualExtensionTest {
     @Test
     void virtualTimeTests() {
         Map<String, String> outcomes = run(Virtual.class);
-        assertThat(outcomes).containsEntry("(passed)", "7").hasSize(5);
+        assertThat(outcomes).containsEntry("(passed)", "7").hasSize(6);
+        assertThat(outcomes.get("failsOnItsOwnBesideAnUnhandledRejection")).contains("expected: 3",
+                "[suppressed: java.io.IOException: the real trouble]");
         assertThat(outcomes.get("leavesATimer")).contains("@EventualTest leavesATimer(EventLoop) (its loop at 0 ms"
                 + " virtual time) ended with:", "work left over: 1 timer (next at 1500 ms)",
                 "@EventualTest(expect = ...)");
