@@ -58,7 +58,8 @@ public final class LoopDriver {
     }
 
     /**
-     * Runs everything due now (see the overview).
+     * Runs everything due now (see the overview). If a callback closed the loop, the loop closes
+     * at the end of the callback, as a running loop does.
      *
      * @throws IllegalStateException off the driving thread, inside a callback or an async body
      */
@@ -80,6 +81,9 @@ public final class LoopDriver {
             }
         } finally {
             running = false;
+        }
+        if (loop.closeRequested && loop.fatal == null) {
+            close(); // a callback closed the loop: it closes now, as a running loop would after this callback
         }
     }
 

@@ -65,7 +65,9 @@ import java.util.function.BooleanSupplier;
  * loop; they are collected ({@link #unhandledRejections()}, {@link #callbackErrors()}) for the
  * test to check ({@link EventualTest} fails the test on them). Every driving method throws
  * {@link IllegalStateException} when called off the loop's thread, from inside one of its
- * callbacks or async bodies, or after {@link #close}.
+ * callbacks or async bodies, or after {@link #close}. A callback that closes the loop
+ * ({@code loop.close()}) closes it at the end of that callback, as on a real loop: the driving
+ * method returns, the loop's pending promises read as rejected, and later driving calls throw.
  *
  * <p>Not thread-safe: one thread makes, drives and closes it.
  */
@@ -273,7 +275,7 @@ public final class TestLoop implements AutoCloseable {
         }
         long until = saturatedAdd(driver.clock(), within.toMillis());
         drive("settlesWithin", () -> !promise.isPending(), until, false);
-        if (clock != null && promise.isPending()) {
+        if (clock != null && promise.isPending() && !eventLoop().isClosed()) {
             clock.moveTo(until);
             driver.runDue();
         }
@@ -304,8 +306,10 @@ public final class TestLoop implements AutoCloseable {
     /** VirtualClock.advanceBy and advanceToNextTimer: runs every timer due up to {@code until}. */
     void advanceTo(long until) {
         drive("advanceBy", () -> false, until, false);
-        clock.moveTo(Math.max(until, clock.nowMillis()));
-        driver.runDue();
+        if (!eventLoop().isClosed()) {
+            clock.moveTo(Math.max(until, clock.nowMillis()));
+            driver.runDue();
+        }
     }
 
     /** The next timer's deadline, after running what is due now; Long.MAX_VALUE for none. */
@@ -332,8 +336,8 @@ public final class TestLoop implements AutoCloseable {
         for (;;) {
             driver.runDue();
             throwIfFatal();
-            if (done.getAsBoolean()) {
-                return;
+            if (done.getAsBoolean() || eventLoop().isClosed()) {
+                return; // closed by one of its callbacks: its pending promises now read as rejected
             }
             boolean outside = driver.hasTasks() || driver.keepAlives() > 0;
             long next = driver.nextDeadline();

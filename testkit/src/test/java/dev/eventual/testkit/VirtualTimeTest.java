@@ -228,6 +228,22 @@ class VirtualTimeTest {
     }
 
     @Test
+    void aCallbackThatClosesTheLoopEndsTheAdvance_andPendingPromisesReadAsRejected() {
+        Promise<Void> pending = Promise.delay(Duration.ofHours(1));
+        loop.setTimeout(() -> {
+            note("closing");
+            loop.close();
+        }, 10);
+        loop.setTimeout(() -> note("never"), 20);
+        clock.advanceBy(Duration.ofMinutes(1));
+        assertThat(log).containsExactly("10 closing");
+        assertThat(loop.isClosed()).isTrue();
+        assertThat(pending.isRejected()).isTrue();
+        assertThatThrownBy(() -> clock.advanceBy(Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+    }
+
+    @Test
     void unhandledRejectionsAreCollected() {
         loop.rejected(new IOException("lost"));
         t.runCurrent();
