@@ -2,9 +2,12 @@
  * Eventual's core: promises, event loops, microtasks and timers with JavaScript's rules.
  *
  * <p>Only {@code dev.eventual} is exported. The implementation lives in
- * {@code dev.eventual.internal}, which no other module can read.
+ * {@code dev.eventual.internal}, which no other module can read but the testkit: it drives a
+ * loop step by step on a virtual clock (LoopDriver, LoopClock) and is not an API.
  */
 module dev.eventual {
     // API
     exports dev.eventual;
+    // The testkit's virtual time; not an API (see the comment above)
+    exports dev.eventual.internal to dev.eventual.testkit;
 }

@@ -80,38 +80,6 @@ class AbortSignalTest {
     }
 
     @Test
-    void timeoutSignal_abortsADelayWithAnAsyncTimeoutException_andTheDelaysTimerIsCleared() {
-        AtomicReference<Throwable> reason = new AtomicReference<>();
-        runPromptly(() -> Promise.delay(LONG, AbortSignal.timeout(Duration.ofMillis(10))).caught(e -> {
-            reason.set(e);
-            return null;
-        }));
-        assertThat(reason.get()).isInstanceOf(AsyncTimeoutException.class).hasMessageContaining("10 ms");
-        assertThat(((AsyncTimeoutException) reason.get()).name()).isEqualTo("TimeoutError");
-    }
-
-    @Test
-    void any_ofAControllerAndATimeout_abortsWithWhicheverComesFirst() {
-        List<String> log = new ArrayList<>();
-        runPromptly(() -> {
-            AbortController user = new AbortController();
-            AbortSignal first = AbortSignal.any(user.signal(), AbortSignal.timeout(Duration.ofMillis(10)));
-            Promise.delay(LONG, first).caught(e -> {
-                log.add("first: " + e.getClass().getSimpleName());
-                return null;
-            });
-            AbortController user2 = new AbortController();
-            AbortSignal second = AbortSignal.any(user2.signal(), AbortSignal.timeout(LONG));
-            Promise.delay(LONG, second).caught(e -> {
-                log.add("second: " + e.getClass().getSimpleName());
-                return null;
-            });
-            user2.abort();
-        });
-        assertThat(log).containsExactly("second: CancellationException", "first: AsyncTimeoutException");
-    }
-
-    @Test
     void withSignal_rejectsWithTheReason_andCancelsTheSourceItAloneConsumed() {
         AtomicReference<Promise<Void>> source = new AtomicReference<>();
         List<String> log = new ArrayList<>();

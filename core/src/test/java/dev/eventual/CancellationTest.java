@@ -275,36 +275,6 @@ class CancellationTest {
     }
 
     @Test
-    void timeout_rejectsWithAnAsyncTimeoutExceptionNamingTheDuration_andCancelsItsUnsharedSource() {
-        AtomicReference<Throwable> reason = new AtomicReference<>();
-        AtomicReference<Promise<Void>> source = new AtomicReference<>();
-        runPromptly(() -> {
-            Promise<Void> s = Promise.delay(LONG);
-            source.set(s);
-            s.timeout(Duration.ofMillis(10)).caught(e -> {
-                reason.set(e);
-                return null;
-            });
-        });
-        assertThat(reason.get()).isInstanceOf(AsyncTimeoutException.class).hasMessage("timed out after 10 ms");
-        assertThat(reasonOf(source.get())).isInstanceOf(CancellationException.class);
-    }
-
-    @Test
-    void timeout_ofASharedSource_rejects_butTheSourceKeepsRunningForItsOtherConsumer() {
-        List<String> log = new ArrayList<>();
-        runPromptly(() -> {
-            Promise<String> shared = Promise.delay(Duration.ofMillis(40)).then(v -> "value");
-            shared.thenAccept(v -> log.add("other consumer got " + v));
-            shared.timeout(Duration.ofMillis(5)).caught(AsyncTimeoutException.class, e -> {
-                log.add("timed out");
-                return null;
-            });
-        });
-        assertThat(log).containsExactly("timed out", "other consumer got value");
-    }
-
-    @Test
     void timeout_ofASourceThatSettlesFirst_settlesLikeIt_andClearsItsTimerSoRunReturnsAtOnce() {
         List<String> log = new ArrayList<>();
         runPromptly(() -> Promise.resolve("quick").timeout(LONG).thenAccept(log::add));

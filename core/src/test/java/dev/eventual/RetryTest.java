@@ -69,36 +69,6 @@ class RetryTest {
     }
 
     @Test
-    void retry_startsNoWaitBeyondTheTotalTime() {
-        AtomicInteger calls = new AtomicInteger();
-        runPromptly(() -> Promise.retry(RetryPolicy.exponential(10, LONG).withMaxTotal(Duration.ofMillis(5))
-                                .withRandom(new SplittableRandom(1)),
-                        () -> Promise.reject(new IOException("down " + calls.incrementAndGet())))
-                .caught(e -> null));
-        assertThat(calls.get()).isEqualTo(1); // the wait drawn from [0, 60 s] would end past 5 ms
-    }
-
-    @Test
-    void retry_abortedBySignal_rejectsWithTheReason_andCancelsTheAttemptInFlight() {
-        AtomicReference<Promise<Void>> inFlight = new AtomicReference<>();
-        List<String> log = new ArrayList<>();
-        runPromptly(() -> {
-            AbortController c = new AbortController();
-            Promise.retry(quick(5), c.signal(), () -> {
-                Promise<Void> attempt = Promise.delay(LONG);
-                inFlight.set(attempt);
-                return attempt;
-            }).caught(e -> {
-                log.add("retry rejected " + e.getMessage());
-                return null;
-            });
-            EventLoop.current().setTimeout(() -> c.abort(new RuntimeException("user")), 1);
-        });
-        assertThat(log).containsExactly("retry rejected user");
-        assertThat(inFlight.get().isRejected()).isTrue();
-    }
-
-    @Test
     void retry_withAnAbortedSignal_makesNoAttempt() {
         AtomicInteger calls = new AtomicInteger();
         runPromptly(() -> Promise.retry(quick(5), AbortSignal.abort(), () -> {
@@ -106,18 +76,6 @@ class RetryTest {
             return Promise.resolve("x");
         }).caught(CancellationException.class, e -> null));
         assertThat(calls.get()).isZero();
-    }
-
-    @Test
-    void cancel_ofARetryWaitingToTryAgain_clearsItsTimer_soRunReturnsAtOnce() {
-        AtomicInteger calls = new AtomicInteger();
-        runPromptly(() -> {
-            Promise<Object> r = Promise.retry(RetryPolicy.exponential(5, LONG).withMaxDelay(LONG)
-                            .withRandom(new SplittableRandom(3)),
-                    () -> Promise.reject(new IOException("down " + calls.incrementAndGet())));
-            EventLoop.current().setTimeout(r::cancel, 1);
-        });
-        assertThat(calls.get()).isEqualTo(1);
     }
 
     @Test

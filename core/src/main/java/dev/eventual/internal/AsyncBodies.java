@@ -42,6 +42,15 @@ final class AsyncBodies {
         head = b;
     }
 
+    /** The live bodies (suspended, or running and so holding the turn). */
+    int count() {
+        int n = 0;
+        for (AsyncBody<?> b = head; b != null; b = b.next) {
+            n++;
+        }
+        return n;
+    }
+
     void unlink(AsyncBody<?> b) {
         if (b.prev != null) {
             b.prev.next = b.next;

@@ -125,7 +125,7 @@ public final class Loop implements EventLoop {
     private final boolean exitWhenIdle;
     private final Consumer<? super Throwable> taskErrorHandler;
     /** Set before the loop accepts work (constructor or run), null once closed; read by any thread. */
-    private volatile Thread thread;
+    volatile Thread thread;
 
     final MicrotaskQueue microtasks = new MicrotaskQueue();
     final TaskQueue tasks = new TaskQueue();
@@ -138,13 +138,15 @@ public final class Loop implements EventLoop {
     private volatile int pruneWatchedAt = 64;
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
     private final long originNanos = System.nanoTime();
+    /** Where {@link #clock} reads the time: null for the real clock, else a virtual one (testkit). */
+    private final LoopClock clockSource;
 
     /** The loop clock at the start of this iteration, in ms since the loop was made. */
-    private long now;
+    long now;
     /** The loop clock when the current trim window began. */
     private long trimWindowStart;
     /** The first fatal error (THROW policy or main's exception); ends the loop. */
-    private Throwable fatal;
+    Throwable fatal;
     /**
      * The async body that has this loop's turn (rule 8), or null while the loop thread has it.
      * Written only by the thread that has the turn, before the handoff that passes the turn on
@@ -163,15 +165,16 @@ public final class Loop implements EventLoop {
     @SuppressWarnings("unused") // accessed through KEEP_ALIVES
     private volatile int keepAlives;
     /** Any thread may request; the loop acts on it after the current checkpoint. */
-    private volatile boolean closeRequested;
+    volatile boolean closeRequested;
     /** Written once, by the loop thread, first thing in shutdown. */
     private volatile boolean closed;
 
-    private Loop(LoopConfig config, boolean exitWhenIdle) {
+    Loop(LoopConfig config, boolean exitWhenIdle) {
         this.name = config.name;
         this.exitWhenIdle = exitWhenIdle;
         this.rejections = new RejectionTracker(this, config.policy, config.rejectionHandler);
         this.taskErrorHandler = config.taskErrorHandler;
+        this.clockSource = config.clock;
     }
 
     // ------------------------------------------------------------------ entry points
@@ -259,9 +262,7 @@ public final class Loop implements EventLoop {
                     // per iteration to a field on their cache line would take it from them.
                     now = clock;
                 }
-                if (now - trimWindowStart >= TRIM_WINDOW_MILLIS) {
-                    trimQueues(); // microtasks are drained between iterations: the queue is empty
-                }
+                trimQueuesIfDue(); // microtasks are drained between iterations: the queue is empty
                 runDueTimers();
                 if (closeRequested) {
                     break;
@@ -304,11 +305,16 @@ public final class Loop implements EventLoop {
         }
     }
 
-    private long clock() {
-        return (System.nanoTime() - originNanos) / 1_000_000L;
+    /**
+     * The loop clock, in ms since the loop was made: the one place where the loop, its timers and
+     * everything built on them (delay, timeout, retry, AbortSignal.timeout) read the time.
+     */
+    long clock() {
+        LoopClock source = clockSource;
+        return source == null ? (System.nanoTime() - originNanos) / 1_000_000L : source.millis();
     }
 
-    private void runDueTimers() {
+    void runDueTimers() {
         TimerTask t;
         while ((t = timers.pollDue(now)) != null) {
             Runnable callback = t.callback;
@@ -338,7 +344,7 @@ public final class Loop implements EventLoop {
         }
     }
 
-    private void runTasks() {
+    void runTasks() {
         for (int i = 0; i < TASK_BATCH; i++) {
             Object task = tasks.poll();
             if (task == null) {
@@ -361,7 +367,7 @@ public final class Loop implements EventLoop {
     }
 
     /** The microtask checkpoint: drain, report unhandled rejections, repeat while either has work. */
-    private void checkpoint() {
+    void checkpoint() {
         for (;;) {
             microtasks.drain(this);
             if (!rejections.hasPending() || !rejections.process() || microtasks.isEmpty()) {
@@ -426,11 +432,38 @@ public final class Loop implements EventLoop {
         }
     }
 
+    /** At the end of a trim window (loop clock), trims the queues; between iterations only. */
+    void trimQueuesIfDue() {
+        if (now - trimWindowStart >= TRIM_WINDOW_MILLIS) {
+            trimQueues();
+        }
+    }
+
     /** Ends the trim window: each queue shrinks if it used under a quarter of its capacity. */
     private void trimQueues() {
         microtasks.trim();
         timers.trim();
         trimWindowStart = now;
+    }
+
+    /** Held KeepAlive references (outside work in flight); any thread. */
+    int keepAliveCount() {
+        return (int) KEEP_ALIVES.getVolatile(this);
+    }
+
+    /**
+     * Parks the loop thread for at most {@code nanos}, or until a task is posted, a KeepAlive is
+     * released or a close is requested (the sleep protocol above, for {@link LoopDriver}).
+     */
+    void parkForWork(long nanos) {
+        SLEEPING.setVolatile(this, 1);
+        try {
+            if (tasks.isEmpty() && !closeRequested) {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            SLEEPING.setVolatile(this, 0);
+        }
     }
 
     private void wake() {
@@ -461,7 +494,7 @@ public final class Loop implements EventLoop {
         }
     }
 
-    private void shutdown() {
+    void shutdown() {
         closed = true;
         if (bodies != null) {
             bodies.closeAll(); // suspended async bodies end now: their await throws EventLoopClosedException

@@ -11,6 +11,8 @@ public final class LoopConfig {
     public UnhandledRejectionHandler rejectionHandler;
     public Consumer<? super Throwable> taskErrorHandler;
     public boolean daemon;
+    /** The loop's clock; null for the real one (see {@link Loop#clock}). */
+    public LoopClock clock;
 
     public LoopConfig copy() {
         LoopConfig c = new LoopConfig();
@@ -19,6 +21,7 @@ public final class LoopConfig {
         c.rejectionHandler = rejectionHandler;
         c.taskErrorHandler = taskErrorHandler;
         c.daemon = daemon;
+        c.clock = clock;
         return c;
     }
 }

@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 public final class Retry<T> extends Triggered<T> implements Reaction {
     private final RetryPolicy policy;
     private final Supplier<? extends Promise<? extends T>> attempt;
-    private final long startNanos = System.nanoTime();
+    private final long startMillis;
     private int attempts;
     /** The last wait, for decorrelated jitter; starts at the initial delay. Loop thread only. */
     private long previousWait;
@@ -36,6 +36,7 @@ public final class Retry<T> extends Triggered<T> implements Reaction {
         this.policy = policy;
         this.attempt = attempt;
         this.previousWait = policy.initialDelay().toMillis();
+        this.startMillis = loop.clock(); // the loop's clock, so that a virtual one moves the budget too
     }
 
     public static <T> Promise<T> start(Loop loop, RetryPolicy policy, AbortSignal abortSignal,
@@ -109,7 +110,7 @@ public final class Retry<T> extends Triggered<T> implements Reaction {
             giveUp(t);
             return;
         }
-        long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000L;
+        long elapsedMillis = loop.clock() - startMillis;
         long budget;
         try {
             budget = policy.maxTotal().toMillis();
