@@ -76,8 +76,14 @@ public interface EventLoop extends Executor, AutoCloseable {
      * loop has no work left (rule 7); the loop is then closed. Uses the default settings; see
      * {@link #builder()} for others.
      *
+     * <p>A rejection that nobody handles stops the loop by default, as in Node 15+: the loop
+     * closes (rejecting what is still pending) and this method throws; a {@code main} method that
+     * lets it escape ends the program with exit status 1. Choose
+     * {@link Builder#unhandledRejections(UnhandledRejectionPolicy) WARN} to go on instead.
+     *
      * @param main the program's first task; must not be null
-     * @throws UnhandledRejectionException under {@link UnhandledRejectionPolicy#THROW}
+     * @throws UnhandledRejectionException when a rejection nobody handled stopped the loop (the
+     *     default {@link UnhandledRejectionPolicy#THROW}), with the reason as its cause
      * @throws RuntimeException or {@link Error} thrown by {@code main} itself, after the loop closed
      * @throws IllegalStateException if the calling thread already runs a loop: called from a
      *     callback or an async body of a loop, it fails that way, and the callback's exception
@@ -89,6 +95,10 @@ public interface EventLoop extends Executor, AutoCloseable {
 
     /**
      * Starts a loop on a new platform thread named {@code name}, running until {@link #close()}.
+     * The thread is not a daemon: a program that does not close the loop does not end (use
+     * {@link Builder#daemon(boolean)} for a loop that must not keep the JVM alive). A rejection
+     * that nobody handles is printed on {@code System.err} and the loop goes on
+     * ({@link UnhandledRejectionPolicy#WARN}, the default of a started loop).
      *
      * @param name the loop's and thread's name; must not be null
      * @return the running loop
@@ -342,7 +352,11 @@ public interface EventLoop extends Executor, AutoCloseable {
         }
 
         /**
-         * Sets what happens to rejections nobody handles (default {@link UnhandledRejectionPolicy#WARN}).
+         * Sets what happens to rejections nobody handles. The default depends on how the loop
+         * runs, as a Node user would expect: {@link UnhandledRejectionPolicy#THROW} for
+         * {@link #run(Runnable)} (the program's loop stops and {@code run} throws, as Node 15+
+         * exits with status 1), {@link UnhandledRejectionPolicy#WARN} for {@link #start()} (a
+         * loop embedded in a larger program warns and goes on).
          *
          * @param policy the policy; must not be null
          * @return this builder

@@ -9,15 +9,19 @@ package dev.eventual;
  */
 public enum UnhandledRejectionPolicy {
     /**
-     * The default: print a warning with the reason's stack trace to {@code System.err}, and a
-     * second line if a handler is attached later. The loop keeps running.
+     * Print a warning with the reason's stack trace to {@code System.err}, and a second line if a
+     * handler is attached later. The loop keeps running. The default of a loop from
+     * {@link EventLoop#start}: a loop embedded in a larger program (a server, a GUI) does not take
+     * that program down.
      */
     WARN,
     /**
      * Stop the loop: it closes (rejecting what is still pending) and {@link EventLoop#run}
      * throws {@link UnhandledRejectionException} with the reason as its cause. This is what
-     * Node.js does by default since version 15. On a loop from {@link EventLoop#start} the
-     * exception completes {@link EventLoop#terminationFuture()} exceptionally.
+     * Node.js does by default since version 15, and the default of {@link EventLoop#run}: a
+     * program whose {@code main} lets the exception escape exits with status 1, as a Node
+     * program does. On a loop from {@link EventLoop#start} the exception completes
+     * {@link EventLoop#terminationFuture()} exceptionally.
      */
     THROW,
     /** Report nothing (the handler, if any, is still called). */

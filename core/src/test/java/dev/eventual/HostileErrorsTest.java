@@ -153,7 +153,7 @@ class HostileErrorsTest {
     @Test
     void exceptionThatCannotBePrinted_fromATaskOrAsAnUnhandledRejection_doesNotStopTheLoop() {
         List<String> log = new ArrayList<>();
-        String printed = capturingStandardError(() -> EventLoop.run(() -> {
+        String printed = capturingStandardError(() -> EventLoop.builder().unhandledRejections(UnhandledRejectionPolicy.WARN).run(() -> {
             EventLoop loop = EventLoop.current();
             loop.execute(() -> { throw new Unprintable(); });
             Promise.reject(new Unprintable()); // reported unhandled under WARN: printed

@@ -148,7 +148,8 @@ class UnhandledRejectionTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            EventLoop.run(() -> Promise.reject(new RuntimeException("warned about")));
+            EventLoop.builder().unhandledRejections(UnhandledRejectionPolicy.WARN)
+                    .run(() -> Promise.reject(new RuntimeException("warned about")));
         } finally {
             System.setErr(original);
         }

@@ -7,6 +7,7 @@ import dev.eventual.EventLoopClosedException;
 import dev.eventual.KeepAlive;
 import dev.eventual.Promise;
 import dev.eventual.Timer;
+import dev.eventual.UnhandledRejectionPolicy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -172,7 +173,10 @@ public final class Loop implements EventLoop {
     Loop(LoopConfig config, boolean exitWhenIdle) {
         this.name = config.name;
         this.exitWhenIdle = exitWhenIdle;
-        this.rejections = new RejectionTracker(this, config.policy, config.rejectionHandler);
+        UnhandledRejectionPolicy policy = config.policy != null ? config.policy
+                : exitWhenIdle ? UnhandledRejectionPolicy.THROW // a program's loop (run): as Node 15+
+                : UnhandledRejectionPolicy.WARN; // embedded (start): never takes its host program down
+        this.rejections = new RejectionTracker(this, policy, config.rejectionHandler);
         this.taskErrorHandler = config.taskErrorHandler;
         this.clockSource = config.clock;
     }

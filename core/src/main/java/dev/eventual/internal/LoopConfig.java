@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 /** The settings of {@link dev.eventual.EventLoop.Builder}; copied when a loop is made. */
 public final class LoopConfig {
     public String name;
-    public UnhandledRejectionPolicy policy = UnhandledRejectionPolicy.WARN;
+    /** null: the mode's default (THROW for run, WARN for start). */
+    public UnhandledRejectionPolicy policy;
     public UnhandledRejectionHandler rejectionHandler;
     public Consumer<? super Throwable> taskErrorHandler;
     public boolean daemon;
