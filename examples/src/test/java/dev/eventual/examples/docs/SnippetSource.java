@@ -32,8 +32,7 @@ final class SnippetSource {
             "import java.util.Map;",
             "import java.util.concurrent.CancellationException;",
             "import java.util.concurrent.CompletableFuture;",
-            "import java.util.concurrent.CompletionStage;",
-            "import java.util.concurrent.TimeoutException;");
+            "import java.util.concurrent.CompletionStage;");
 
     private static final Pattern PUBLIC_TYPE =
             Pattern.compile("(?m)^public\\s+(?:final\\s+|abstract\\s+|sealed\\s+)*(?:class|record|interface|enum)\\s+(\\w+)");
