@@ -44,7 +44,11 @@ public final class AbortController {
         this.signal = new Signal(l);
     }
 
-    /** Returns the signal this controller aborts. */
+    /**
+     * Returns the signal this controller aborts.
+     *
+     * @return the signal; the same object on every call, for the life of this controller
+     */
     public AbortSignal signal() {
         return signal;
     }

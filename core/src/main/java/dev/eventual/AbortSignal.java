@@ -114,10 +114,18 @@ public interface AbortSignal {
         return abort(Signal.abortError());
     }
 
-    /** Whether the signal has aborted. */
+    /**
+     * Whether the signal has aborted.
+     *
+     * @return {@code true} once the signal has aborted (it stays aborted), else {@code false}
+     */
     boolean aborted();
 
-    /** Returns the reason it aborted with, or {@code null} while it has not. */
+    /**
+     * Returns the reason it aborted with, or {@code null} while it has not.
+     *
+     * @return the abort reason, or {@code null} while the signal has not aborted
+     */
     Throwable reason();
 
     /**
@@ -158,6 +166,10 @@ public interface AbortSignal {
      */
     void removeListener(Runnable listener);
 
-    /** Returns the loop whose thread runs the listeners. */
+    /**
+     * Returns the loop whose thread runs the listeners.
+     *
+     * @return the loop whose thread runs this signal's listeners
+     */
     EventLoop loop();
 }

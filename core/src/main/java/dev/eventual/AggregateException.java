@@ -27,7 +27,11 @@ public final class AggregateException extends RuntimeException {
         }
     }
 
-    /** Every reason, in input order. Empty when {@code any} was given no promises. */
+    /**
+     * Every reason, in input order. Empty when {@code any} was given no promises.
+     *
+     * @return the rejection reasons, one per input promise in input order; unmodifiable
+     */
     public List<Throwable> errors() {
         return errors;
     }

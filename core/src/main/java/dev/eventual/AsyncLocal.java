@@ -127,7 +127,12 @@ public final class AsyncLocal<T> {
         return value != null ? value : other;
     }
 
-    /** Whether a value is bound for the calling code. */
+    /**
+     * Whether a value is bound for the calling code.
+     *
+     * @return {@code true} when a value is bound, {@code false} when {@link #get()} returns
+     *     {@code null}
+     */
     public boolean isBound() {
         return get() != null;
     }

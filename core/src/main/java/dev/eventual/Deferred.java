@@ -21,7 +21,11 @@ package dev.eventual;
  */
 public interface Deferred<T> {
 
-    /** Returns the promise this deferred settles. */
+    /**
+     * Returns the promise this deferred settles.
+     *
+     * @return the promise this deferred settles; the same object on every call
+     */
     Promise<T> promise();
 
     /**

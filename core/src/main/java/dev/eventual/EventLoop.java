@@ -119,22 +119,36 @@ public interface EventLoop extends Executor, AutoCloseable {
         return Loop.require("EventLoop.current");
     }
 
-    /** Returns the loop whose thread is the calling thread, or empty when there is none. */
+    /**
+     * Returns the loop whose thread is the calling thread, or empty when there is none.
+     *
+     * @return the calling thread's loop, or an empty {@code Optional} off any loop's thread
+     */
     static Optional<EventLoop> find() {
         return Optional.ofNullable(Loop.current());
     }
 
-    /** Returns a builder for a loop with non-default settings. */
+    /**
+     * Returns a builder for a loop with non-default settings.
+     *
+     * @return a new builder with the default settings
+     */
     static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the loop's name, also its thread's name for started loops. */
+    /**
+     * Returns the loop's name, also its thread's name for started loops.
+     *
+     * @return the loop's name
+     */
     String name();
 
     /**
      * Whether the calling thread is this loop's thread, or runs an {@link Async async body} of this
      * loop (which takes the loop's turn while it runs).
+     *
+     * @return {@code true} on this loop's thread or in one of its async bodies, else {@code false}
      */
     boolean inEventLoop();
 
@@ -309,7 +323,11 @@ public interface EventLoop extends Executor, AutoCloseable {
      */
     CloseHook onClose(Runnable action);
 
-    /** Whether this loop has closed. */
+    /**
+     * Whether this loop has closed.
+     *
+     * @return {@code true} once the loop has closed, else {@code false}
+     */
     boolean isClosed();
 
     /**

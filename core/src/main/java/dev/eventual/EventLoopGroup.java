@@ -38,17 +38,29 @@ public final class EventLoopGroup implements AutoCloseable {
         return new EventLoopGroup(loops);
     }
 
-    /** Starts one loop per available processor, named {@code eventual-N}. */
+    /**
+     * Starts one loop per available processor, named {@code eventual-N}.
+     *
+     * @return a group of started loops, one per available processor
+     */
     public static EventLoopGroup start() {
         return start("eventual", Runtime.getRuntime().availableProcessors());
     }
 
-    /** Returns the next loop, round-robin. */
+    /**
+     * Returns the next loop, round-robin.
+     *
+     * @return the loop after the one the previous call returned, wrapping around
+     */
     public EventLoop next() {
         return loops.get(Math.floorMod(cursor.getAndIncrement(), loops.size()));
     }
 
-    /** Returns the loops, in name order; unmodifiable. */
+    /**
+     * Returns the loops, in name order; unmodifiable.
+     *
+     * @return the group's loops, in name order; unmodifiable
+     */
     public List<EventLoop> loops() {
         return loops;
     }

@@ -112,13 +112,18 @@ public interface Limiter {
      */
     void clearQueue();
 
-    /** Returns the most tasks active at once. Any thread. */
+    /**
+     * Returns the most tasks active at once. Any thread.
+     *
+     * @return the most tasks this limiter keeps active at once; at least 1
+     */
     int concurrency();
 
     /**
      * Returns how many tasks are active: out of the queue, their promise not yet settled
      * ({@code p-limit}'s {@code activeCount}). Loop thread only.
      *
+     * @return the number of tasks started whose promise has not settled
      * @throws IllegalStateException off the loop's thread
      */
     int active();
@@ -127,6 +132,7 @@ public interface Limiter {
      * Returns how many tasks wait in the queue ({@code p-limit}'s {@code pendingCount}). Loop
      * thread only.
      *
+     * @return the number of tasks queued and not yet started
      * @throws IllegalStateException off the loop's thread
      */
     int pending();
@@ -135,6 +141,7 @@ public interface Limiter {
      * Returns how many tasks have finished: their promise settled, or they were removed from the
      * queue (cancelled, cleared, or aborted). Loop thread only.
      *
+     * @return the number of tasks finished or removed from the queue so far
      * @throws IllegalStateException off the loop's thread
      */
     int settled();
@@ -151,6 +158,10 @@ public interface Limiter {
      */
     void onChange(Runnable listener);
 
-    /** Returns the loop this limiter belongs to. */
+    /**
+     * Returns the loop this limiter belongs to.
+     *
+     * @return the loop this limiter belongs to, whose thread runs its tasks
+     */
     EventLoop loop();
 }

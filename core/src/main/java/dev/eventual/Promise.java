@@ -734,26 +734,45 @@ public interface Promise<T> {
 
     // ---------------------------------------------------------------- inspection
 
-    /** Returns the loop this promise belongs to, whose thread runs its handlers. */
+    /**
+     * Returns the loop this promise belongs to, whose thread runs its handlers.
+     *
+     * @return the loop whose thread runs this promise's handlers
+     */
     EventLoop loop();
 
     /**
      * Returns the current state, without waiting. For tests and diagnostics: to act on the
      * outcome, register a handler.
+     *
+     * @return the state at the time of the call: {@code PENDING}, {@code FULFILLED} or
+     *     {@code REJECTED}
      */
     State state();
 
-    /** {@code state() == PENDING}. */
+    /**
+     * {@code state() == PENDING}.
+     *
+     * @return {@code true} while this promise has not settled
+     */
     default boolean isPending() {
         return state() == State.PENDING;
     }
 
-    /** {@code state() == FULFILLED}. */
+    /**
+     * {@code state() == FULFILLED}.
+     *
+     * @return {@code true} if this promise has fulfilled
+     */
     default boolean isFulfilled() {
         return state() == State.FULFILLED;
     }
 
-    /** {@code state() == REJECTED}. */
+    /**
+     * {@code state() == REJECTED}.
+     *
+     * @return {@code true} if this promise has rejected
+     */
     default boolean isRejected() {
         return state() == State.REJECTED;
     }
@@ -761,6 +780,9 @@ public interface Promise<T> {
     /**
      * Returns the outcome if this promise has settled, without waiting and without marking a
      * rejection handled; empty while it is pending. For tests and diagnostics.
+     *
+     * @return the value or reason this promise settled with, or an empty {@code Optional} while it
+     *     is pending
      */
     Optional<Settled<T>> peek();
 

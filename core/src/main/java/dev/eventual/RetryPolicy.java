@@ -202,37 +202,68 @@ public final class RetryPolicy {
                 Objects.requireNonNull(random, "random"));
     }
 
-    /** How many attempts in all, at least 1. */
+    /**
+     * How many attempts in all, at least 1.
+     *
+     * @return the most attempts, the first one included; at least 1
+     */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** The ceiling of the first wait. */
+    /**
+     * The ceiling of the first wait.
+     *
+     * @return the ceiling of the wait before the first retry (the lower bound of every wait
+     *     for {@link Jitter#DECORRELATED})
+     */
     public Duration initialDelay() {
         return initialDelay;
     }
 
-    /** The cap of every wait. */
+    /**
+     * The cap of every wait.
+     *
+     * @return the upper bound of any one wait between attempts
+     */
     public Duration maxDelay() {
         return maxDelay;
     }
 
-    /** The total time budget ({@code ChronoUnit.FOREVER}'s duration when unlimited). */
+    /**
+     * The total time budget ({@code ChronoUnit.FOREVER}'s duration when unlimited).
+     *
+     * @return the time budget for all attempts and waits; {@code ChronoUnit.FOREVER.getDuration()}
+     *     when unlimited
+     */
     public Duration maxTotal() {
         return maxTotal;
     }
 
-    /** Which reasons are retried. */
+    /**
+     * Which reasons are retried.
+     *
+     * @return the predicate a rejection reason must pass to be retried
+     */
     public Predicate<? super Throwable> retryIf() {
         return retryIf;
     }
 
-    /** How waits are drawn. */
+    /**
+     * How waits are drawn.
+     *
+     * @return the jitter: {@link Jitter#NONE}, {@link Jitter#FULL} (the default),
+     *     {@link Jitter#EQUAL} or {@link Jitter#DECORRELATED}
+     */
     public Jitter jitter() {
         return jitter;
     }
 
-    /** The hook called before each retry (one that does nothing unless set). */
+    /**
+     * The hook called before each retry (one that does nothing unless set).
+     *
+     * @return the hook called before each retry; one that does nothing when none was set
+     */
     public OnRetry onRetry() {
         return onRetry;
     }

@@ -153,6 +153,8 @@ public interface Scope {
      * consumer rule, the signal given to {@code run}, a failed body or a first failure), with a
      * {@link java.util.concurrent.CancellationException} whose cause, if any, is the failure or
      * the signal's reason. Hand it to the operations started in the scope.
+     *
+     * @return the signal that aborts when this scope is cancelled
      */
     AbortSignal signal();
 
@@ -173,10 +175,15 @@ public interface Scope {
      * Returns how much of the scope's work is pending: the children not yet settled, plus one
      * while the body's promise is pending. Loop thread only.
      *
+     * @return the number of children not yet settled, plus one while the body's promise is pending
      * @throws IllegalStateException off the loop's thread
      */
     int pending();
 
-    /** Returns the loop this scope belongs to. */
+    /**
+     * Returns the loop this scope belongs to.
+     *
+     * @return the loop this scope belongs to, whose thread runs its body and children
+     */
     EventLoop loop();
 }

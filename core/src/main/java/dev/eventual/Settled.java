@@ -19,7 +19,12 @@ import java.util.Objects;
  */
 public sealed interface Settled<T> {
 
-    /** {@code true} for {@link Fulfilled}. */
+    /**
+     * {@code true} for {@link Fulfilled}.
+     *
+     * @return {@code true} for a {@link Fulfilled} outcome, {@code false} for a
+     *     {@link Rejected} one
+     */
     boolean isFulfilled();
 
     /**

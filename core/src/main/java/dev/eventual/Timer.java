@@ -30,9 +30,19 @@ public interface Timer {
      */
     Timer ref();
 
-    /** Whether this timer keeps its loop alive. */
+    /**
+     * Whether this timer keeps its loop alive.
+     *
+     * @return {@code true} if this timer keeps its loop running (the default, or after
+     *     {@link #ref()}), {@code false} after {@link #unref()}
+     */
     boolean hasRef();
 
-    /** Whether the callback may still run: not cancelled and, for a timeout, not yet fired. */
+    /**
+     * Whether the callback may still run: not cancelled and, for a timeout, not yet fired.
+     *
+     * @return {@code true} while the callback may still run, {@code false} once it is cancelled or,
+     *     for a timeout, has fired
+     */
     boolean isActive();
 }

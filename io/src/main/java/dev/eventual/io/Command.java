@@ -231,42 +231,79 @@ public final class Command {
                 outputLimit, timeout);
     }
 
-    /** Returns the program and its arguments, unmodifiable. */
+    /**
+     * Returns the program and its arguments, unmodifiable.
+     *
+     * @return the program followed by its arguments; unmodifiable
+     */
     public List<String> arguments() {
         return arguments;
     }
 
-    /** Returns the working directory, or empty for the Java process's. */
+    /**
+     * Returns the working directory, or empty for the Java process's.
+     *
+     * @return the directory the program starts in, or an empty {@code Optional} for the Java
+     *     process's working directory
+     */
     public Optional<Path> directory() {
         return Optional.ofNullable(directory);
     }
 
-    /** Whether the program starts from the Java process's environment (default {@code true}). */
+    /**
+     * Whether the program starts from the Java process's environment (default {@code true}).
+     *
+     * @return {@code true} if the program starts from a copy of the Java process's environment,
+     *     {@code false} after {@link #clearEnvironment()}, when it starts from an empty one
+     */
     public boolean inheritsEnvironment() {
         return inheritEnvironment;
     }
 
-    /** Returns the variables set on top of the starting environment, unmodifiable, in order set. */
+    /**
+     * Returns the variables set on top of the starting environment, unmodifiable, in order set.
+     *
+     * @return the variables set on top of the starting environment, in the order first set;
+     *     unmodifiable
+     */
     public Map<String, String> environment() {
         return environment;
     }
 
-    /** Returns the standard input text, or empty when standard input is closed at once. */
+    /**
+     * Returns the standard input text, or empty when standard input is closed at once.
+     *
+     * @return the text written to the program's standard input, or an empty {@code Optional} when
+     *     standard input is closed at once
+     */
     public Optional<String> stdin() {
         return Optional.ofNullable(stdin);
     }
 
-    /** Returns the charset of the program's text. */
+    /**
+     * Returns the charset of the program's text.
+     *
+     * @return the charset that encodes standard input and decodes standard output and error
+     */
     public Charset charset() {
         return charset;
     }
 
-    /** Returns the output limit per stream; see {@link #outputLimit(int)}. */
+    /**
+     * Returns the output limit per stream; see {@link #outputLimit(int)}.
+     *
+     * @return the most bytes kept from each of standard output and standard error
+     */
     public int outputLimit() {
         return outputLimit;
     }
 
-    /** Returns the time limit, or empty when there is none. */
+    /**
+     * Returns the time limit, or empty when there is none.
+     *
+     * @return the time the program may run before it is killed, or an empty {@code Optional} for no
+     *     limit
+     */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
     }

@@ -194,12 +194,18 @@ public final class FetchClient implements AutoCloseable {
      * the server offers it, else HTTP/1.1; connections pooled), a 30 s connect timeout, and
      * {@value #DEFAULT_MAX_REQUESTS_PER_HOST} requests per host. Created on first use; never
      * closed (its threads are daemons).
+     *
+     * @return the shared client; the same object on every call
      */
     public static FetchClient shared() {
         return Shared.INSTANCE;
     }
 
-    /** Returns a builder for a client of your own. */
+    /**
+     * Returns a builder for a client of your own.
+     *
+     * @return a new builder with the default settings
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -482,7 +488,11 @@ public final class FetchClient implements AutoCloseable {
             return this;
         }
 
-        /** Returns the client. */
+        /**
+         * Returns the client.
+         *
+         * @return a new client with this builder's settings; the caller closes it
+         */
         public FetchClient build() {
             return new FetchClient(this, false);
         }

@@ -19,9 +19,13 @@ import java.util.Objects;
 public class FetchException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The request's method; see {@link #method()}. */
     private final String method;
+    /** The URL that failed; see {@link #uri()}. */
     private final URI uri;
+    /** The refused HTTP status, or {@code -1}; see {@link #status()}. */
     private final int status;
+    /** Whether a retry may succeed; see {@link #isTransient()}. */
     private final boolean transientFailure;
 
     /**
@@ -89,12 +93,21 @@ public class FetchException extends RuntimeException {
         return network;
     }
 
-    /** Returns the request's method ({@code GET}, {@code POST}, ...). */
+    /**
+     * Returns the request's method ({@code GET}, {@code POST}, ...).
+     *
+     * @return the method of the request that failed, as {@code "GET"}
+     */
     public String method() {
         return method;
     }
 
-    /** Returns the URL that failed. */
+    /**
+     * Returns the URL that failed.
+     *
+     * @return the URL that failed: the request's, or the redirect target when the failure came
+     *     after a redirect
+     */
     public URI uri() {
         return uri;
     }
@@ -102,6 +115,8 @@ public class FetchException extends RuntimeException {
     /**
      * Returns the HTTP status when the failure is a status refused by a convenience method
      * ({@link Fetch#getText(String)} and kin), else {@code -1}.
+     *
+     * @return the HTTP status a convenience method refused, or {@code -1} for any other failure
      */
     public int status() {
         return status;

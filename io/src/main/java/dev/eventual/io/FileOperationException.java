@@ -43,12 +43,20 @@ public final class FileOperationException extends UncheckedIOException {
         this.path = Objects.requireNonNull(path, "path");
     }
 
-    /** Returns the method that failed, as {@code "readString"}. */
+    /**
+     * Returns the method that failed, as {@code "readString"}.
+     *
+     * @return the name of the method that failed
+     */
     public String operation() {
         return operation;
     }
 
-    /** Returns the path the operation was given ({@code null} after deserialization). */
+    /**
+     * Returns the path the operation was given ({@code null} after deserialization).
+     *
+     * @return the path the operation was given, or {@code null} after deserialization
+     */
     public Path path() {
         return path;
     }

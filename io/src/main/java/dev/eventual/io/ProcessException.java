@@ -19,6 +19,7 @@ import java.util.Optional;
 public class ProcessException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The program and its arguments; see {@link #command()}. */
     private final List<String> command;
     private final transient ProcessResult result; // null unless thrown by requireSuccess
 
@@ -41,7 +42,11 @@ public class ProcessException extends RuntimeException {
         this.result = result;
     }
 
-    /** Returns the program and its arguments. */
+    /**
+     * Returns the program and its arguments.
+     *
+     * @return the program followed by its arguments; unmodifiable
+     */
     public List<String> command() {
         return command;
     }
@@ -49,6 +54,9 @@ public class ProcessException extends RuntimeException {
     /**
      * Returns the result of the run that failed {@link ProcessResult#requireSuccess()}; empty for
      * the other failures, where the program did not run to its end.
+     *
+     * @return the result of the run that exited with a non-zero code, or an empty {@code Optional}
+     *     when the program did not run to its end
      */
     public Optional<ProcessResult> result() {
         return Optional.ofNullable(result);

@@ -38,7 +38,11 @@ public record ProcessResult(List<String> command, int exitCode, String stdout, S
         Objects.requireNonNull(stderr, "stderr");
     }
 
-    /** Whether the exit code is 0. */
+    /**
+     * Whether the exit code is 0.
+     *
+     * @return {@code true} if the exit code is 0, else {@code false}
+     */
     public boolean succeeded() {
         return exitCode == 0;
     }

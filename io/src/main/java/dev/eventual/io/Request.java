@@ -102,7 +102,12 @@ public final class Request {
         return new Builder(check(Objects.requireNonNull(uri, "uri"), uri.toString()));
     }
 
-    /** Returns a builder that starts from this request's settings. */
+    /**
+     * Returns a builder that starts from this request's settings.
+     *
+     * @return a new builder holding this request's URL, method, headers, body, timeout, redirect
+     *     policy and signal
+     */
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.method = method;
@@ -114,32 +119,58 @@ public final class Request {
         return b;
     }
 
-    /** Returns the URL. */
+    /**
+     * Returns the URL.
+     *
+     * @return the URL the request is sent to
+     */
     public URI uri() {
         return uri;
     }
 
-    /** Returns the method, in capitals. */
+    /**
+     * Returns the method, in capitals.
+     *
+     * @return the HTTP method, in capitals, as {@code "GET"}
+     */
     public String method() {
         return method;
     }
 
-    /** Returns the headers in the order they were added; a name may appear more than once. */
+    /**
+     * Returns the headers in the order they were added; a name may appear more than once.
+     *
+     * @return the headers as name-value entries, in the order added
+     */
     public List<Map.Entry<String, String>> headers() {
         return headers;
     }
 
-    /** Returns the timeout of the whole exchange, body included, if one was set (see {@link Builder#timeout}). */
+    /**
+     * Returns the timeout of the whole exchange, body included, if one was set (see
+     * {@link Builder#timeout}).
+     *
+     * @return the time limit of the whole exchange, or an empty {@code Optional} when none was set
+     */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
     }
 
-    /** Returns what happens on a redirect. */
+    /**
+     * Returns what happens on a redirect.
+     *
+     * @return the redirect policy: {@link Redirect#FOLLOW} (the default), {@link Redirect#ERROR}
+     *     or {@link Redirect#MANUAL}
+     */
     public Redirect redirect() {
         return redirect;
     }
 
-    /** Returns the signal that aborts the exchange, if one was set. */
+    /**
+     * Returns the signal that aborts the exchange, if one was set.
+     *
+     * @return the signal that aborts the exchange, or an empty {@code Optional} when none was set
+     */
     public Optional<AbortSignal> signal() {
         return Optional.ofNullable(signal);
     }
@@ -371,7 +402,11 @@ public final class Request {
             return this;
         }
 
-        /** Returns the request. */
+        /**
+         * Returns the request.
+         *
+         * @return a new request with this builder's settings
+         */
         public Request build() {
             return new Request(this);
         }

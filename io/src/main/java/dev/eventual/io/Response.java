@@ -70,27 +70,47 @@ public final class Response {
         body.discardWhenUnreachable(this);
     }
 
-    /** Returns the request this responds to, as it was given to {@code fetch}. */
+    /**
+     * Returns the request this responds to, as it was given to {@code fetch}.
+     *
+     * @return the request as it was given to {@code fetch}, before any redirect
+     */
     public Request request() {
         return request;
     }
 
-    /** Returns the HTTP status code. */
+    /**
+     * Returns the HTTP status code.
+     *
+     * @return the HTTP status code, as {@code 200} or {@code 404}
+     */
     public int status() {
         return status;
     }
 
-    /** Whether the status is in 200-299, the web's {@code response.ok}. */
+    /**
+     * Whether the status is in 200-299, the web's {@code response.ok}.
+     *
+     * @return {@code true} if the status is in 200-299, else {@code false}
+     */
     public boolean ok() {
         return status >= 200 && status <= 299;
     }
 
-    /** Returns the standard reason phrase of the status ("Not Found"), or "" for an unknown one. */
+    /**
+     * Returns the standard reason phrase of the status ("Not Found"), or "" for an unknown one.
+     *
+     * @return the reason phrase, or {@code ""} for a status without a standard one
+     */
     public String statusText() {
         return reason(status);
     }
 
-    /** Returns the headers (names compare case-insensitively). */
+    /**
+     * Returns the headers (names compare case-insensitively).
+     *
+     * @return the headers the server sent with this response
+     */
     public HttpHeaders headers() {
         return headers;
     }
@@ -105,22 +125,38 @@ public final class Response {
         return headers.firstValue(Objects.requireNonNull(name, "name"));
     }
 
-    /** Returns the URL that answered: the request's, or the last redirect's target. */
+    /**
+     * Returns the URL that answered: the request's, or the last redirect's target.
+     *
+     * @return the URL of the response: the request's, or the target of the last redirect followed
+     */
     public URI uri() {
         return uri;
     }
 
-    /** Whether one or more redirects were followed to get here. */
+    /**
+     * Whether one or more redirects were followed to get here.
+     *
+     * @return {@code true} if at least one redirect was followed, else {@code false}
+     */
     public boolean redirected() {
         return redirected;
     }
 
-    /** Returns the protocol version that answered (HTTP/1.1 or HTTP/2). */
+    /**
+     * Returns the protocol version that answered (HTTP/1.1 or HTTP/2).
+     *
+     * @return {@code HTTP_1_1} or {@code HTTP_2}
+     */
     public HttpClient.Version version() {
         return version;
     }
 
-    /** Whether the body has been taken by a read or a {@link #discard()}. */
+    /**
+     * Whether the body has been taken by a read or a {@link #discard()}.
+     *
+     * @return {@code true} once the body has been read or discarded, else {@code false}
+     */
     public boolean bodyUsed() {
         return body.used();
     }
