@@ -63,11 +63,16 @@ import java.util.function.Consumer;
  * Sleep protocol (no lost wake-up): an idle loop first spins for IDLE_SPIN_NANOS re-reading the
  * task queue's head slot with sleeping=0 (a producer then never unparks it; the spin only reads,
  * so the protocol below carries the whole argument). Then it writes sleeping=1 (volatile),
- * re-reads the task queue's tail index, closeRequested and keepAlives (all volatile) and parks
- * only if all say idle. A producer first publishes its work with a volatile write (the queue's
+ * re-reads closeRequested, keepAlives and the task queue's tail index (all volatile), in that
+ * order, and parks only if all say idle (a run-mode loop with no keep-alive and no referenced
+ * timer ends instead). A producer first publishes its work with a volatile write (the queue's
  * getAndAdd claim, the keep-alive decrement, closeRequested), then reads sleeping (volatile) and
  * unparks if it is 1 and it wins the CAS 1 -> 0. Volatile accesses are sequentially consistent,
  * so either the loop sees the work or the producer sees sleeping=1. At most one unpark per sleep.
+ * Ending (run mode): a thread posts under a keep-alive and releases it after its post, so the
+ * loop reads keepAlives before the queue: a loop that sees the last release sees the task too.
+ * Read the other way round, a post and release between the two reads would end the loop with
+ * the task unrun (an outcome resolved from another thread, never delivered).
  *
  * Closing ({@link #shutdown}): closed=true is written first; from then on every promise of this
  * loop that is still pending reads as rejected (PromiseImpl.resultOrClosed), tasks are refused,
@@ -158,6 +163,9 @@ public final class Loop implements EventLoop {
     AsyncBody<?> turn;
     /** Live async bodies, ended at close; null until the first. Turn-confined. */
     AsyncBodies bodies;
+
+    /** Test seam, loop-thread only: run by the idle check between its keep-alive and queue reads (LoopRunExitTest). */
+    Runnable idleCheckForTest;
 
     /** 1 while the loop parks or is about to; see the sleep protocol. */
     @SuppressWarnings("unused") // accessed through SLEEPING
@@ -400,6 +408,17 @@ public final class Loop implements EventLoop {
             if (closeRequested) {
                 return true;
             }
+            // Run mode: whether anything keeps the loop alive is read BEFORE the task queue. A
+            // thread posts its work (the queue's getAndAdd claim) before it releases the keep-alive
+            // it posts under (getAndAdd -1). Both reads and both writes are volatile, so sequentially
+            // consistent: if this read sees the last release, the claim came before it and the
+            // queue read below sees the task; the other order can miss both (queue read, then claim
+            // and release, then this read) and end the loop with the task unrun.
+            boolean nothingKeepsAlive = exitWhenIdle && timers.referencedCount() == 0
+                    && (int) KEEP_ALIVES.getVolatile(this) == 0;
+            if (idleCheckForTest != null) {
+                idleCheckForTest.run();
+            }
             if (!tasks.isEmpty()) {
                 if (!tasks.hasReadable()) {
                     // Claimed, unwritten after the spin: its producer may need this core. Not
@@ -411,7 +430,7 @@ public final class Loop implements EventLoop {
                 }
                 return true;
             }
-            if (exitWhenIdle && timers.referencedCount() == 0 && (int) KEEP_ALIVES.getVolatile(this) == 0) {
+            if (nothingKeepsAlive) {
                 return false;
             }
             tasks.releaseTaken(); // an idle loop keeps no task that ran reachable
