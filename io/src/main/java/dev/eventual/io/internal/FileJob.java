@@ -54,7 +54,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *     entered the native open yet when the release comes (it is descheduled between the
  *     decision and the call), so the release holds the FIFO open at both ends until the
  *     opener is done ({@code openDone}), not for an instant. Only that one: the loop is released
- *     only after the release is over, so no open that the caller starts once
+ *     only after the release is over (by the releasing thread, not by the opener's
+ *     {@link #release()}, {@code releasingOpen}), so no open that the caller starts once
  *     {@link EventLoop#run} has returned (a retry of the same FIFO) can be released by it
  *     and fulfil without a peer. (Opens of the same FIFO blocked at the same time by other
  *     jobs or processes are released too; they cannot be told apart.)
@@ -91,6 +92,13 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
     private final Runnable start = this::openAndRun;
     /** Makes {@link #release()} happen once. */
     private final AtomicBoolean released = new AtomicBoolean();
+    /**
+     * A release of this job's blocked FIFO open is under way: the loop is then released by it,
+     * once it is over, not by {@link #release()}. Written once, under {@code lock}, before the
+     * opening thread can find the job ended (it reads it after taking the lock, see
+     * {@link #publish}), so it sees it.
+     */
+    private volatile boolean releasingOpen;
     /** Registered at launch, removed on release. Written on the loop thread before the job starts. */
     private volatile CloseHook closeHook;
     /** Guards {@code channel}, {@code phase}, {@code opensFifo} and writes of {@code ended}. */
@@ -410,6 +418,7 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
                     waiting = true;
                 } else {
                     blockedOpen = opensFifo;
+                    releasingOpen = blockedOpen;
                 }
             }
         } finally {
@@ -455,11 +464,17 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         }
     }
 
-    /** The channel is closed or will never open: gives back the slot and the loop. Once. */
+    /**
+     * The channel is closed or will never open: gives back the slot and the loop (the loop not
+     * while a release of the open is under way: the release still holds the FIFO open, and an
+     * open begun once the loop has ended would go through it). Once.
+     */
     private void release() {
         if (released.compareAndSet(false, true)) {
             FileSlots.global().release();
-            releaseLoop();
+            if (!releasingOpen) {
+                releaseLoop();
+            }
         }
     }
 

@@ -89,35 +89,49 @@ class FifoOpenReleaseTest {
         Path fifo = dir.resolve("late.fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertThat(mkfifo.waitFor()).as("mkfifo %s", fifo).isZero();
-        List<LateOpener> job = new ArrayList<>();
-        List<Throwable> failures = new ArrayList<>();
         try {
-            assertTimeoutPreemptively(HANG_GUARD, () -> EventLoop.run(() -> {
-                EventLoop loop = EventLoop.current();
-                LateOpener opener = new LateOpener(loop, fifo, direction);
-                job.add(opener);
-                Promise<Void> p = opener.launch();
-                p.asCallback((error, value) -> failures.add(error));
-                Timer[] poll = new Timer[1];
-                poll[0] = loop.setInterval(() -> {
-                    if (opener.decided.getCount() == 0) { // it decided to open, and has not opened
-                        loop.clearInterval(poll[0]);
-                        opener.cancelled = true; // (set first: cancel starts the release)
-                        p.cancel();
-                    }
-                }, 1);
-            }), "the loop ended after the cancel (" + direction + ")");
-            LateOpener opener = job.get(0);
-            assertThat(failures).as("the promise of the cancelled %s", direction).hasSize(1);
-            assertThat(failures.get(0)).isInstanceOf(CancellationException.class);
-            assertThat(opener.openReturned)
-                    .as("the late open of the FIFO (%s) had returned when the loop ended", direction).isTrue();
-            assertThat(opener.ran).as("the released %s did its I/O", direction).isFalse();
-            assertThat(descriptorsOn(fifo)).as("descriptors on the FIFO when the loop ended").isZero();
+            for (int round = 0; round < ROUNDS; round++) {
+                cancelLateOpen(fifo, direction, round);
+            }
         } finally {
             // without the fix the opener is left blocked: let it go, so that no thread outlives the test
             FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
         }
+    }
+
+    /**
+     * Rounds per direction: one shows a release that came too early; the window in which the
+     * loop could end while the release still held the FIFO open is short, so several rounds.
+     */
+    private static final int ROUNDS = 20;
+
+    private static void cancelLateOpen(Path fifo, Direction direction, int round) throws Exception {
+        List<LateOpener> job = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        assertTimeoutPreemptively(HANG_GUARD, () -> EventLoop.run(() -> {
+            EventLoop loop = EventLoop.current();
+            LateOpener opener = new LateOpener(loop, fifo, direction);
+            job.add(opener);
+            Promise<Void> p = opener.launch();
+            p.asCallback((error, value) -> failures.add(error));
+            Timer[] poll = new Timer[1];
+            poll[0] = loop.setInterval(() -> {
+                if (opener.decided.getCount() == 0) { // it decided to open, and has not opened
+                    loop.clearInterval(poll[0]);
+                    opener.cancelled = true; // (set first: cancel starts the release)
+                    p.cancel();
+                }
+            }, 1);
+        }), "the loop ended after the cancel (" + direction + ", round " + round + ")");
+        LateOpener opener = job.get(0);
+        assertThat(failures).as("the promise of the cancelled %s", direction).hasSize(1);
+        assertThat(failures.get(0)).isInstanceOf(CancellationException.class);
+        assertThat(opener.openReturned)
+                .as("the late open of the FIFO (%s) had returned when the loop ended", direction).isTrue();
+        assertThat(opener.ran).as("the released %s did its I/O", direction).isFalse();
+        assertThat(descriptorsOn(fifo))
+                .as("descriptors on the FIFO when the loop ended (the release's: an open begun now would"
+                        + " go through it; %s, round %d)", direction, round).isZero();
     }
 
     /** How many of this process's descriptors are open on {@code file}. */
