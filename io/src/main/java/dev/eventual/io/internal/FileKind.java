@@ -60,7 +60,8 @@ enum FileKind {
      * open of the FIFO returns at once, so an opening thread that had not yet entered its open
      * when the release came (it decided to open, then was descheduled) returns too, instead of
      * blocking for ever after a release that came and went too early. Nothing is opened if the
-     * open is done already, so a release never reaches an open that began after it.
+     * open is done already. (That no open begun after the caller's loop ended is reached is
+     * the caller's part: it ends the loop only once this returns, see {@code FileJob}.)
      *
      * <p>Any other open of the same FIFO blocked meanwhile, in this process or another, returns
      * too (it cannot be told apart). Best effort: a FIFO removed or replaced meanwhile (checked by
