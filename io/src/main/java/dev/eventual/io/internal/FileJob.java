@@ -45,15 +45,25 @@ import java.util.concurrent.locks.ReentrantLock;
  *     check it before they go on. A job that ends while in line leaves it and is released there
  *     and then.
  * <li><b>A blocked open.</b> Opening a FIFO blocks until its other end is opened. A job that
- *     ends while its opening thread is blocked so ({@code opensFifo}) releases the loop at once
- *     (the open is no work of the loop's any more) and makes the open return with
+ *     ends while its opening thread is blocked so ({@code opensFifo}) makes the open return with
  *     {@link FileKind#releaseBlockedOpen}, on a pipe thread; the opening thread then finds the
- *     job ended and closes what it opened. The decision to open is made under {@code lock}, so
- *     an ender either sees {@code opensFifo} or the opener sees {@code ended} and opens nothing.
+ *     job ended and closes what it opened, without doing the job's I/O (a released write
+ *     writes nothing). The decision to open is made under {@code lock}, so an ender either sees
+ *     {@code opensFifo} or the opener sees {@code ended} and opens nothing. Invariant: <em>a
+ *     release reaches its own open and only that one</em>. Its own: the opener may not have
+ *     entered the native open yet when the release comes (it is descheduled between the
+ *     decision and the call), so the release holds the FIFO open at both ends until the
+ *     opener is done ({@code openDone}), not for an instant. Only that one: the loop is released
+ *     only after the release is over (by the releasing thread, not by the opener's
+ *     {@link #release()}, {@code releasingOpen}), so no open that the caller starts once
+ *     {@link EventLoop#run} has returned (a retry of the same FIFO) can be released by it
+ *     and fulfil without a peer. (Opens of the same FIFO blocked at the same time by other
+ *     jobs or processes are released too; they cannot be told apart.)
  * <li><b>Keep-alive.</b> {@link EventLoop#from} keeps the loop alive until the promise settles
  *     (or is cancelled). {@code alive}, taken at creation, also keeps it alive until the channel
  *     is closed or is known never to open, so that {@link EventLoop#run} returns only once
- *     nothing of the job is left, even after a cancel (except a FIFO's blocked open, above).
+ *     nothing of the job is left, even after a cancel (a FIFO's blocked open: until it is
+ *     released, above, or the release gives up on a FIFO removed or replaced meanwhile).
  * <li><b>Channel handover.</b> {@code channel}, {@code phase}, {@code opensFifo} and
  *     {@code openInProgress} are guarded by {@code lock}; the opening thread publishes the
  *     channel under it unless the job has ended (then it closes the channel itself), and
@@ -82,6 +92,13 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
     private final Runnable start = this::openAndRun;
     /** Makes {@link #release()} happen once. */
     private final AtomicBoolean released = new AtomicBoolean();
+    /**
+     * A release of this job's blocked FIFO open is under way: the loop is then released by it,
+     * once it is over, not by {@link #release()}. Written once, under {@code lock}, before the
+     * opening thread can find the job ended (it reads it after taking the lock, see
+     * {@link #publish}), so it sees it.
+     */
+    private volatile boolean releasingOpen;
     /** Registered at launch, removed on release. Written on the loop thread before the job starts. */
     private volatile CloseHook closeHook;
     /** Guards {@code channel}, {@code phase}, {@code opensFifo} and writes of {@code ended}. */
@@ -383,8 +400,8 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
 
     /**
      * Marks the job ended and takes the channel if it is open; {@code null} otherwise. A job in
-     * line leaves it and is released here; a job blocked opening a FIFO releases its loop and has
-     * the open released.
+     * line leaves it and is released here; a job blocked opening a FIFO has the open released,
+     * then releases its loop.
      */
     private C endAndTake() {
         boolean waiting = false;
@@ -401,6 +418,7 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
                     waiting = true;
                 } else {
                     blockedOpen = opensFifo;
+                    releasingOpen = blockedOpen;
                 }
             }
         } finally {
@@ -409,8 +427,13 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         if (waiting) {
             releaseLoop(); // it never took a slot: nothing else to give back
         } else if (blockedOpen) {
-            releaseLoop();
-            PipeThreads.executor().execute(() -> FileKind.releaseBlockedOpen(path));
+            PipeThreads.executor().execute(() -> {
+                try {
+                    FileKind.releaseBlockedOpen(path, openDone);
+                } finally {
+                    releaseLoop(); // after the release: it can reach no open begun after the loop ended
+                }
+            });
         }
         return taken;
     }
@@ -441,11 +464,17 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         }
     }
 
-    /** The channel is closed or will never open: gives back the slot and the loop. Once. */
+    /**
+     * The channel is closed or will never open: gives back the slot and the loop (the loop not
+     * while a release of the open is under way: the release still holds the FIFO open, and an
+     * open begun once the loop has ended would go through it). Once.
+     */
     private void release() {
         if (released.compareAndSet(false, true)) {
             FileSlots.global().release();
-            releaseLoop();
+            if (!releasingOpen) {
+                releaseLoop();
+            }
         }
     }
 

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What kind of file a path names, as far as reading and writing it goes, found with
@@ -49,20 +51,65 @@ enum FileKind {
     }
 
     /**
-     * Makes an open of the FIFO {@code path} that blocks for want of a peer return: opens it for
-     * reading and writing, which on Linux never blocks and counts as both ends, then closes it.
-     * The blocked open then returns (and its reads see the end, its writes a closed pipe). Any
-     * other open of the same FIFO blocked at that moment, in this process or another, returns
-     * too. Best effort: a FIFO removed meanwhile cannot be reached, and failures are ignored.
+     * Makes an open of the FIFO {@code path} that blocks for want of a peer return, and returns
+     * once it has: once {@code openDone} is counted down by the opening thread (after it closed
+     * what it opened). Runs on a pipe thread; blocks only that long.
+     *
+     * <p>How: opens the FIFO for reading and writing, which on Linux never blocks and counts as
+     * both ends, and <em>holds</em> that descriptor until {@code openDone}: while it is open, every
+     * open of the FIFO returns at once, so an opening thread that had not yet entered its open
+     * when the release came (it decided to open, then was descheduled) returns too, instead of
+     * blocking for ever after a release that came and went too early. Nothing is opened if the
+     * open is done already. (That no open begun after the caller's loop ended is reached is
+     * the caller's part: it ends the loop only once this returns, see {@code FileJob}.)
+     *
+     * <p>Any other open of the same FIFO blocked meanwhile, in this process or another, returns
+     * too (it cannot be told apart). Best effort: a FIFO removed or replaced meanwhile (checked by
+     * its file key each {@link #RELEASE_CHECK_MILLIS}) cannot be reached, and the release gives up;
+     * failures are ignored.
      */
-    static void releaseBlockedOpen(Path path) {
-        if (of(path) != FIFO) {
+    static void releaseBlockedOpen(Path path, CountDownLatch openDone) {
+        if (openDone.getCount() == 0) {
+            return; // returned by itself (a peer came, or it failed): nothing to release
+        }
+        Object key = fifoKey(path);
+        if (key == null) {
             return; // removed or replaced meanwhile: nothing to release, nothing to touch
         }
-        try {
-            FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
+        boolean interrupted = false;
+        try (FileChannel bothEnds = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            while (key.equals(fifoKey(path))) { // the descriptor we hold is the FIFO the opener opens
+                try {
+                    if (openDone.await(RELEASE_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    return;
+                }
+            }
         } catch (IOException | RuntimeException e) {
             // removed or replaced meanwhile: nothing this can do
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** How often a release that waits checks that the path still names the same FIFO. */
+    static final long RELEASE_CHECK_MILLIS = 100;
+
+    /** The file key (device and inode) of the FIFO {@code path}, or {@code null} if it is none. */
+    private static Object fifoKey(Path path) {
+        if (of(path) != FIFO) {
+            return null;
+        }
+        try {
+            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            return key != null ? key : FIFO; // no file keys here: "still a FIFO" is all we can check
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
         }
     }
 }
