@@ -9,6 +9,7 @@ import dev.eventual.Scope;
 import dev.eventual.io.FetchClient;
 import dev.eventual.io.FetchException;
 import dev.eventual.io.Request;
+import dev.eventual.io.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,17 +63,6 @@ public final class LinkChecker {
      */
     public record Report(int pagesChecked, List<String> broken, int retries, int mostInFlight, Throwable stoppedBy) {}
 
-    /** A status outside 200-299: a 5xx may pass on a retry, anything else is a broken link. */
-    static final class BadStatusException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int status;
-
-        BadStatusException(URI url, int status) {
-            super("GET " + url + " answered HTTP " + status);
-            this.status = status;
-        }
-    }
-
     private LinkChecker() {}
 
     /**
@@ -111,7 +101,7 @@ public final class LinkChecker {
             this.client = client;
             this.limits = limits;
             this.retry = RetryPolicy.exponential(limits.retries() + 1, Duration.ofMillis(100))
-                    .withRetryIf(e -> RetryPolicy.retriesByDefault(e) && mayPass(e))
+                    .withRetryIf(e -> RetryPolicy.retriesByDefault(e) && e instanceof FetchException f && f.isTransient())
                     .withOnRetry((attempt, delay, reason) -> retries++);
         }
 
@@ -140,23 +130,21 @@ public final class LinkChecker {
                     }));
         }
 
-        /** Fetches a page and returns its links; rejects on a bad status or a failed exchange. */
+        /**
+         * Fetches a page and returns its links; rejects with a FetchException on a status outside
+         * 200-299 (requireOk) or a failed exchange.
+         */
         private Promise<List<URI>> get(URI url) {
             Request request = Request.builder(url).timeout(limits.requestTimeout()).signal(scope.signal()).build();
-            return client.fetch(request).thenCompose(response -> response.ok()
-                    ? response.text().then(html -> links(url, html))
-                    : response.discard().thenCompose(v -> Promise.<List<URI>>reject(
-                            new BadStatusException(url, response.status()))));
+            return client.fetch(request)
+                    .thenCompose(Response::requireOk)
+                    .thenCompose(Response::text)
+                    .then(html -> links(url, html));
         }
 
         Report report(Throwable stoppedBy) {
             return new Report(checked, broken.stream().sorted().toList(), retries, mostInFlight, stoppedBy);
         }
-    }
-
-    /** Whether a failure may pass on a retry: a failed exchange (timeout, reset) or a 5xx. */
-    static boolean mayPass(Throwable e) {
-        return e instanceof FetchException || e instanceof BadStatusException s && s.status >= 500;
     }
 
     private static List<URI> links(URI page, String html) {

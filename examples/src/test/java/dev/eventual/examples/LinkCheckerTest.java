@@ -40,7 +40,7 @@ class LinkCheckerTest {
         String site = lines.get(1).replaceAll("broken: (http://127\\.0\\.0\\.1:\\d+)/.*", "$1");
         assertThat(lines.subList(1, 9)).containsExactlyElementsOf(IntStream.range(0, 8).map(i -> i * 25)
                 .mapToObj(n -> "broken: " + site + "/gone/" + n + " (linked from /page/" + n + "): GET " + site
-                        + "/gone/" + n + " answered HTTP 404")
+                        + "/gone/" + n + ": HTTP 404 Not Found")
                 .sorted().toList());
     }
 
@@ -74,7 +74,7 @@ class LinkCheckerTest {
             assertThat(report.get().stoppedBy()).isSameAs(reason);
             assertThat(report.get().pagesChecked()).isLessThan(LinkSite.PAGES);
             assertThat(report.get().broken()).as("a check stopped by the abort is not a broken link")
-                    .allSatisfy(link -> assertThat(link).contains("/gone/").endsWith("answered HTTP 404"));
+                    .allSatisfy(link -> assertThat(link).contains("/gone/").endsWith(": HTTP 404 Not Found"));
             assertThat(requestsAtAbort.get()).isGreaterThanOrEqualTo(20);
             assertThat(site.requests()).as("requests that reached the site, against those at the abort")
                     .isEqualTo(requestsAtAbort.get());
