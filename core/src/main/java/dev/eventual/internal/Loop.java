@@ -552,8 +552,8 @@ public final class Loop implements EventLoop {
         }
         watched.clear();
         if (droppedTasks + droppedTimers + droppedMicrotasks > 0 && fatal == null) {
-            System.err.println("[eventual] event loop '" + name + "' closed with " + droppedTasks + " task(s), "
-                    + droppedTimers + " timer(s) and " + droppedMicrotasks + " microtask(s) not run");
+            Report.log(System.Logger.Level.WARNING, "[eventual] event loop '" + name + "' closed with " + droppedTasks
+                    + " task(s), " + droppedTimers + " timer(s) and " + droppedMicrotasks + " microtask(s) not run", null);
         }
         // No thread is this loop's anymore: late settles on the old thread take the closed path.
         thread = null;
@@ -615,8 +615,8 @@ public final class Loop implements EventLoop {
             }
         }
         try {
-            System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
-            ErrorText.printStackTrace(error); // runs outside any callback's try: must not throw
+            // runs outside any callback's try: must not throw for the error's sake (see Report)
+            Report.log(System.Logger.Level.WARNING, "[eventual] Uncaught exception in a callback on event loop '" + name + "':", error);
         } catch (Throwable reportFailed) {
             // The report itself failed (an OutOfMemoryError): the loop's own error, which ends it
             // (see loop). If the error being reported is itself one the JVM raises when it runs
