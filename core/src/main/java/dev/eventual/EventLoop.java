@@ -352,6 +352,22 @@ public interface EventLoop extends Executor, AutoCloseable {
     void close();
 
     /**
+     * Closes the loop as {@link #close()} does, but waits at most {@code timeout} for it to stop.
+     * When it has not stopped by then (a callback or an async body still holds its thread), this
+     * writes a warning with the stack of the thread that holds the loop and what it is running
+     * (a task, a timer callback, a microtask checkpoint, an async body's turn) through the
+     * {@code dev.eventual} logger (see Messages in the class description) and returns
+     * {@code false}; the loop still stops once that code returns. Called from a callback or an
+     * async body of this or another loop, it does not wait (see {@link #close()}) and reports
+     * nothing.
+     *
+     * @param timeout how long to wait for the loop to stop; zero or negative: not at all
+     * @return {@code true} if the loop has stopped when this returns, {@code false} if it has not
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    boolean close(Duration timeout);
+
+    /**
      * Returns a future that completes when the loop has closed: normally, or exceptionally with
      * the {@link UnhandledRejectionException} that stopped it.
      *
@@ -429,6 +445,30 @@ public interface EventLoop extends Executor, AutoCloseable {
          */
         public Builder daemon(boolean daemon) {
             config.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Sets the blocked-loop threshold: a task, a timer callback, a microtask checkpoint or an
+         * async body's turn that holds the loop's thread longer than this is reported once, as a
+         * warning through the {@code dev.eventual} logger (see Messages in the class description),
+         * with the stack of the thread that holds it at that moment, what was running and for how
+         * long; a second message (level {@code INFO}) when it ends gives the total. Durations are
+         * known to within a quarter of the threshold (at most 100 ms). One daemon thread,
+         * {@code eventual-watchdog}, watches every loop of the JVM. The default is the system
+         * property {@code eventual.blockedThresholdMillis} if set, else 1 second; zero turns the
+         * watchdog off for this loop.
+         *
+         * @param threshold how long one unit of work may hold the loop; zero: not watched
+         * @return this builder
+         * @throws NullPointerException if {@code threshold} is null
+         * @throws IllegalArgumentException if {@code threshold} is negative
+         */
+        public Builder blockedThreshold(Duration threshold) {
+            if (threshold.isNegative()) {
+                throw new IllegalArgumentException("blockedThreshold must not be negative: " + threshold);
+            }
+            config.blockedThresholdMillis = Math.max(threshold.isZero() ? 0 : 1, threshold.toMillis());
             return this;
         }
 
