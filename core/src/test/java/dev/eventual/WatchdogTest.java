@@ -170,7 +170,7 @@ class WatchdogTest {
                 .run(() -> Async.async(() -> bodyHoldingItsTurn()));
         List<LogRecord> got = awaitRecords("body", 2);
         assertThat(got).hasSize(2);
-        assertThat(got.get(0).getMessage()).startsWith("[eventual] event loop 'body' is blocked: an async body's turn has held it");
+        assertThat(got.get(0).getMessage()).startsWith("[eventual] event loop 'body' is blocked: a task, in an async body's turn, has held it");
         assertThat(inStack(got.get(0).getThrown(), "bodyHoldingItsTurn")).as("the body's method in the stack").isTrue();
     }
 

@@ -17,24 +17,31 @@ final class LoopThreadStack extends Throwable {
         return this; // the stack is the watched thread's, set in the constructor
     }
 
-    /** The stack of whatever holds {@code loop} now: the async body with the turn, else the loop thread; null if it has none. */
+    /**
+     * The stack of what holds {@code loop} now: the async body with the turn (a plain racy read
+     * of loop.turn, see TurnMark), else, or when that body has already ended (an empty stack),
+     * the loop thread; null once the loop has no thread.
+     */
     static LoopThreadStack of(Loop loop) {
-        Thread t = holder(loop);
-        if (t == null) {
-            return null;
-        }
-        return new LoopThreadStack("thread '" + t.getName() + "' of event loop '" + loop.name() + "'", t.getStackTrace());
-    }
-
-    /** The async body's thread if one has the turn (a plain racy read, see TurnMark), else the loop's. */
-    static Thread holder(Loop loop) {
         AsyncBody<?> body = loop.turn;
         Thread bodyThread = body == null ? null : body.thread;
-        return bodyThread != null ? bodyThread : loop.thread;
+        if (bodyThread != null) {
+            StackTraceElement[] stack = bodyThread.getStackTrace();
+            if (stack.length > 0) {
+                return new LoopThreadStack("async body thread '" + bodyThread.getName() + "' of event loop '"
+                        + loop.name() + "'", stack);
+            }
+        }
+        Thread t = loop.thread;
+        return t == null ? null
+                : new LoopThreadStack("thread '" + t.getName() + "' of event loop '" + loop.name() + "'", t.getStackTrace());
     }
 
-    /** What holds the loop, in words. */
+    /**
+     * What holds the loop, in words, as the subject of a sentence: the kind of work, and whether
+     * an async body has the turn ("a task, in an async body's turn,").
+     */
     static String what(Loop loop, int kind) {
-        return loop.turn != null ? "an async body's turn" : TurnMark.describe(kind);
+        return TurnMark.describe(kind) + (loop.turn != null ? ", in an async body's turn," : "");
     }
 }

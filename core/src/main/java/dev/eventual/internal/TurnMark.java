@@ -70,7 +70,7 @@ final class TurnMark extends TurnMarkState {
         return switch (kind) {
             case TASK -> "a task";
             case TIMER -> "a timer callback";
-            case MICROTASKS -> "a microtask checkpoint (promise reactions, microtasks)";
+            case MICROTASKS -> "a microtask checkpoint (promise reactions and microtasks)";
             default -> "nothing";
         };
     }
