@@ -468,7 +468,13 @@ public interface EventLoop extends Executor, AutoCloseable {
             if (threshold.isNegative()) {
                 throw new IllegalArgumentException("blockedThreshold must not be negative: " + threshold);
             }
-            config.blockedThresholdMillis = Math.max(threshold.isZero() ? 0 : 1, threshold.toMillis());
+            long millis;
+            try {
+                millis = threshold.toMillis();
+            } catch (ArithmeticException tooLong) {
+                millis = Long.MAX_VALUE; // never reported
+            }
+            config.blockedThresholdMillis = Math.max(threshold.isZero() ? 0 : 1, millis);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.eventual;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -150,6 +151,25 @@ class WatchdogTest {
         EventLoop loop = EventLoop.builder().name("idle").start();
         assertThat(loop.close(Duration.ofSeconds(10))).isTrue();
         assertThat(of("idle")).isEmpty();
+    }
+
+    @Test
+    void closeWithADurationTooLongForNanos_waitsAsForEver() {
+        EventLoop loop = EventLoop.builder().name("long").start();
+        assertThat(loop.close(Duration.ofSeconds(Long.MAX_VALUE))).isTrue();
+        assertThat(loop.isClosed()).isTrue();
+    }
+
+    @Test
+    void badArguments_areRefusedWithTheirName() {
+        assertThatThrownBy(() -> EventLoop.builder().blockedThreshold(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blockedThreshold");
+        EventLoop loop = EventLoop.builder().name("npe").start();
+        try {
+            assertThatThrownBy(() -> loop.close(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        } finally {
+            loop.close();
+        }
     }
 
     private static void sleep(long millis) {

@@ -861,7 +861,7 @@ public final class Loop implements EventLoop {
 
     @Override
     public boolean close(java.time.Duration timeout) {
-        long nanos = timeout.toNanos(); // NullPointerException for null, as documented
+        long nanos = saturatedNanos(java.util.Objects.requireNonNull(timeout, "timeout"));
         closeRequested = true;
         if (inEventLoop() || CURRENT.get() != null) {
             return termination.isDone(); // must not wait here: see close()
@@ -884,6 +884,14 @@ public final class Loop implements EventLoop {
                     + timeout.toMillis() + " ms of close: " + LoopThreadStack.what(this, TurnMark.kind(mark.read()))
                     + " still holds it" + (stack == null ? "" : "; the thread holding it is at:"), stack);
             return false;
+        }
+    }
+
+    private static long saturatedNanos(java.time.Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return d.isNegative() ? 0 : Long.MAX_VALUE; // more than 292 years: as good as for ever
         }
     }
 
