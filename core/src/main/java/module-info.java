@@ -6,6 +6,8 @@
  * loop step by step on a virtual clock (LoopDriver, LoopClock) and is not an API.
  */
 module dev.eventual {
+    // Only to tell whether a program configured JUL for Eventual's messages (internal.Report)
+    requires static java.logging;
     // API
     exports dev.eventual;
     // The testkit's virtual time; not an API (see the comment above)

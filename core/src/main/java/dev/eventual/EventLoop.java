@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  *
  * <h2>Failures</h2>
  * An exception thrown by a task, a timer or a microtask callback goes to the loop's task error
- * handler ({@link Builder#onTaskError}; by default a warning on {@code System.err}) and the loop
+ * handler ({@link Builder#onTaskError}; by default a warning, see Messages below) and the loop
  * goes on with the next callback. Exceptions thrown by promise handlers reject their derived
  * promise instead. An {@link Error} (an {@code AssertionError}, a {@code StackOverflowError}, an
  * {@code OutOfMemoryError} thrown by user code) takes the same path as any exception: the loop
@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  * whose callback throws keeps its schedule); a program that must stop on one closes the loop from
  * its task error handler. An exception thrown by the task error handler or the
  * {@link Builder#onUnhandledRejection unhandled-rejection handler} themselves (the original one
- * rethrown included) is printed on {@code System.err} with the original one, and the loop goes
+ * rethrown included) is reported (Messages below) with the original one, and the loop goes
  * on; an exception that cannot be printed (its {@code toString} throws) is shown by its class name.
  * An error raised in the loop's own work rather than in a callback (an {@code OutOfMemoryError}
  * growing one of its queues, or printing one of its reports) ends the loop: it closes as
@@ -61,9 +61,19 @@ import java.util.function.Consumer;
  * no microtask, no referenced timer, no held {@link KeepAlive} (rule 7). A loop from
  * {@link #start} runs until {@link #close()}. A closed loop rejects every promise still pending
  * on it with {@link EventLoopClosedException}, drops what was still queued (and says how much
- * on {@code System.err}: the tasks, referenced timers and microtasks of user code that will not
+ * as a warning, see Messages below: the tasks, referenced timers and microtasks of user code that will not
  * run; a cancelled timer, an unref'd timer that never fired and the loop's own bookkeeping are
  * not counted), and refuses new tasks with {@link java.util.concurrent.RejectedExecutionException}.
+ *
+ * <h2>Messages</h2>
+ * Every message a loop writes (unhandled rejection, rejection handled later, uncaught callback
+ * exception, closed with work not run) goes to the {@link System.Logger} named
+ * {@code dev.eventual} at level {@code WARNING}, with the exception as its throwable, when a
+ * logging framework provides the {@link System.LoggerFinder} (SLF4J, Log4j) or the program
+ * configured {@code java.util.logging} (a configuration file or class by system property, a
+ * level or handler on {@code dev.eventual} or {@code dev}, or root handlers other than the
+ * default console one). Otherwise the text is printed as is on {@code System.err}, the
+ * exception's stack trace after it.
  *
  * <h2>Nulls</h2>
  * No parameter may be {@code null}; a {@code null} fails with a {@link NullPointerException}
@@ -97,7 +107,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      * Starts a loop on a new platform thread named {@code name}, running until {@link #close()}.
      * The thread is not a daemon: a program that does not close the loop does not end (use
      * {@link Builder#daemon(boolean)} for a loop that must not keep the JVM alive). A rejection
-     * that nobody handles is printed on {@code System.err} and the loop goes on
+     * that nobody handles is reported as a warning (see Messages above) and the loop goes on
      * ({@link UnhandledRejectionPolicy#WARN}, the default of a started loop).
      *
      * @param name the loop's and thread's name; must not be null
@@ -342,6 +352,22 @@ public interface EventLoop extends Executor, AutoCloseable {
     void close();
 
     /**
+     * Closes the loop as {@link #close()} does, but waits at most {@code timeout} for it to stop.
+     * When it has not stopped by then (a callback or an async body still holds its thread), this
+     * writes a warning with the stack of the thread that holds the loop and what it is running
+     * (a task, a timer callback, a microtask checkpoint, an async body's turn) through the
+     * {@code dev.eventual} logger (see Messages in the class description) and returns
+     * {@code false}; the loop still stops once that code returns. Called from a callback or an
+     * async body of this or another loop, it does not wait (see {@link #close()}) and reports
+     * nothing.
+     *
+     * @param timeout how long to wait for the loop to stop; zero or negative: not at all
+     * @return {@code true} if the loop has stopped when this returns, {@code false} if it has not
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    boolean close(Duration timeout);
+
+    /**
      * Returns a future that completes when the loop has closed: normally, or exceptionally with
      * the {@link UnhandledRejectionException} that stopped it.
      *
@@ -398,8 +424,8 @@ public interface EventLoop extends Executor, AutoCloseable {
 
         /**
          * Sets the handler of exceptions thrown by tasks, timers and microtask callbacks; it runs
-         * on the loop's thread and the loop goes on. The default prints a warning to
-         * {@code System.err}.
+         * on the loop's thread and the loop goes on. The default writes a warning (see Messages in
+         * the class description).
          *
          * @param handler receives the exception; must not be null
          * @return this builder
@@ -419,6 +445,36 @@ public interface EventLoop extends Executor, AutoCloseable {
          */
         public Builder daemon(boolean daemon) {
             config.daemon = daemon;
+            return this;
+        }
+
+        /**
+         * Sets the blocked-loop threshold: a task, a timer callback, a microtask checkpoint or an
+         * async body's turn that holds the loop's thread longer than this is reported once, as a
+         * warning through the {@code dev.eventual} logger (see Messages in the class description),
+         * with the stack of the thread that holds it at that moment, what was running and for how
+         * long; a second message (level {@code INFO}) when it ends gives the total. Durations are
+         * known to within a quarter of the threshold (at most 100 ms). One daemon thread,
+         * {@code eventual-watchdog}, watches every loop of the JVM. The default is the system
+         * property {@code eventual.blockedThresholdMillis} if set, else 1 second; zero turns the
+         * watchdog off for this loop.
+         *
+         * @param threshold how long one unit of work may hold the loop; zero: not watched
+         * @return this builder
+         * @throws NullPointerException if {@code threshold} is null
+         * @throws IllegalArgumentException if {@code threshold} is negative
+         */
+        public Builder blockedThreshold(Duration threshold) {
+            if (threshold.isNegative()) {
+                throw new IllegalArgumentException("blockedThreshold must not be negative: " + threshold);
+            }
+            long millis;
+            try {
+                millis = threshold.toMillis();
+            } catch (ArithmeticException tooLong) {
+                millis = Long.MAX_VALUE; // never reported
+            }
+            config.blockedThresholdMillis = Math.max(threshold.isZero() ? 0 : 1, millis);
             return this;
         }
 

@@ -9,7 +9,8 @@ package dev.eventual;
  */
 public enum UnhandledRejectionPolicy {
     /**
-     * Print a warning with the reason's stack trace to {@code System.err}, and a second line if a
+     * Write a warning with the reason's stack trace (to the {@code dev.eventual}
+     * {@link System.Logger}, or {@code System.err}: see {@link EventLoop}'s Messages), and a second one if a
      * handler is attached later. The loop keeps running. The default of a loop from
      * {@link EventLoop#start}: a loop embedded in a larger program (a server, a GUI) does not take
      * that program down.

@@ -136,6 +136,10 @@ public final class Loop implements EventLoop {
     final MicrotaskQueue microtasks = new MicrotaskQueue();
     final TaskQueue tasks = new TaskQueue();
     final TimerQueue timers = new TimerQueue();
+    /** What the loop thread is doing, for the watchdog and close(Duration); see TurnMark. */
+    final TurnMark mark = new TurnMark();
+    /** The blocked-loop threshold in ms; 0: not watched. */
+    private final long blockedThresholdMillis;
     final RejectionTracker rejections;
     /** Promises with external reactions, flushed at close. Pruned of settled ones as it grows. */
     private final Set<PromiseImpl<?>> watched = ConcurrentHashMap.newKeySet();
@@ -187,6 +191,8 @@ public final class Loop implements EventLoop {
         this.rejections = new RejectionTracker(this, policy, config.rejectionHandler);
         this.taskErrorHandler = config.taskErrorHandler;
         this.clockSource = config.clock;
+        this.blockedThresholdMillis = config.blockedThresholdMillis >= 0 ? config.blockedThresholdMillis
+                : Watchdog.defaultThresholdMillis();
     }
 
     // ------------------------------------------------------------------ entry points
@@ -265,6 +271,8 @@ public final class Loop implements EventLoop {
     // ------------------------------------------------------------------ the loop
 
     private void loop() {
+        Watchdog.Watched watched = blockedThresholdMillis > 0 && clockSource == null
+                ? Watchdog.register(this, blockedThresholdMillis) : null;
         try {
             for (;;) {
                 long clock = clock();
@@ -313,6 +321,11 @@ public final class Loop implements EventLoop {
                         suppress(fatal, noMemory);
                     }
                 }
+            } finally {
+                mark.idle();
+                if (watched != null) {
+                    watched.gone = true;
+                }
             }
         }
     }
@@ -341,6 +354,7 @@ public final class Loop implements EventLoop {
             // Node reads the clock for an interval's next run before its callback, not at `now`:
             // earlier callbacks of this iteration may have taken a while.
             long start = t.period > 0 ? clock() : now;
+            mark.start(TurnMark.TIMER);
             try {
                 callback.run();
             } catch (Throwable e) {
@@ -362,6 +376,7 @@ public final class Loop implements EventLoop {
             if (task == null) {
                 return;
             }
+            mark.start(TurnMark.TASK);
             try {
                 if (task instanceof PromiseImpl<?> promise) {
                     promise.dispatchSettling();
@@ -380,6 +395,9 @@ public final class Loop implements EventLoop {
 
     /** The microtask checkpoint: drain, report unhandled rejections, repeat while either has work. */
     void checkpoint() {
+        if (!microtasks.isEmpty()) {
+            mark.start(TurnMark.MICROTASKS);
+        }
         for (;;) {
             microtasks.drain(this);
             if (!rejections.hasPending() || !rejections.process() || microtasks.isEmpty()) {
@@ -396,6 +414,7 @@ public final class Loop implements EventLoop {
         if (tasks.hasReadable()) {
             return true; // runTasks stopped at its batch limit, or a task came since its last poll
         }
+        mark.idle();
         long spinEnd = System.nanoTime() + IDLE_SPIN_NANOS; // see IDLE_SPIN_NANOS
         do {
             Thread.onSpinWait();
@@ -552,8 +571,8 @@ public final class Loop implements EventLoop {
         }
         watched.clear();
         if (droppedTasks + droppedTimers + droppedMicrotasks > 0 && fatal == null) {
-            System.err.println("[eventual] event loop '" + name + "' closed with " + droppedTasks + " task(s), "
-                    + droppedTimers + " timer(s) and " + droppedMicrotasks + " microtask(s) not run");
+            Report.log(System.Logger.Level.WARNING, "[eventual] event loop '" + name + "' closed with " + droppedTasks
+                    + " task(s), " + droppedTimers + " timer(s) and " + droppedMicrotasks + " microtask(s) not run", null);
         }
         // No thread is this loop's anymore: late settles on the old thread take the closed path.
         thread = null;
@@ -615,8 +634,8 @@ public final class Loop implements EventLoop {
             }
         }
         try {
-            System.err.println("[eventual] Uncaught exception in a callback on event loop '" + name + "':");
-            ErrorText.printStackTrace(error); // runs outside any callback's try: must not throw
+            // runs outside any callback's try: must not throw for the error's sake (see Report)
+            Report.log(System.Logger.Level.WARNING, "[eventual] Uncaught exception in a callback on event loop '" + name + "':", error);
         } catch (Throwable reportFailed) {
             // The report itself failed (an OutOfMemoryError): the loop's own error, which ends it
             // (see loop). If the error being reported is itself one the JVM raises when it runs
@@ -837,6 +856,42 @@ public final class Loop implements EventLoop {
             termination.join();
         } catch (RuntimeException e) {
             // The loop ended with a failure; it is closed all the same, and terminationFuture says why.
+        }
+    }
+
+    @Override
+    public boolean close(java.time.Duration timeout) {
+        long nanos = saturatedNanos(java.util.Objects.requireNonNull(timeout, "timeout"));
+        closeRequested = true;
+        if (inEventLoop() || CURRENT.get() != null) {
+            return termination.isDone(); // must not wait here: see close()
+        }
+        wake();
+        try {
+            termination.get(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // ended with a failure: closed all the same, terminationFuture says why
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return termination.isDone();
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (termination.isDone()) {
+                return true;
+            }
+            LoopThreadStack stack = LoopThreadStack.of(this);
+            Report.log(System.Logger.Level.WARNING, "[eventual] event loop '" + name + "' did not stop within "
+                    + timeout.toMillis() + " ms of close: " + LoopThreadStack.what(this, TurnMark.kind(mark.read()))
+                    + " still holds it" + (stack == null ? "" : "; the thread holding it is at:"), stack);
+            return false;
+        }
+    }
+
+    private static long saturatedNanos(java.time.Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return d.isNegative() ? 0 : Long.MAX_VALUE; // more than 292 years: as good as for ever
         }
     }
 

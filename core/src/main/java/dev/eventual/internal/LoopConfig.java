@@ -14,6 +14,8 @@ public final class LoopConfig {
     public boolean daemon;
     /** The loop's clock; null for the real one (see {@link Loop#clock}). */
     public LoopClock clock;
+    /** The blocked-loop threshold in ms, 0 off; -1: the system property's or the default (Watchdog). */
+    public long blockedThresholdMillis = -1;
 
     public LoopConfig copy() {
         LoopConfig c = new LoopConfig();
@@ -23,6 +25,7 @@ public final class LoopConfig {
         c.taskErrorHandler = taskErrorHandler;
         c.daemon = daemon;
         c.clock = clock;
+        c.blockedThresholdMillis = blockedThresholdMillis;
         return c;
     }
 }

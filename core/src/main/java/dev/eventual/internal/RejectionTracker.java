@@ -91,9 +91,9 @@ final class RejectionTracker {
         }
         switch (policy) {
             case WARN -> {
-                System.err.println("[eventual] Unhandled promise rejection on event loop '" + loop.name()
-                        + "' (attach a handler with caught(...) or then(..., onRejected)):");
-                ErrorText.printStackTrace(reason); // a reason that cannot print itself must not end the loop
+                // a reason that cannot print itself must not end the loop (see Report)
+                Report.log(System.Logger.Level.WARNING, "[eventual] Unhandled promise rejection on event loop '" + loop.name()
+                        + "' (attach a handler with caught(...) or then(..., onRejected)):", reason);
             }
             case THROW -> loop.fail(new UnhandledRejectionException(
                     "unhandled promise rejection on event loop '" + loop.name() + "': " + ErrorText.describe(reason), reason));
@@ -122,8 +122,8 @@ final class RejectionTracker {
             }
         }
         if (policy == UnhandledRejectionPolicy.WARN) {
-            System.err.println("[eventual] Promise rejection was handled asynchronously on event loop '"
-                    + loop.name() + "': " + ErrorText.describe(reason));
+            Report.log(System.Logger.Level.WARNING, "[eventual] Promise rejection was handled asynchronously on event loop '"
+                    + loop.name() + "': " + ErrorText.describe(reason), null);
         }
         return handler != null;
     }

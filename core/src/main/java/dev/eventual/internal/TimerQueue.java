@@ -205,14 +205,17 @@ final class TimerQueue {
     /**
      * Drops every timer (the loop is closing); returns how many of them were dropped work: live,
      * referenced and not cancelled (a cancel from another thread may not have reached the queue
-     * yet). An unref'd timer that never fired is not counted, as Node says nothing about it.
+     * yet). An unref'd timer that never fired is not counted, as Node says nothing about it,
+     * nor is one whose unref from another thread has not reached the queue yet.
      */
     int clear() {
         int dropped = 0;
         for (int i = 0; i < size; i++) {
             TimerTask t = tasks[i];
             if (t != null) {
-                if (t.referenced && t.isActive()) {
+                // hasRef: the user's latest ref/unref, from any thread; the queue's own view
+                // (referenced) may not have taken an unref still queued as bookkeeping
+                if (t.hasRef() && t.isActive()) {
                     dropped++;
                 }
                 t.index = -1;
