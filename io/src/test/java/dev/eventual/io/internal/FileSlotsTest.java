@@ -21,12 +21,13 @@ class FileSlotsTest {
     void jobsBeyondTheLimit_waitInArrivalOrder_andAJobThatLeft_neverStarts() throws Exception {
         FileSlots slots = new FileSlots(2);
         ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
-        CountDownLatch two = new CountDownLatch(2);
+        CountDownLatch cStarted = new CountDownLatch(1);
+        CountDownLatch eStarted = new CountDownLatch(1);
         Runnable a = () -> started.add("a");
         Runnable b = () -> started.add("b");
-        Runnable c = () -> { started.add("c"); two.countDown(); };
+        Runnable c = () -> { started.add("c"); cStarted.countDown(); };
         Runnable d = () -> started.add("d");
-        Runnable e = () -> { started.add("e"); two.countDown(); };
+        Runnable e = () -> { started.add("e"); eStarted.countDown(); };
         assertThat(slots.enter(a)).isTrue();
         assertThat(slots.enter(b)).isTrue();
         assertThat(slots.enter(c)).isFalse();
@@ -34,9 +35,13 @@ class FileSlotsTest {
         assertThat(slots.enter(e)).isFalse();
         assertThat(slots.leave(d)).isTrue();
         assertThat(slots.leave(d)).isFalse();
-        slots.release(); // to c
-        slots.release(); // to e (d left)
-        assertThat(two.await(20, TimeUnit.SECONDS)).isTrue();
+        // A job a release hands its slot to starts on a file thread: wait for each before the next
+        // release, or two started jobs could record themselves in either order.
+        slots.release(); // to c, the first in line
+        assertThat(cStarted.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(started).containsExactly("c");
+        slots.release(); // to e (d left the line)
+        assertThat(eStarted.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(started).containsExactly("c", "e");
         assertThat(slots.taken()).isEqualTo(2);
         slots.release();
