@@ -32,8 +32,8 @@ import java.util.Optional;
  * {@code break}, {@code return}, throw checked exceptions and assign local variables, which a
  * lambda given to a {@code forEach} could not). So this is {@link AutoCloseable}, and
  * {@link #close()} closes the source. A loop that runs to the end needs no close (the source is
- * released at its end), and an {@code await} that fails inside {@code hasNext()} closes the
- * source before it throws; only a loop left early outside a try block leaves the source open.
+ * released at its end), and an {@code await} that fails inside {@code hasNext()} tells the
+ * source to stop before it throws; only a loop left early outside a try block leaves the source open.
  *
  * <h2>Order and threads</h2>
  * Each {@code hasNext()} that has no item at hand is an {@link Async#await(Promise) await} of
@@ -53,6 +53,8 @@ import java.util.Optional;
 public final class AsyncIteration<T> implements Iterable<T>, AutoCloseable {
     private final AsyncIterator<T> source;
     private boolean iterated;
+    /** The source ended, failed or was closed: nothing left to close. */
+    private boolean closed;
 
     AsyncIteration(AsyncIterator<T> source) {
         this.source = Objects.requireNonNull(source, "source");
@@ -89,11 +91,16 @@ public final class AsyncIteration<T> implements Iterable<T>, AutoCloseable {
                     item = Async.await(source.next());
                 } catch (RuntimeException | Error e) {
                     ended = true;
-                    source.close();
+                    closed = true;
+                    // A cancelled or closed body, or a failed source: release it without awaiting
+                    // (the await would throw at once in such a body), and without reporting a
+                    // failure of the close, which would only hide the one thrown here.
+                    source.close().caught(ignored -> null);
                     throw e;
                 }
                 if (item.isEmpty()) {
                     ended = true;
+                    closed = true;
                     return false;
                 }
                 ahead = item.get();
@@ -113,11 +120,23 @@ public final class AsyncIteration<T> implements Iterable<T>, AutoCloseable {
     }
 
     /**
-     * Closes the source ({@link AsyncIterator#close()}): JavaScript's {@code return()} on a loop
-     * left early. Idempotent; harmless after the end.
+     * Closes the source and awaits its {@link AsyncIterator#close()} promise, as JavaScript's
+     * {@code for await} calls {@code return()} and awaits its result when the loop is left early
+     * (one microtask turn for a promise already fulfilled). Does nothing when the loop ran to the
+     * end or a step failed (JavaScript calls no {@code return()} then either), and on a second
+     * call. In a try-with-resources block left by an exception, a failure of the close is added
+     * to that exception as suppressed (JavaScript drops it); left normally or by {@code break},
+     * it is thrown.
+     *
+     * @throws RuntimeException what {@code await} of the close promise throws (see
+     *     {@link Async#await(Promise)})
      */
     @Override
     public void close() {
-        source.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Async.await(source.close());
     }
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * @param <T> the type of the items
  */
-public interface AsyncIterator<T> extends AutoCloseable {
+public interface AsyncIterator<T> {
     /**
      * Asks for the next item: JavaScript's {@code iterator.next()}. Call it on the source's loop,
      * and only once the promise of the previous call has settled.
@@ -30,12 +30,15 @@ public interface AsyncIterator<T> extends AutoCloseable {
     Promise<Optional<T>> next();
 
     /**
-     * Stops reading and releases the source at once (closes its file, its connection): JavaScript's
-     * {@code iterator.return()}, which {@code for await} calls when the loop exits early. Items
-     * read ahead and not handed out are dropped; later {@link #next()} calls fulfil with an empty
-     * {@code Optional}. Idempotent; it does nothing after the end of the source. Call it on the
-     * source's loop. It returns at once: the release itself may finish on another thread later.
+     * Stops reading and releases the source (closes its file, its connection): JavaScript's
+     * {@code iterator.return()}, which {@code for await} calls, and awaits, when the loop exits
+     * early. Items read ahead and not handed out are dropped; later {@link #next()} calls fulfil
+     * with an empty {@code Optional}. Idempotent; it releases nothing after the end of the
+     * source. Call it on the source's loop.
+     *
+     * @return a promise, of the source's loop, that fulfils once the source has been told to stop
+     *     (the sources of {@code dev.eventual.io} fulfil at once: their file or connection is
+     *     closed on another thread right after), or rejects if stopping it failed
      */
-    @Override
-    void close();
+    Promise<Void> close();
 }

@@ -151,9 +151,9 @@ public final class PullQueue<T> implements AsyncIterator<T> {
     }
 
     @Override
-    public void close() {
+    public Promise<Void> close() {
         if (closed) {
-            return;
+            return loop.resolved(null);
         }
         closed = true;
         items.clear();
@@ -165,5 +165,6 @@ public final class PullQueue<T> implements AsyncIterator<T> {
         if (!ended) {
             stream.cancel();
         }
+        return loop.resolved(null);
     }
 }
