@@ -260,4 +260,37 @@ class AsyncIterationTest {
         assertThat(inLoop.get()).isInstanceOf(CancellationException.class);
         assertThat(clientClosed.await(20, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
     }
+
+    @Test
+    void forLoopOverAProcesssOutputLines_readsEveryLineInOrder() {
+        List<String> lines = new ArrayList<>();
+        run(() -> async(() -> {
+            try (var it = iterate(Processes.lineIterator(Command.of("seq", "1", "50000")))) {
+                for (String line : it) {
+                    lines.add(line);
+                }
+            }
+        }));
+        assertThat(lines).isEqualTo(IntStream.rangeClosed(1, 50_000).mapToObj(Integer::toString).toList());
+    }
+
+    @Test
+    void breakOutOfTheProcessLinesLoop_killsTheProgram() {
+        AtomicReference<Long> pid = new AtomicReference<>();
+        run(() -> async(() -> {
+            // A program that never ends on its own: the loop can only end if the break kills it.
+            try (var it = iterate(Processes.lineIterator(Command.of("sh", "-c", "echo $$; exec yes")))) {
+                for (String line : it) {
+                    if (pid.get() == null) {
+                        pid.set(Long.parseLong(line));
+                    } else {
+                        break;
+                    }
+                }
+            }
+        }));
+        java.util.Optional<ProcessHandle> program = ProcessHandle.of(pid.get());
+        program.ifPresent(p -> p.onExit().orTimeout(20, TimeUnit.SECONDS).join());
+        assertThat(program.map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+    }
 }
