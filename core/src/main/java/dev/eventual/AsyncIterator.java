@@ -11,7 +11,8 @@ import java.util.Optional;
  * event loop (its thread or one of its async bodies); items are never {@code null} (as in
  * {@link java.util.concurrent.Flow}); after the end, a failure or {@code close()}, the source holds
  * nothing (no file, no connection). A source reads ahead only as far as its own javadoc says
- * (the sources of {@code dev.eventual.io} hold at most one chunk that nobody asked for yet).
+ * (the sources of {@code dev.eventual.io} read one chunk or batch of lines at a time, and the
+ * next only once the consumer has taken the last one and asks for more).
  *
  * @param <T> the type of the items
  */
