@@ -316,6 +316,29 @@ public final class Async {
         return await(loop.<T>from(stage));
     }
 
+    /**
+     * Returns {@code source} as an {@link Iterable} for a plain for-each loop in an async body,
+     * each step an {@code await} of the next item: JavaScript's {@code for await (const x of source)}.
+     * Write it inside try-with-resources, so that leaving the loop early ({@code break},
+     * {@code return}, an exception) closes the source, as {@code for await} calls
+     * {@code return()}:
+     * <pre>{@code
+     * try (var chunks = Async.iterate(response.chunks())) {
+     *     for (ByteBuffer chunk : chunks) { ... }
+     * }
+     * }</pre>
+     * See {@link AsyncIteration} for why this shape, the order and the failures. This call itself
+     * reads nothing.
+     *
+     * @param source the source to read; must not be null
+     * @param <T> the type of the items
+     * @return an iterable over the source's items, to be iterated once, that closes the source
+     *     when closed
+     */
+    public static <T> AsyncIteration<T> iterate(AsyncIterator<T> source) {
+        return new AsyncIteration<>(source);
+    }
+
     private static Loop requireLoop() {
         Loop loop = Loop.current();
         if (loop == null) {

@@ -1,6 +1,7 @@
 package dev.eventual.io;
 
 import dev.eventual.AbortSignal;
+import dev.eventual.AsyncIterator;
 import dev.eventual.EventLoop;
 import dev.eventual.NodeCallback;
 import dev.eventual.Promise;
@@ -8,6 +9,7 @@ import dev.eventual.io.internal.FileAppend;
 import dev.eventual.io.internal.FileRead;
 import dev.eventual.io.internal.FileWrite;
 import dev.eventual.io.internal.LineStream;
+import dev.eventual.io.internal.PullQueue;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -612,6 +614,51 @@ public final class AsyncFiles {
         Objects.requireNonNull(signal, "signal");
         Objects.requireNonNull(onLine, "onLine");
         return LineStream.start(EventLoop.current(), path, charset, signal, onLine);
+    }
+
+    /**
+     * Returns the lines of {@code path}, decoded as UTF-8, as an {@link AsyncIterator} to pull one
+     * at a time: JavaScript's {@code for await (const line of readline.createInterface(...))}. In
+     * an async body, read it with a plain {@code for} loop:
+     * <pre>{@code
+     * try (var lines = Async.iterate(AsyncFiles.lineIterator(path))) {
+     *     for (String line : lines) {
+     *         if (line.isEmpty()) break;      // the file is closed
+     *     }
+     * }
+     * }</pre>
+     * Lines are split as {@link #lines(Path, Consumer)} splits them. The file is opened and its
+     * first chunk (64 KiB) read at once; each further chunk is read only once every line of the
+     * one before was taken and {@code next()} asked for one more (back-pressure), so at most one
+     * chunk's lines are held. {@code next()}'s promise, of the calling thread's loop, settles as a
+     * microtask of that loop; it fulfils with the next line, or with an empty {@code Optional}
+     * at the end (the file is then closed), or rejects with a {@link FileOperationException}
+     * naming {@code "lines"} and the path (the lines before the failure are handed out first).
+     * {@code close()} (a loop left early) closes the file at once and drops the lines read ahead.
+     * A loop that closes ends the stream as it ends {@link #lines(Path, Consumer)}.
+     *
+     * @param path the file
+     * @return an iterator over the lines, of the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static AsyncIterator<String> lineIterator(Path path) {
+        return lineIterator(path, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #lineIterator(Path)} with another charset.
+     *
+     * @param path the file
+     * @param charset how the file's bytes encode its text
+     * @return an iterator over the lines, of the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no event loop
+     */
+    public static AsyncIterator<String> lineIterator(Path path, Charset charset) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(charset, "charset");
+        EventLoop loop = EventLoop.current();
+        return PullQueue.<String>start(loop, (onItem, demand) ->
+                LineStream.startPulled(loop, path, charset, onItem, demand));
     }
 
     // ---------------------------------------------------------------- private

@@ -1,11 +1,13 @@
 package dev.eventual.io;
 
 import dev.eventual.AbortSignal;
+import dev.eventual.AsyncIterator;
 import dev.eventual.EventLoop;
 import dev.eventual.NodeCallback;
 import dev.eventual.Promise;
 import dev.eventual.io.internal.CollectOutput;
 import dev.eventual.io.internal.ProcessRun;
+import dev.eventual.io.internal.PullQueue;
 import dev.eventual.io.internal.StreamLines;
 import java.time.Duration;
 import java.util.List;
@@ -262,6 +264,42 @@ public final class Processes {
         Objects.requireNonNull(onStdoutLine, "onStdoutLine");
         EventLoop loop = EventLoop.current();
         return ProcessRun.start(loop, command, new StreamLines(loop, onStdoutLine::accept, null));
+    }
+
+    /**
+     * Runs {@code command} and returns the lines of its standard output as an
+     * {@link AsyncIterator} to pull one at a time: Node's
+     * {@code for await (const line of readline.createInterface({input: child.stdout}))}. In an
+     * async body, read it with a plain {@code for} loop:
+     * <pre>{@code
+     * try (var lines = Async.iterate(Processes.lineIterator(Command.of("git", "log")))) {
+     *     for (String line : lines) {
+     *         if (line.startsWith("Merge")) break;   // the program is killed
+     *     }
+     * }
+     * }</pre>
+     * The program starts at once; standard error is discarded. Lines are decoded and split as
+     * {@link #stream(Command, Consumer, Consumer)} splits them. Back-pressure: a batch of lines
+     * is handed over only once every line of the one before was taken and {@code next()} asked
+     * for one more, and the reading thread reads at most one batch ahead (then the program
+     * blocks on its full pipe). {@code next()}'s promise, of the calling thread's loop, settles
+     * as a microtask of that loop: it fulfils with the next line, or with an empty
+     * {@code Optional} once the output has ended and the program has exited, whatever its exit
+     * code (use {@link #run(Command)} or {@code stream} to see it); it rejects with a
+     * {@link ProcessException} naming the command if the program cannot be started, its output
+     * cannot be read or it times out (the lines before are handed out first). {@code close()}
+     * (a loop left early) kills the program (see the class javadoc) and drops the lines read
+     * ahead.
+     *
+     * @param command what to run and how
+     * @return an iterator over the lines of standard output, of the calling thread's loop
+     * @throws IllegalStateException if the calling thread runs no loop
+     */
+    public static AsyncIterator<String> lineIterator(Command command) {
+        Objects.requireNonNull(command, "command");
+        EventLoop loop = EventLoop.current();
+        return PullQueue.<String>start(loop, (onItem, demand) ->
+                ProcessRun.start(loop, command, new StreamLines(loop, onItem::accept, null, demand)));
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.eventual.io;
 
+import dev.eventual.AsyncIterator;
 import dev.eventual.NodeCallback;
 import dev.eventual.Promise;
+import dev.eventual.io.internal.PullQueue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -331,6 +333,41 @@ public final class Response {
      */
     public Promise<Void> stream(Consumer<? super ByteBuffer> onChunk) {
         return body.stream(onChunk);
+    }
+
+    /**
+     * Returns the body's chunks as an {@link AsyncIterator} to pull one at a time: JavaScript's
+     * {@code for await (const chunk of response.body)}. In an async body, read it with a plain
+     * {@code for} loop:
+     * <pre>{@code
+     * try (var chunks = Async.iterate(response.chunks())) {
+     *     for (ByteBuffer chunk : chunks) {
+     *         if (found(chunk)) break;        // the connection is closed, its slot given back
+     *     }
+     * }
+     * }</pre>
+     * This takes the body, as {@link #stream(Consumer)} does ({@link #bodyUsed()} turns true), and
+     * asks for its first chunk at once; each further chunk is asked for only once every buffer of
+     * the one before was taken and {@code next()} asked for one more (back-pressure), so at most
+     * one chunk is held. Each item is a read-only buffer of its own, which stays valid.
+     * {@code next()}'s promise, of the fetch's loop, settles as a microtask of that loop; it
+     * fulfils with the next buffer, or with an empty {@code Optional} at the end of the body, or
+     * rejects with the read's failure ({@link FetchException}; also when the body was already
+     * read) after the chunks before it were handed out. {@code close()} (a loop left early)
+     * stops the read at once: the connection is closed and its slot given back, as when
+     * {@code stream}'s promise is cancelled.
+     *
+     * @return an iterator over the body's chunks, of the fetch's loop; call it on that loop
+     */
+    public AsyncIterator<ByteBuffer> chunks() {
+        return PullQueue.<ByteBuffer>start(body.loop(), (onItem, demand) ->
+                body.stream(chunk -> onItem.accept(copy(chunk)), demand));
+    }
+
+    private static ByteBuffer copy(ByteBuffer chunk) {
+        ByteBuffer own = ByteBuffer.allocate(chunk.remaining());
+        own.put(chunk).flip();
+        return own.asReadOnlyBuffer();
     }
 
     /**

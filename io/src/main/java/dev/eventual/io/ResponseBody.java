@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The body of one response: the JDK's one-shot publisher of its bytes, read at most once, and
@@ -206,7 +207,15 @@ final class ResponseBody {
 
     /** Streams the body to {@code onChunk}, one chunk at a time, on the loop. */
     Promise<Void> stream(Consumer<? super ByteBuffer> onChunk) {
-        return start(new Chunks(Objects.requireNonNull(onChunk, "onChunk")));
+        return start(new Chunks(Objects.requireNonNull(onChunk, "onChunk"), null));
+    }
+
+    /**
+     * {@link #stream(Consumer)} that asks {@code demand} after each chunk was handed over and asks
+     * the JDK for the next one only once that promise fulfils (an {@code AsyncIterator}'s pull).
+     */
+    Promise<Void> stream(Consumer<? super ByteBuffer> onChunk, Supplier<Promise<Void>> demand) {
+        return start(new Chunks(Objects.requireNonNull(onChunk, "onChunk"), Objects.requireNonNull(demand, "demand")));
     }
 
     private <T> Promise<T> start(Read<T> read) {
@@ -399,13 +408,17 @@ final class ResponseBody {
 
     /**
      * Hands one chunk at a time to the loop and asks the JDK for the next only after the
-     * callback returned: at most one chunk is held, however large the body.
+     * callback returned (and, with a {@code demand}, once its promise fulfilled): at most one
+     * chunk is held, however large the body.
      */
     private final class Chunks extends Read<Void> {
         private final Consumer<? super ByteBuffer> onChunk;
+        /** Null for a callback stream; else asked after each chunk, the next read waits for it. */
+        private final Supplier<Promise<Void>> demand;
 
-        Chunks(Consumer<? super ByteBuffer> onChunk) {
+        Chunks(Consumer<? super ByteBuffer> onChunk, Supplier<Promise<Void>> demand) {
             this.onChunk = onChunk;
+            this.demand = demand;
         }
 
         @Override
@@ -434,7 +447,15 @@ final class ResponseBody {
                 abandon(t); // the promise rejects with what the callback threw
                 return;
             }
-            request(1);
+            if (demand == null) {
+                request(1);
+            } else {
+                demand.get().thenAccept(v -> {
+                    if (!isDone()) {
+                        request(1);
+                    }
+                });
+            }
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.eventual.io.internal;
 
 import dev.eventual.EventLoop;
 import dev.eventual.EventLoopClosedException;
+import dev.eventual.Promise;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -13,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Reads one output stream of a process on a thread of its own, splits it into lines, and hands
@@ -57,6 +59,8 @@ public final class LinePump {
     private final Reader reader;
     private final String stream;
     private final Consumer<String> sink;
+    /** Null for a callback stream; else asked after each batch, the permit waits for its promise. */
+    private final Supplier<Promise<Void>> demand;
     private final ProcessRun<?> run;
     private final int maxLine;
     private final Semaphore idle = new Semaphore(1);
@@ -67,8 +71,10 @@ public final class LinePump {
     private List<String> pending = new ArrayList<>();
     private int pendingChars;
 
-    private LinePump(EventLoop loop, InputStream in, String stream, Consumer<String> sink, ProcessRun<?> run) {
+    private LinePump(EventLoop loop, InputStream in, String stream, Consumer<String> sink,
+                     Supplier<Promise<Void>> demand, ProcessRun<?> run) {
         this.loop = loop;
+        this.demand = demand;
         this.reader = new InputStreamReader(in, run.command().charset());
         this.stream = stream;
         this.sink = sink;
@@ -84,13 +90,16 @@ public final class LinePump {
      * @param in its standard output or error
      * @param stream {@code "stdout"} or {@code "stderr"}
      * @param sink receives each line on the loop thread; if it throws, the run fails with that
+     * @param demand null, or asked on the loop after each batch was delivered: the next batch is
+     *     handed over only once its promise fulfils (an {@code AsyncIterator}'s pull)
      * @param run the run
      * @return a future completed on the loop thread once the last line was delivered; failed
      *     with the run's read failure if the read fails while the run was not stopped
      */
     public static CompletableFuture<Void> start(EventLoop loop, Process process, InputStream in, String stream,
-                                                Consumer<String> sink, ProcessRun<?> run) {
-        LinePump pump = new LinePump(loop, in, stream, sink, run);
+                                                Consumer<String> sink, Supplier<Promise<Void>> demand,
+                                                ProcessRun<?> run) {
+        LinePump pump = new LinePump(loop, in, stream, sink, demand, run);
         Thread reader = ProcessThreads.start(process.pid() + "-" + stream, pump::pump);
         run.onStop(reader::interrupt);
         return pump.done;
@@ -155,8 +164,13 @@ public final class LinePump {
         return e;
     }
 
-    /** Loop thread: delivers one batch, unless the run was stopped. */
+    /**
+     * Loop thread: delivers one batch, unless the run was stopped; then gives the permit back,
+     * with a {@code demand} only once its promise fulfilled (a stopped run's reader is
+     * interrupted out of its wait, so a demand that never comes holds nothing).
+     */
     private void deliver(List<String> batch, boolean last) {
+        boolean waitForDemand = false;
         try {
             for (String s : batch) {
                 if (run.isStopped()) {
@@ -166,11 +180,17 @@ public final class LinePump {
             }
             if (last) {
                 done.complete(null);
+            } else {
+                waitForDemand = demand != null;
             }
         } catch (Throwable t) {
             run.fail(t); // rejects the run with what the consumer threw, and kills the process
         } finally {
-            idle.release();
+            if (waitForDemand) {
+                demand.get().thenAccept(v -> idle.release());
+            } else {
+                idle.release();
+            }
         }
     }
 

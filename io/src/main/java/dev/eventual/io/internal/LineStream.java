@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Streams a file's lines to a callback on the loop thread ({@code AsyncFiles.lines}), one chunk
@@ -47,6 +48,8 @@ public final class LineStream extends FileJob<Long, FileIo>
 
     /** Receives the lines; loop thread only. */
     private final Consumer<? super String> onLine;
+    /** Null for a callback stream; else asked after each chunk's lines, the next read waits for it. */
+    private final Supplier<Promise<Void>> demand;
     private final LineDecoder decoder;
     /** Bytes read and not yet decoded (an incomplete character), then room for the next read. */
     private ByteBuffer buffer;
@@ -54,9 +57,11 @@ public final class LineStream extends FileJob<Long, FileIo>
     /** Lines the callback returned from; loop thread only. */
     private long delivered;
 
-    private LineStream(EventLoop loop, Path path, Charset charset, Consumer<? super String> onLine, int chunkSize) {
+    private LineStream(EventLoop loop, Path path, Charset charset, Consumer<? super String> onLine,
+                       Supplier<Promise<Void>> demand, int chunkSize) {
         super(loop, "lines", path);
         this.onLine = onLine;
+        this.demand = demand;
         this.decoder = new LineDecoder(charset, chunkSize);
         this.buffer = ByteBuffer.allocate(chunkSize);
     }
@@ -69,19 +74,29 @@ public final class LineStream extends FileJob<Long, FileIo>
      */
     public static Promise<Long> start(EventLoop loop, Path path, Charset charset, AbortSignal signal,
                                       Consumer<? super String> onLine) {
-        return start(loop, path, charset, signal, onLine, CHUNK);
+        return start(loop, path, charset, signal, onLine, null, CHUNK);
+    }
+
+    /**
+     * {@link #start(EventLoop, Path, Charset, AbortSignal, Consumer)} that asks {@code demand}
+     * after each chunk's lines were handed over and reads the next chunk only once that promise
+     * fulfils (an {@code AsyncIterator}'s pull). Loop thread.
+     */
+    public static Promise<Long> startPulled(EventLoop loop, Path path, Charset charset,
+                                            Consumer<? super String> onLine, Supplier<Promise<Void>> demand) {
+        return start(loop, path, charset, null, onLine, demand, CHUNK);
     }
 
     /** {@link #start(EventLoop, Path, Charset, AbortSignal, Consumer)} with another chunk size (tests). */
     static Promise<Long> start(EventLoop loop, Path path, Charset charset, AbortSignal signal,
-                               Consumer<? super String> onLine, int chunkSize) {
+                               Consumer<? super String> onLine, Supplier<Promise<Void>> demand, int chunkSize) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize must be >= 1: " + chunkSize);
         }
         if (signal != null && signal.aborted()) {
             return loop.rejected(signal.reason()); // as an aborted signal stops fetch: before any I/O
         }
-        LineStream stream = new LineStream(loop, path, charset, onLine, chunkSize);
+        LineStream stream = new LineStream(loop, path, charset, onLine, demand, chunkSize);
         if (signal != null) {
             Runnable onAbort = () -> stream.failLater(signal.reason());
             signal.addListener(onAbort);
@@ -174,12 +189,19 @@ public final class LineStream extends FileJob<Long, FileIo>
         }
         if (end) {
             succeedLater(delivered);
+        } else if (demand == null) {
+            readOn();
         } else {
-            try {
-                readNext();
-            } catch (Throwable t) {
-                failLater(t);
-            }
+            demand.get().thenAccept(v -> readOn());
+        }
+    }
+
+    /** Starts the next read, or fails the job with what starting it threw. Loop thread. */
+    private void readOn() {
+        try {
+            readNext();
+        } catch (Throwable t) {
+            failLater(t);
         }
     }
 }

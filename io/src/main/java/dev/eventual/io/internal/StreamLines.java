@@ -1,10 +1,12 @@
 package dev.eventual.io.internal;
 
 import dev.eventual.EventLoop;
+import dev.eventual.Promise;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The plan of {@code Processes.stream}: the lines of standard output, and of standard error when
@@ -17,6 +19,7 @@ public final class StreamLines implements OutputPlan<Integer> {
     private final EventLoop loop;
     private final Consumer<String> onStdout;
     private final Consumer<String> onStderr; // null: standard error discarded
+    private final Supplier<Promise<Void>> demand; // null: the standard output pump does not wait
 
     /**
      * Creates the plan.
@@ -26,9 +29,24 @@ public final class StreamLines implements OutputPlan<Integer> {
      * @param onStderr receives each line of standard error, or null to discard it
      */
     public StreamLines(EventLoop loop, Consumer<String> onStdout, Consumer<String> onStderr) {
+        this(loop, onStdout, onStderr, null);
+    }
+
+    /**
+     * Creates the plan whose standard output pump asks {@code demand} after each batch and hands
+     * the next one over only once its promise fulfils (an {@code AsyncIterator}'s pull).
+     *
+     * @param loop the loop whose thread calls the consumers
+     * @param onStdout receives each line of standard output
+     * @param onStderr receives each line of standard error, or null to discard it
+     * @param demand asked after each batch of standard output; null not to wait
+     */
+    public StreamLines(EventLoop loop, Consumer<String> onStdout, Consumer<String> onStderr,
+                       Supplier<Promise<Void>> demand) {
         this.loop = loop;
         this.onStdout = onStdout;
         this.onStderr = onStderr;
+        this.demand = demand;
     }
 
     @Override
@@ -40,10 +58,10 @@ public final class StreamLines implements OutputPlan<Integer> {
 
     @Override
     public CompletionStage<Integer> drain(Process process, ProcessRun<Integer> run) {
-        CompletableFuture<Void> out = LinePump.start(loop, process, process.getInputStream(), "stdout", onStdout, run);
+        CompletableFuture<Void> out = LinePump.start(loop, process, process.getInputStream(), "stdout", onStdout, demand, run);
         CompletableFuture<Void> err = onStderr == null
                 ? CompletableFuture.completedFuture(null)
-                : LinePump.start(loop, process, process.getErrorStream(), "stderr", onStderr, run);
+                : LinePump.start(loop, process, process.getErrorStream(), "stderr", onStderr, null, run);
         return CompletableFuture.allOf(out, err, process.onExit()).thenApply(ignored -> process.exitValue());
     }
 }
