@@ -216,7 +216,11 @@ public final class Flows {
             try {
                 loop.execute(action);
             } catch (RejectedExecutionException closed) {
-                Flow.Subscriber<? super T> s = subscriber; // racy read: the loop thread is gone
+                // The loop closed: its thread no longer writes this object, and execute refused
+                // after reading the loop's volatile closed flag, written after the loop's last
+                // write here, so this read sees that write. Two requesting threads may both get
+                // here: the terminal flag lets one onError through (FlowsClosedLoopRaceTest).
+                Flow.Subscriber<? super T> s = subscriber;
                 if (s != null) {
                     signalError(s, new EventLoopClosedException("the loop " + loop.name()
                             + " of this publisher closed before the subscription ended"));
@@ -254,7 +258,10 @@ public final class Flows {
      * The iterator side over a publisher. Every field is the loop thread's: the publisher's
      * signals reach it through {@code execute}. {@code items} holds at most the one item
      * requested beyond what a waiting {@code next()} took; a request is outstanding exactly when
-     * {@code inFlight} is non-null, which holds the loop alive for it.
+     * {@code inFlight} is non-null, which holds the loop alive for it. A {@code next()} that
+     * comes before the publisher's {@code onSubscribe} holds the loop alive with
+     * {@code subscribing} until the subscription arrives: the publisher may call onSubscribe
+     * later, from its own thread, and a run-mode loop with nothing else to do would end first.
      */
     private static final class Puller<T> implements AsyncIterator<T> {
         private final EventLoop loop;
@@ -262,6 +269,7 @@ public final class Flows {
         private Flow.Subscription subscription;
         private Deferred<Optional<T>> waiting;
         private KeepAlive inFlight;
+        private KeepAlive subscribing;
         private boolean ended;
         private boolean closed;
         private Throwable failure;
@@ -313,6 +321,15 @@ public final class Flows {
             subscription = s;
             if (waiting != null) {
                 ask();
+            }
+            subscribed();
+        }
+
+        /** The subscription arrived, or the iterator closed: nothing to wait for it alive. */
+        private void subscribed() {
+            if (subscribing != null) {
+                subscribing.close();
+                subscribing = null;
             }
         }
 
@@ -391,6 +408,8 @@ public final class Flows {
             waiting = w;
             if (subscription != null) {
                 ask();
+            } else if (subscribing == null) {
+                subscribing = loop.keepAlive(); // until onSubscribe arrives (see the class comment)
             }
             return w.promise();
         }
@@ -401,6 +420,7 @@ public final class Flows {
                 closed = true;
                 items.clear();
                 landed();
+                subscribed();
                 Deferred<Optional<T>> w = waiting;
                 if (w != null) {
                     waiting = null;

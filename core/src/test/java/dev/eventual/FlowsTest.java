@@ -293,4 +293,38 @@ class FlowsTest {
         }));
         assertThat(got).hasSize(50).isSorted();
     }
+
+    @Test
+    void aNextBeforeTheSubscriptionArrives_keepsTheRunLoopAliveUntilItDoes() {
+        // The publisher calls onSubscribe 100 ms later, from its own thread: meanwhile the only
+        // work of the loop is the next() the async body awaits, which must keep the loop alive.
+        Flow.Publisher<Integer> late = s -> Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            s.onSubscribe(new Flow.Subscription() {
+                boolean sent;
+
+                @Override
+                public void request(long n) {
+                    if (!sent) {
+                        sent = true;
+                        s.onNext(42);
+                        s.onComplete();
+                    }
+                }
+
+                @Override
+                public void cancel() {}
+            });
+        });
+        AtomicReference<Optional<Integer>> first = new AtomicReference<>();
+        EventLoop.run(() -> async(() -> {
+            first.set(await(Flows.fromPublisher(late).next()));
+            return null;
+        }));
+        assertThat(first.get()).contains(42);
+    }
 }
