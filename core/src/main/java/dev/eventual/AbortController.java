@@ -1,6 +1,6 @@
 package dev.eventual;
 
-import dev.eventual.internal.Loop;
+import dev.eventual.internal.EventLoopImpl;
 import dev.eventual.internal.Signal;
 import java.util.Objects;
 
@@ -28,7 +28,7 @@ public final class AbortController {
      *     {@link #AbortController(EventLoop)} there
      */
     public AbortController() {
-        this.signal = new Signal(Loop.require("new AbortController()"));
+        this.signal = new Signal(EventLoopImpl.require("new AbortController()"));
     }
 
     /**
@@ -38,7 +38,7 @@ public final class AbortController {
      */
     public AbortController(EventLoop loop) {
         Objects.requireNonNull(loop, "loop");
-        if (!(loop instanceof Loop l)) {
+        if (!(loop instanceof EventLoopImpl l)) {
             throw new IllegalArgumentException("not an event loop made by EventLoop.run/start/builder: " + loop);
         }
         this.signal = new Signal(l);

@@ -1,6 +1,6 @@
 package dev.eventual;
 
-import dev.eventual.internal.Loop;
+import dev.eventual.internal.EventLoopImpl;
 import dev.eventual.internal.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ public interface AbortSignal {
      * @throws IllegalStateException if the calling thread runs no loop
      */
     static AbortSignal timeout(Duration delay) {
-        return Signal.timeout(Loop.require("AbortSignal.timeout"), delay);
+        return Signal.timeout(EventLoopImpl.require("AbortSignal.timeout"), delay);
     }
 
     /**
@@ -86,9 +86,9 @@ public interface AbortSignal {
             list.add(Signal.of(Objects.requireNonNull(s, "signals[" + i + "]")));
             i++;
         }
-        Loop loop = Loop.current();
+        EventLoopImpl loop = EventLoopImpl.current();
         if (loop == null) {
-            loop = list.isEmpty() ? Loop.require("AbortSignal.any of no signals") : (Loop) list.get(0).loop();
+            loop = list.isEmpty() ? EventLoopImpl.require("AbortSignal.any of no signals") : (EventLoopImpl) list.get(0).loop();
         }
         return Signal.any(loop, list);
     }
@@ -100,7 +100,7 @@ public interface AbortSignal {
      * @return an aborted signal
      */
     static AbortSignal abort(Throwable reason) {
-        Signal s = new Signal(Loop.require("AbortSignal.abort"));
+        Signal s = new Signal(EventLoopImpl.require("AbortSignal.abort"));
         s.abort(reason);
         return s;
     }

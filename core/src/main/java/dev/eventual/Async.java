@@ -1,8 +1,8 @@
 package dev.eventual;
 
 import dev.eventual.internal.AsyncBody;
-import dev.eventual.internal.Interop;
-import dev.eventual.internal.Loop;
+import dev.eventual.internal.StageBridge;
+import dev.eventual.internal.EventLoopImpl;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -250,7 +250,7 @@ public final class Async {
     @SuppressWarnings("unchecked")
     public static <T> T await(Promise<T> promise) {
         Objects.requireNonNull(promise, "promise");
-        Loop loop = Loop.current();
+        EventLoopImpl loop = EventLoopImpl.current();
         if (loop == null) {
             return block(promise.toCompletableFuture());
         }
@@ -306,9 +306,9 @@ public final class Async {
     @SuppressWarnings("unchecked")
     public static <T> T await(CompletionStage<T> stage) {
         Objects.requireNonNull(stage, "stage");
-        Loop loop = Loop.current();
+        EventLoopImpl loop = EventLoopImpl.current();
         if (loop == null) {
-            return (T) block(Interop.followOffLoop(stage));
+            return (T) block(StageBridge.followOffLoop(stage));
         }
         if (AsyncBody.current(loop) == null) {
             throw outsideBody(loop);
@@ -339,8 +339,8 @@ public final class Async {
         return new AsyncIteration<>(source);
     }
 
-    private static Loop requireLoop() {
-        Loop loop = Loop.current();
+    private static EventLoopImpl requireLoop() {
+        EventLoopImpl loop = EventLoopImpl.current();
         if (loop == null) {
             throw new IllegalStateException("Async.async needs an event loop, but thread '"
                     + Thread.currentThread().getName() + "' runs none. Call it inside EventLoop.run(...), a callback"
@@ -349,9 +349,9 @@ public final class Async {
         return loop;
     }
 
-    private static Loop asLoop(EventLoop loop) {
+    private static EventLoopImpl asLoop(EventLoop loop) {
         Objects.requireNonNull(loop, "loop");
-        if (!(loop instanceof Loop l)) {
+        if (!(loop instanceof EventLoopImpl l)) {
             throw new IllegalArgumentException("not an event loop made by EventLoop.run/start/builder: " + loop);
         }
         return l;
@@ -364,7 +364,7 @@ public final class Async {
         };
     }
 
-    private static IllegalStateException outsideBody(Loop loop) {
+    private static IllegalStateException outsideBody(EventLoopImpl loop) {
         return new IllegalStateException("await(...) called on the thread of event loop '" + loop.name()
                 + "' outside an async body: waiting here would block the loop forever, since the promise can only"
                 + " settle after the current callback returns. Put the code in an async body, which the loop"

@@ -1,6 +1,6 @@
 package dev.eventual;
 
-import dev.eventual.internal.Loop;
+import dev.eventual.internal.EventLoopImpl;
 import dev.eventual.internal.LoopConfig;
 import java.time.Duration;
 import java.util.Objects;
@@ -126,7 +126,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      *     to call instead
      */
     static EventLoop current() {
-        return Loop.require("EventLoop.current");
+        return EventLoopImpl.require("EventLoop.current");
     }
 
     /**
@@ -135,7 +135,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      * @return the calling thread's loop, or an empty {@code Optional} off any loop's thread
      */
     static Optional<EventLoop> find() {
-        return Optional.ofNullable(Loop.current());
+        return Optional.ofNullable(EventLoopImpl.current());
     }
 
     /**
@@ -205,7 +205,7 @@ public interface EventLoop extends Executor, AutoCloseable {
 
     /**
      * Runs {@code callback} once, as a task, after {@code delayMillis} (at least 1 ms, as in
-     * Node). The timer keeps the loop alive until it fires unless {@link Timer#unref()}'d.
+     * Node). The timer keeps the loop alive until it fires unless {@link Timeout#unref()}'d.
      * Unlike Node, which turns a delay above 2^31 - 1 ms into 1 ms, any delay is kept as given;
      * one that would end past {@code Long.MAX_VALUE} ms of the loop's clock never comes due.
      *
@@ -215,7 +215,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      * @throws IllegalArgumentException if {@code delayMillis} is negative
      * @throws java.util.concurrent.RejectedExecutionException if the loop is closed
      */
-    Timer setTimeout(Runnable callback, long delayMillis);
+    Timeout setTimeout(Runnable callback, long delayMillis);
 
     /**
      * {@link #setTimeout(Runnable, long)} with a {@link Duration}, rounded down to milliseconds.
@@ -224,7 +224,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      * @param delay the delay; not negative
      * @return the timer
      */
-    default Timer setTimeout(Runnable callback, Duration delay) {
+    default Timeout setTimeout(Runnable callback, Duration delay) {
         return setTimeout(callback, Objects.requireNonNull(delay, "delay").toMillis());
     }
 
@@ -237,7 +237,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      * @return the timer, to cancel or unref
      * @throws IllegalArgumentException if {@code periodMillis} is negative
      */
-    Timer setInterval(Runnable callback, long periodMillis);
+    Timeout setInterval(Runnable callback, long periodMillis);
 
     /**
      * {@link #setInterval(Runnable, long)} with a {@link Duration}.
@@ -246,7 +246,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      * @param period the period; not negative
      * @return the timer
      */
-    default Timer setInterval(Runnable callback, Duration period) {
+    default Timeout setInterval(Runnable callback, Duration period) {
         return setInterval(callback, Objects.requireNonNull(period, "period").toMillis());
     }
 
@@ -255,7 +255,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      *
      * @param timer the timer, or null
      */
-    default void clearTimeout(Timer timer) {
+    default void clearTimeout(Timeout timer) {
         if (timer != null) {
             timer.cancel();
         }
@@ -266,7 +266,7 @@ public interface EventLoop extends Executor, AutoCloseable {
      *
      * @param timer the timer, or null
      */
-    default void clearInterval(Timer timer) {
+    default void clearInterval(Timeout timer) {
         clearTimeout(timer);
     }
 
@@ -484,7 +484,7 @@ public interface EventLoop extends Executor, AutoCloseable {
          * @param main the first task; must not be null
          */
         public void run(Runnable main) {
-            Loop.runOnCurrentThread(config.copy(), Objects.requireNonNull(main, "main"));
+            EventLoopImpl.runOnCurrentThread(config.copy(), Objects.requireNonNull(main, "main"));
         }
 
         /**
@@ -493,7 +493,7 @@ public interface EventLoop extends Executor, AutoCloseable {
          * @return the running loop
          */
         public EventLoop start() {
-            return Loop.startOnNewThread(config.copy());
+            return EventLoopImpl.startOnNewThread(config.copy());
         }
     }
 }

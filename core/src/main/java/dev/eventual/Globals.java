@@ -17,7 +17,7 @@ public final class Globals {
      * @param delayMillis the delay; {@code 0} means 1 ms
      * @return the timer
      */
-    public static Timer setTimeout(Runnable callback, long delayMillis) {
+    public static Timeout setTimeout(Runnable callback, long delayMillis) {
         return EventLoop.current().setTimeout(callback, delayMillis);
     }
 
@@ -28,7 +28,7 @@ public final class Globals {
      * @param periodMillis the period; {@code 0} means 1 ms
      * @return the timer
      */
-    public static Timer setInterval(Runnable callback, long periodMillis) {
+    public static Timeout setInterval(Runnable callback, long periodMillis) {
         return EventLoop.current().setInterval(callback, periodMillis);
     }
 
@@ -37,7 +37,7 @@ public final class Globals {
      *
      * @param timer the timer, or null
      */
-    public static void clearTimeout(Timer timer) {
+    public static void clearTimeout(Timeout timer) {
         if (timer != null) {
             timer.cancel();
         }
@@ -48,7 +48,7 @@ public final class Globals {
      *
      * @param timer the timer, or null
      */
-    public static void clearInterval(Timer timer) {
+    public static void clearInterval(Timeout timer) {
         clearTimeout(timer);
     }
 

@@ -1,7 +1,7 @@
 package dev.eventual;
 
 import dev.eventual.internal.Limit;
-import dev.eventual.internal.Loop;
+import dev.eventual.internal.EventLoopImpl;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -70,7 +70,7 @@ public interface Limiter {
      * @throws IllegalStateException if the calling thread runs no loop
      */
     static Limiter of(int concurrency) {
-        return Limit.create(Loop.require("Limiter.of"), concurrency, null);
+        return Limit.create(EventLoopImpl.require("Limiter.of"), concurrency, null);
     }
 
     /**
@@ -86,7 +86,7 @@ public interface Limiter {
      * @throws IllegalStateException if the calling thread runs no loop
      */
     static Limiter of(int concurrency, AbortSignal signal) {
-        return Limit.create(Loop.require("Limiter.of"), concurrency, Objects.requireNonNull(signal, "signal"));
+        return Limit.create(EventLoopImpl.require("Limiter.of"), concurrency, Objects.requireNonNull(signal, "signal"));
     }
 
     /**
@@ -129,7 +129,7 @@ public interface Limiter {
     int active();
 
     /**
-     * Returns how many tasks wait in the queue ({@code p-limit}'s {@code pendingCount}). Loop
+     * Returns how many tasks wait in the queue ({@code p-limit}'s {@code pendingCount}). EventLoopImpl
      * thread only.
      *
      * @return the number of tasks queued and not yet started

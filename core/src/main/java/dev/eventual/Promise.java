@@ -5,8 +5,8 @@ import dev.eventual.internal.AllSettled;
 import dev.eventual.internal.Any;
 import dev.eventual.internal.Attempt;
 import dev.eventual.internal.Delay;
-import dev.eventual.internal.Interop;
-import dev.eventual.internal.Loop;
+import dev.eventual.internal.StageBridge;
+import dev.eventual.internal.EventLoopImpl;
 import dev.eventual.internal.MapConcurrently;
 import dev.eventual.internal.Race;
 import dev.eventual.internal.Retry;
@@ -124,7 +124,7 @@ public interface Promise<T> {
      *     {@link EventLoop#resolved(Object)} there
      */
     static <T> Promise<T> resolve(T value) {
-        return Loop.require("Promise.resolve").resolved(value);
+        return EventLoopImpl.require("Promise.resolve").resolved(value);
     }
 
     /**
@@ -137,7 +137,7 @@ public interface Promise<T> {
      *     {@link EventLoop#rejected(Throwable)} there
      */
     static <T> Promise<T> reject(Throwable reason) {
-        return Loop.require("Promise.reject").rejected(reason);
+        return EventLoopImpl.require("Promise.reject").rejected(reason);
     }
 
     /**
@@ -150,7 +150,7 @@ public interface Promise<T> {
      *     {@link EventLoop#withResolvers()} there
      */
     static <T> Deferred<T> withResolvers() {
-        return Loop.require("Promise.withResolvers").withResolvers();
+        return EventLoopImpl.require("Promise.withResolvers").withResolvers();
     }
 
     /**
@@ -169,7 +169,7 @@ public interface Promise<T> {
      *     {@link EventLoop#from(CompletionStage)} there
      */
     static <T> Promise<T> from(CompletionStage<? extends T> stage) {
-        return Loop.require("Promise.from").from(stage);
+        return EventLoopImpl.require("Promise.from").from(stage);
     }
 
     /**
@@ -192,7 +192,7 @@ public interface Promise<T> {
      *     not called)
      */
     static <T> Promise<T> attempt(Callable<? extends T> fn) {
-        return Attempt.value(Loop.require("Promise.attempt"), fn);
+        return Attempt.value(EventLoopImpl.require("Promise.attempt"), fn);
     }
 
     /**
@@ -214,7 +214,7 @@ public interface Promise<T> {
      *     not called)
      */
     static <T> Promise<T> attemptCompose(Callable<? extends Promise<? extends T>> fn) {
-        return Attempt.compose(Loop.require("Promise.attemptCompose"), fn);
+        return Attempt.compose(EventLoopImpl.require("Promise.attemptCompose"), fn);
     }
 
     /**
@@ -234,7 +234,7 @@ public interface Promise<T> {
      * @throws IllegalStateException if the calling thread runs no event loop
      */
     static <T> Promise<T> fromCallback(Consumer<NodeCallback<T>> starter) {
-        return Interop.fromCallback(Loop.require("Promise.fromCallback"), starter);
+        return StageBridge.fromCallback(EventLoopImpl.require("Promise.fromCallback"), starter);
     }
 
     /**
@@ -443,7 +443,7 @@ public interface Promise<T> {
      * @throws IllegalStateException if the calling thread runs no event loop
      */
     static Promise<Void> delay(Duration delay) {
-        return Delay.start(Loop.require("Promise.delay"), delay, null);
+        return Delay.start(EventLoopImpl.require("Promise.delay"), delay, null);
     }
 
     /**
@@ -457,7 +457,7 @@ public interface Promise<T> {
      * @return a promise that fulfils after the delay
      */
     static Promise<Void> delay(Duration delay, AbortSignal signal) {
-        return Delay.start(Loop.require("Promise.delay"), delay, Objects.requireNonNull(signal, "signal"));
+        return Delay.start(EventLoopImpl.require("Promise.delay"), delay, Objects.requireNonNull(signal, "signal"));
     }
 
     /**
@@ -476,7 +476,7 @@ public interface Promise<T> {
      * @throws IllegalStateException if the calling thread runs no event loop
      */
     static <T> Promise<T> retry(RetryPolicy policy, Supplier<? extends Promise<? extends T>> attempt) {
-        return Retry.start(Loop.require("Promise.retry"), policy, null, attempt);
+        return Retry.start(EventLoopImpl.require("Promise.retry"), policy, null, attempt);
     }
 
     /**
@@ -491,7 +491,7 @@ public interface Promise<T> {
      * @return a promise of the first value
      */
     static <T> Promise<T> retry(RetryPolicy policy, AbortSignal signal, Supplier<? extends Promise<? extends T>> attempt) {
-        return Retry.start(Loop.require("Promise.retry"), policy, Objects.requireNonNull(signal, "signal"), attempt);
+        return Retry.start(EventLoopImpl.require("Promise.retry"), policy, Objects.requireNonNull(signal, "signal"), attempt);
     }
 
     /**
@@ -526,7 +526,7 @@ public interface Promise<T> {
      */
     static <T, R> Promise<List<R>> map(Iterable<? extends T> items, int concurrency,
                                        Function<? super T, ? extends Promise<? extends R>> mapper) {
-        return MapConcurrently.start(Loop.require("Promise.map"), items, concurrency, mapper);
+        return MapConcurrently.start(EventLoopImpl.require("Promise.map"), items, concurrency, mapper);
     }
 
     // ---------------------------------------------------------------- handlers

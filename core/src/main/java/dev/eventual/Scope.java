@@ -1,6 +1,6 @@
 package dev.eventual;
 
-import dev.eventual.internal.Loop;
+import dev.eventual.internal.EventLoopImpl;
 import dev.eventual.internal.ScopeImpl;
 import java.util.Objects;
 import java.util.function.Function;
@@ -84,7 +84,7 @@ public interface Scope {
      * @throws IllegalStateException if the calling thread runs no loop
      */
     static <T> Promise<T> run(Function<? super Scope, ? extends Promise<? extends T>> body) {
-        return ScopeImpl.start(Loop.require("Scope.run"), false, null, Objects.requireNonNull(body, "body"));
+        return ScopeImpl.start(EventLoopImpl.require("Scope.run"), false, null, Objects.requireNonNull(body, "body"));
     }
 
     /**
@@ -99,7 +99,7 @@ public interface Scope {
      * @return the scope's promise, on the current loop
      */
     static <T> Promise<T> run(AbortSignal signal, Function<? super Scope, ? extends Promise<? extends T>> body) {
-        return ScopeImpl.start(Loop.require("Scope.run"), false, Objects.requireNonNull(signal, "signal"),
+        return ScopeImpl.start(EventLoopImpl.require("Scope.run"), false, Objects.requireNonNull(signal, "signal"),
                 Objects.requireNonNull(body, "body"));
     }
 
@@ -115,7 +115,7 @@ public interface Scope {
      * @throws IllegalStateException if the calling thread runs no loop
      */
     static <T> Promise<T> runCancelling(Function<? super Scope, ? extends Promise<? extends T>> body) {
-        return ScopeImpl.start(Loop.require("Scope.runCancelling"), true, null, Objects.requireNonNull(body, "body"));
+        return ScopeImpl.start(EventLoopImpl.require("Scope.runCancelling"), true, null, Objects.requireNonNull(body, "body"));
     }
 
     /**
@@ -129,7 +129,7 @@ public interface Scope {
      */
     static <T> Promise<T> runCancelling(AbortSignal signal,
                                         Function<? super Scope, ? extends Promise<? extends T>> body) {
-        return ScopeImpl.start(Loop.require("Scope.runCancelling"), true, Objects.requireNonNull(signal, "signal"),
+        return ScopeImpl.start(EventLoopImpl.require("Scope.runCancelling"), true, Objects.requireNonNull(signal, "signal"),
                 Objects.requireNonNull(body, "body"));
     }
 

@@ -79,7 +79,7 @@ class AsyncLocalTest {
                 loop.execute(() -> log.add("task: " + REQUEST.get()));
                 loop.submit(() -> log.add("submit: " + REQUEST.get()));
                 int[] runs = {0};
-                Timer[] interval = new Timer[1];
+                Timeout[] interval = new Timeout[1];
                 interval[0] = loop.setInterval(() -> {
                     log.add("interval: " + REQUEST.get());
                     if (++runs[0] == 2) {

@@ -35,7 +35,7 @@ class CloseReportTest {
         String err = stderrOf(() -> {
             for (int i = 0; i < 20; i++) {
                 EventLoop loop = EventLoop.start("close-report");
-                Timer timer = loop.setTimeout(() -> {}, 60_000);
+                Timeout timer = loop.setTimeout(() -> {}, 60_000);
                 timer.cancel();
                 assertThat(timer.isActive()).isFalse();
                 loop.close();

@@ -29,7 +29,7 @@ class EventLoopTest {
     void run_doesNotWaitForAnUnrefdTimer_butAReferencedOneKeepsItAlive() {
         AtomicInteger fired = new AtomicInteger();
         EventLoop.run(() -> {
-            Timer t = EventLoop.current().setTimeout(fired::incrementAndGet, 60_000).unref();
+            Timeout t = EventLoop.current().setTimeout(fired::incrementAndGet, 60_000).unref();
             assertThat(t.hasRef()).isFalse();
             assertThat(t.isActive()).isTrue();
         });
@@ -174,8 +174,8 @@ class EventLoopTest {
         List<String> log = new ArrayList<>();
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
-            Timer never = loop.setTimeout(() -> log.add("Long.MAX_VALUE"), Long.MAX_VALUE);
-            Timer centuries = loop.setTimeout(() -> log.add("Long.MAX_VALUE / 2"), Long.MAX_VALUE / 2);
+            Timeout never = loop.setTimeout(() -> log.add("Long.MAX_VALUE"), Long.MAX_VALUE);
+            Timeout centuries = loop.setTimeout(() -> log.add("Long.MAX_VALUE / 2"), Long.MAX_VALUE / 2);
             loop.setTimeout(() -> {
                 log.add("2 ms");
                 never.cancel();
@@ -186,7 +186,7 @@ class EventLoopTest {
 
         List<String> fromOutside = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (EventLoop loop = EventLoop.builder().daemon(true).start()) {
-            Timer never = loop.setTimeout(() -> fromOutside.add("Long.MAX_VALUE"), Long.MAX_VALUE);
+            Timeout never = loop.setTimeout(() -> fromOutside.add("Long.MAX_VALUE"), Long.MAX_VALUE);
             CountDownLatch shortOne = new CountDownLatch(1);
             loop.setTimeout(() -> {
                 fromOutside.add("2 ms");
@@ -203,7 +203,7 @@ class EventLoopTest {
     void timerCancelledFromAnotherThread_neverRuns() throws Exception {
         AtomicInteger ran = new AtomicInteger();
         try (EventLoop loop = EventLoop.builder().daemon(true).start()) {
-            Timer timer = loop.setTimeout(ran::incrementAndGet, 200);
+            Timeout timer = loop.setTimeout(ran::incrementAndGet, 200);
             Thread.ofPlatform().start(timer::cancel).join();
             assertThat(timer.isActive()).isFalse();
             CountDownLatch later = new CountDownLatch(1);

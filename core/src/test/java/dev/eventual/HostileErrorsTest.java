@@ -75,7 +75,7 @@ class HostileErrorsTest {
             loop.execute(() -> { throw task; });
             loop.execute(() -> log.add("next task"));
             int[] ticks = {0};
-            Timer[] interval = new Timer[1];
+            Timeout[] interval = new Timeout[1];
             interval[0] = loop.setInterval(() -> {
                 if (++ticks[0] == 3) {
                     interval[0].cancel();

@@ -1,9 +1,8 @@
 package dev.eventual.bench;
 
 import dev.eventual.EventLoop;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -32,7 +31,7 @@ public final class TimerFootprint {
 
     private static double eventual(int n) throws Exception {
         try (EventLoop loop = EventLoop.builder().name("footprint").daemon(true).start()) {
-            Timer[] timers = new Timer[n];
+            Timeout[] timers = new Timeout[n];
             long before = UsedHeap.afterGc();
             CountDownLatch scheduled = new CountDownLatch(1);
             loop.execute(() -> {
@@ -45,7 +44,7 @@ public final class TimerFootprint {
             long after = UsedHeap.afterGc();
             CountDownLatch cancelled = new CountDownLatch(1);
             loop.execute(() -> {
-                for (Timer t : timers) {
+                for (Timeout t : timers) {
                     t.cancel();
                 }
                 cancelled.countDown();
@@ -59,7 +58,7 @@ public final class TimerFootprint {
         HashedWheelTimer wheel = new HashedWheelTimer();
         wheel.start();
         try {
-            Timeout[] timeouts = new Timeout[n];
+            io.netty.util.Timeout[] timeouts = new io.netty.util.Timeout[n];
             long before = UsedHeap.afterGc();
             for (int i = 0; i < n; i++) {
                 timeouts[i] = wheel.newTimeout(t -> { }, 1, TimeUnit.HOURS);

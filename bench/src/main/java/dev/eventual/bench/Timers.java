@@ -1,8 +1,7 @@
 package dev.eventual.bench;
 
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
 import java.util.Random;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -54,8 +53,8 @@ public class Timers {
     private HashedWheelTimer wheel;
     private ScheduledThreadPoolExecutor stpe;
 
-    private Timer[] eventualTimers;
-    private Timeout[] nettyTimeouts;
+    private Timeout[] eventualTimers;
+    private io.netty.util.Timeout[] nettyTimeouts;
     private ScheduledFuture<?>[] stpeFutures;
     private long[] vertxIds;
     private long[] floorDeadlines;
@@ -76,8 +75,8 @@ public class Timers {
         wheel.start();
         stpe = new ScheduledThreadPoolExecutor(1);
         stpe.setRemoveOnCancelPolicy(true);
-        eventualTimers = new Timer[n];
-        nettyTimeouts = new Timeout[n];
+        eventualTimers = new Timeout[n];
+        nettyTimeouts = new io.netty.util.Timeout[n];
         stpeFutures = new ScheduledFuture<?>[n];
         vertxIds = new long[n];
         floorDeadlines = new long[n];

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** {@code Promise.all}: fulfils with every value in input order, or rejects with the first reason. */
 public final class All<T> extends Combinator<List<T>> {
-    private All(Loop loop) {
+    private All(EventLoopImpl loop) {
         super(loop);
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** {@code Promise.allSettled}: fulfils with every outcome in input order; never rejects. */
 public final class AllSettled<T> extends Combinator<List<Settled<T>>> {
-    private AllSettled(Loop loop) {
+    private AllSettled(EventLoopImpl loop) {
         super(loop);
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * {@link AggregateException} of all reasons in input order.
  */
 public final class Any<T> extends Combinator<T> {
-    private Any(Loop loop) {
+    private Any(EventLoopImpl loop) {
         super(loop);
     }
 

@@ -15,13 +15,13 @@ final class AsyncBodies {
     private final ThreadFactory threads;
     private AsyncBody<?> head;
 
-    private AsyncBodies(Loop loop) {
+    private AsyncBodies(EventLoopImpl loop) {
         // No inherited InheritableThreadLocals: a suspended body should retain only its own stack.
         threads = Thread.ofVirtual().name(loop.name() + "/async").inheritInheritableThreadLocals(false).factory();
     }
 
     /** The list of {@code loop}; with the turn. */
-    static AsyncBodies of(Loop loop) {
+    static AsyncBodies of(EventLoopImpl loop) {
         AsyncBodies bodies = loop.bodies;
         if (bodies == null) {
             bodies = new AsyncBodies(loop);

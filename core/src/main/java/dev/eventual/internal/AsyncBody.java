@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * gave it the turn (the "giver": the loop thread, or the body whose code called async) is parked
  * in {@link #enter} until the body gives the turn back, which it does when it suspends in
  * {@link #await} or when it ends. {@code loop.turn} names the body that has the turn (null: the
- * loop thread has it), so {@link Loop#inEventLoop()} is true on that body's thread, and every
+ * loop thread has it), so {@link EventLoopImpl#inEventLoop()} is true on that body's thread, and every
  * API call in a body behaves as it does on the loop thread (handlers queue as microtasks,
  * settling dispatches at once, queueMicrotask is allowed).
  *
@@ -101,11 +101,11 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         }
     }
 
-    final Loop loop;
+    final EventLoopImpl loop;
     /**
      * The body's virtual thread; started by the first {@link #enter}. Turn-confined; cleared when
      * the body ends, so that a promise that never settles, still holding this body as a reaction,
-     * does not retain the dead thread. Read racily by {@link Loop#inEventLoop()}: a stale value
+     * does not retain the dead thread. Read racily by {@link EventLoopImpl#inEventLoop()}: a stale value
      * never equals the reading thread unless that thread is this body's, which wrote it.
      */
     Thread thread;
@@ -134,7 +134,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     @SuppressWarnings("unused") // accessed through TURN
     private volatile int turn;
 
-    private AsyncBody(Loop loop, Callable<?> body, AsyncContext context, PromiseImpl<T> result,
+    private AsyncBody(EventLoopImpl loop, Callable<?> body, AsyncContext context, PromiseImpl<T> result,
                       AsyncBodies bodies) {
         this.loop = loop;
         this.body = body;
@@ -151,7 +151,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
      *
      * @throws java.util.concurrent.RejectedExecutionException from another thread, if the loop is closed
      */
-    public static <T> Promise<T> start(Loop loop, Callable<? extends T> body) {
+    public static <T> Promise<T> start(EventLoopImpl loop, Callable<? extends T> body) {
         return start(loop, body, false);
     }
 
@@ -161,11 +161,11 @@ public final class AsyncBody<T> implements Runnable, Reaction {
      * body ends when {@code p} is settled); a {@code null} return rejects with a
      * NullPointerException.
      */
-    public static <T> Promise<T> startCompose(Loop loop, Callable<? extends Promise<? extends T>> body) {
+    public static <T> Promise<T> startCompose(EventLoopImpl loop, Callable<? extends Promise<? extends T>> body) {
         return start(loop, body, true);
     }
 
-    private static <T> Promise<T> start(Loop loop, Callable<?> body, boolean compose) {
+    private static <T> Promise<T> start(EventLoopImpl loop, Callable<?> body, boolean compose) {
         boolean onLoop = loop.inEventLoop();
         Result<T> result = new Result<>(loop, compose, !onLoop);
         AsyncContext context = AsyncContext.current();
@@ -177,7 +177,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         return result;
     }
 
-    private static <T> void begin(Loop loop, Callable<?> body, AsyncContext context, Result<T> result) {
+    private static <T> void begin(EventLoopImpl loop, Callable<?> body, AsyncContext context, Result<T> result) {
         if (result.isSettled()) {
             return; // cancelled before its task started: the body never runs
         }
@@ -199,7 +199,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         /** Returned to a caller on another thread: see {@link PromiseImpl#heldOutside}. */
         private final boolean outside;
 
-        Result(Loop loop, boolean compose, boolean outside) {
+        Result(EventLoopImpl loop, boolean compose, boolean outside) {
             super(loop);
             this.compose = compose;
             this.outside = outside;
@@ -250,7 +250,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
      * The body that has {@code loop}'s turn when it is the calling thread, else null (the caller
      * is the loop thread, or a thread of no loop).
      */
-    public static AsyncBody<?> current(Loop loop) {
+    public static AsyncBody<?> current(EventLoopImpl loop) {
         AsyncBody<?> b = loop.turn;
         return b != null && b.thread == Thread.currentThread() ? b : null;
     }
@@ -319,7 +319,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
 
     @Override
     public void run() {
-        Loop.CURRENT.set(loop);
+        EventLoopImpl.CURRENT.set(loop);
         if (context != null) {
             AsyncContext.swap(context);
         }
@@ -365,7 +365,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     public Object awaitValue(Promise<?> promise) throws Throwable {
         PromiseImpl<?> p = promise instanceof PromiseImpl<?> impl && impl.loop == loop
                 ? impl
-                : (PromiseImpl<?>) Interop.from(loop, promise.toCompletableFuture());
+                : (PromiseImpl<?>) StageBridge.from(loop, promise.toCompletableFuture());
         Object r = await(p);
         if (r instanceof Failure f) {
             throw f.reason;

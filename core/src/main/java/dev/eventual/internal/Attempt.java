@@ -16,7 +16,7 @@ public final class Attempt {
     private Attempt() {}
 
     /** {@code Promise.attempt}: a returned value is the value, even a promise (typed as {@code T}). */
-    public static <T> Promise<T> value(Loop loop, Callable<? extends T> fn) {
+    public static <T> Promise<T> value(EventLoopImpl loop, Callable<? extends T> fn) {
         Objects.requireNonNull(fn, "fn");
         PromiseImpl<T> promise = new PromiseImpl<>(loop);
         Object value;
@@ -31,7 +31,7 @@ public final class Attempt {
     }
 
     /** {@code Promise.attemptCompose}: the returned promise is followed; {@code null} rejects. */
-    public static <T> Promise<T> compose(Loop loop, Callable<? extends Promise<? extends T>> fn) {
+    public static <T> Promise<T> compose(EventLoopImpl loop, Callable<? extends Promise<? extends T>> fn) {
         Objects.requireNonNull(fn, "fn");
         PromiseImpl<T> promise = new PromiseImpl<>(loop);
         Promise<? extends T> returned;

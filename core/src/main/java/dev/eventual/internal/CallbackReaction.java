@@ -7,10 +7,10 @@ import dev.eventual.NodeCallback;
  * callback has no derived promise to reject, so it goes to the loop's task error handler.
  */
 final class CallbackReaction<T> implements Reaction {
-    private final Loop loop;
+    private final EventLoopImpl loop;
     private final NodeCallback<? super T> callback;
 
-    CallbackReaction(Loop loop, NodeCallback<? super T> callback) {
+    CallbackReaction(EventLoopImpl loop, NodeCallback<? super T> callback) {
         this.loop = loop;
         this.callback = AsyncContext.capture(callback);
     }

@@ -59,7 +59,7 @@ abstract class Combinator<R> extends PromiseImpl<R> implements Reaction {
     /** Reactions still to run (one per registration); result loop thread only after start. */
     private int remaining;
 
-    Combinator(Loop loop) {
+    Combinator(EventLoopImpl loop) {
         super(loop);
     }
 
@@ -90,13 +90,13 @@ abstract class Combinator<R> extends PromiseImpl<R> implements Reaction {
     }
 
     /** The current thread's loop, else the first input's. */
-    static Loop loopFor(Object[] inputs, String what) {
-        Loop loop = Loop.current();
+    static EventLoopImpl loopFor(Object[] inputs, String what) {
+        EventLoopImpl loop = EventLoopImpl.current();
         if (loop != null) {
             return loop;
         }
         if (inputs.length == 0) {
-            return Loop.require(what + " of no promises");
+            return EventLoopImpl.require(what + " of no promises");
         }
         return ((PromiseImpl<?>) inputs[0]).loop;
     }

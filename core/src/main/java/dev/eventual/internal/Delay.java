@@ -15,17 +15,17 @@ import java.util.Objects;
  *
  * <p>Threads: the timer runs on the loop thread; the signal's algorithm on the signal's loop (or
  * the aborting thread once that loop has closed); cancel's hook on the loop thread. They meet only
- * through the settling CAS (the first wins) and idempotent, thread-safe calls (Timer.cancel,
+ * through the settling CAS (the first wins) and idempotent, thread-safe calls (Timeout.cancel,
  * Signal.unsubscribe). {@code timer} and {@code subscription} are written before the promise is
  * returned, then only cleared (a stale read repeats an idempotent call).
  */
-public final class Delay extends Triggered<Void> implements Runnable {
+public final class Delay extends TriggeredPromise<Void> implements Runnable {
 
-    private Delay(Loop loop) {
+    private Delay(EventLoopImpl loop) {
         super(loop);
     }
 
-    public static Promise<Void> start(Loop loop, Duration delay, AbortSignal abortSignal) {
+    public static Promise<Void> start(EventLoopImpl loop, Duration delay, AbortSignal abortSignal) {
         Objects.requireNonNull(delay, "delay");
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must be >= 0: " + delay);

@@ -30,13 +30,13 @@ import java.util.function.Function;
  * link to a source that already settled, which a later cancel finds settled and leaves alone.
  */
 abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
-    private static final Object ADOPTING = new Marker("ADOPTING");
-    private static final Object FOLLOWING = new Marker("FOLLOWING");
+    private static final Object ADOPTING = new Sentinel("ADOPTING");
+    private static final Object FOLLOWING = new Sentinel("FOLLOWING");
 
     /** The handler; null once fired, or one of the two markers above. */
     private Object handler;
 
-    Derived(Loop loop, Object handler) {
+    Derived(EventLoopImpl loop, Object handler) {
         super(loop);
         this.handler = AsyncContext.capture(handler); // the handler itself unless an AsyncLocal is bound
     }
@@ -112,7 +112,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
             } catch (Throwable settling) {
                 // Rejecting failed too (an OutOfMemoryError in the bookkeeping): the loop gets the
                 // handler's error, the first, with this one on it, not this one alone.
-                Loop.suppress(t, settling);
+                EventLoopImpl.suppress(t, settling);
                 throw Derived.<RuntimeException>rethrow(t);
             }
         }
@@ -147,7 +147,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     }
 
     static final class Then<T> extends Derived<T> {
-        Then(Loop loop, Function<?, ?> fn) {
+        Then(EventLoopImpl loop, Function<?, ?> fn) {
             super(loop, fn);
         }
 
@@ -165,7 +165,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     static final class ThenBoth<T> extends Derived<T> {
         private final Function<? super Throwable, ?> onRejected;
 
-        ThenBoth(Loop loop, Function<?, ?> onFulfilled, Function<? super Throwable, ?> onRejected) {
+        ThenBoth(EventLoopImpl loop, Function<?, ?> onFulfilled, Function<? super Throwable, ?> onRejected) {
             super(loop, onFulfilled);
             this.onRejected = AsyncContext.capture(onRejected);
         }
@@ -178,7 +178,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     }
 
     static final class Compose<T> extends Derived<T> {
-        Compose(Loop loop, Function<?, ?> fn) {
+        Compose(EventLoopImpl loop, Function<?, ?> fn) {
             super(loop, fn);
         }
 
@@ -198,7 +198,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     static final class ComposeBoth<T> extends Derived<T> {
         private final Function<? super Throwable, ?> onRejected;
 
-        ComposeBoth(Loop loop, Function<?, ?> onFulfilled, Function<? super Throwable, ?> onRejected) {
+        ComposeBoth(EventLoopImpl loop, Function<?, ?> onFulfilled, Function<? super Throwable, ?> onRejected) {
             super(loop, onFulfilled);
             this.onRejected = AsyncContext.capture(onRejected);
         }
@@ -215,7 +215,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     static final class CaughtCompose<T> extends Derived<T> {
         private final Class<?> type;
 
-        CaughtCompose(Loop loop, Class<?> type, Function<?, ?> fn) {
+        CaughtCompose(EventLoopImpl loop, Class<?> type, Function<?, ?> fn) {
             super(loop, fn);
             this.type = type;
         }
@@ -233,7 +233,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     }
 
     static final class Accept<T> extends Derived<T> {
-        Accept(Loop loop, Consumer<?> fn) {
+        Accept(EventLoopImpl loop, Consumer<?> fn) {
             super(loop, fn);
         }
 
@@ -250,7 +250,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     }
 
     static final class Caught<T> extends Derived<T> {
-        Caught(Loop loop, Function<?, ?> fn) {
+        Caught(EventLoopImpl loop, Function<?, ?> fn) {
             super(loop, fn);
         }
 
@@ -268,7 +268,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     static final class CaughtType<T> extends Derived<T> {
         private final Class<?> type;
 
-        CaughtType(Loop loop, Class<?> type, Function<?, ?> fn) {
+        CaughtType(EventLoopImpl loop, Class<?> type, Function<?, ?> fn) {
             super(loop, fn);
             this.type = type;
         }
@@ -291,7 +291,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
      * turns than a {@code then}, as in Node.
      */
     static final class Lastly<T> extends Derived<T> {
-        Lastly(Loop loop, Runnable action) {
+        Lastly(EventLoopImpl loop, Runnable action) {
             super(loop, action);
         }
 

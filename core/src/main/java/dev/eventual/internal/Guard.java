@@ -16,14 +16,14 @@ import java.util.Objects;
  *
  * <p>Threads: {@link #react} and {@link #run} (the timer) run on the source's loop thread, which is
  * this promise's; the signal's algorithm runs on the signal's loop thread, or the aborting thread
- * once that loop has closed, and only uses thread-safe calls (the settling CAS, Timer.cancel,
+ * once that loop has closed, and only uses thread-safe calls (the settling CAS, Timeout.cancel,
  * releaseConsumer). The first of the three to settle this promise wins, by the settling CAS; the
  * loser's settle is ignored. {@code timer} and {@code subscription} are written before this
  * promise is registered on its source or returned (the publication), read by the trigger
  * callbacks after it, and only ever cleared (plain writes of null; a stale non-null read at worst
  * cancels a timer twice or unsubscribes twice, both idempotent).
  */
-final class Guard<T> extends Triggered<T> implements Reaction, Runnable {
+final class Guard<T> extends TriggeredPromise<T> implements Reaction, Runnable {
     private final PromiseImpl<T> source;
     private final long millis;
 

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * pending {@literal >} 0 implies active == concurrency (pump() restores it after every change).
  *
  * Why loop confinement is enough: every path that changes the state runs on the loop thread.
- * run() and clearQueue() off the loop post themselves as tasks (Loop.post: the task queue's
+ * run() and clearQueue() off the loop post themselves as tasks (EventLoopImpl.post: the task queue's
  * release/acquire handoff publishes the LimitedTask, whose fields are written before it). A task's
  * promise settling reaches LimitedTask.react on that promise's loop, which hands it to this loop
  * when it is another. Cancelling a task's promise may happen on any thread, but its
@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * </pre>
  */
 public final class Limit implements Limiter {
-    final Loop loop;
+    final EventLoopImpl loop;
     private final int concurrency;
     private final Signal signal;
     /** Queue ends; loop thread only. */
@@ -53,13 +53,13 @@ public final class Limit implements Limiter {
     private final List<Runnable> listeners = new ArrayList<>(1);
     private boolean notifying;
 
-    private Limit(Loop loop, int concurrency, Signal signal) {
+    private Limit(EventLoopImpl loop, int concurrency, Signal signal) {
         this.loop = loop;
         this.concurrency = concurrency;
         this.signal = signal;
     }
 
-    public static Limit create(Loop loop, int concurrency, AbortSignal abortSignal) {
+    public static Limit create(EventLoopImpl loop, int concurrency, AbortSignal abortSignal) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be >= 1: " + concurrency);
         }

@@ -12,7 +12,7 @@ public final class LoopConfig {
     public UnhandledRejectionHandler rejectionHandler;
     public Consumer<? super Throwable> taskErrorHandler;
     public boolean daemon;
-    /** The loop's clock; null for the real one (see {@link Loop#clock}). */
+    /** The loop's clock; null for the real one (see {@link EventLoopImpl#clock}). */
     public LoopClock clock;
     /** The blocked-loop threshold in ms, 0 off; -1: the system property's or the default (Watchdog). */
     public long blockedThresholdMillis = -1;

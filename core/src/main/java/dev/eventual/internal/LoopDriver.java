@@ -14,7 +14,7 @@ import dev.eventual.EventLoop;
  * loop's top-level code, and every {@link #runDue} is one stretch of the loop: a checkpoint for
  * the microtasks that code queued (its task ended), then, at the loop clock's current reading,
  * every due timer in (deadline, seq) order and every queued task, each followed by its microtask
- * checkpoint, exactly as {@link Loop#loop} runs them, until nothing is due. Whoever drives it
+ * checkpoint, exactly as {@link EventLoopImpl#loop} runs them, until nothing is due. Whoever drives it
  * decides when the clock moves (a virtual {@link LoopClock}) and when to wait for outside work.
  *
  * Invariants: runDue runs only on the driving thread and never inside itself (a callback or an
@@ -24,7 +24,7 @@ import dev.eventual.EventLoop;
  * </pre>
  */
 public final class LoopDriver {
-    private final Loop loop;
+    private final EventLoopImpl loop;
     private boolean running;
 
     /**
@@ -33,7 +33,7 @@ public final class LoopDriver {
      * @throws IllegalStateException if the calling thread already runs a loop
      */
     public LoopDriver(LoopConfig config) {
-        Loop existing = Loop.CURRENT.get();
+        EventLoopImpl existing = EventLoopImpl.CURRENT.get();
         if (existing != null) {
             throw new IllegalStateException("thread '" + Thread.currentThread().getName()
                     + "' already runs event loop '" + existing.name() + "'; a thread drives one loop at a time");
@@ -42,9 +42,9 @@ public final class LoopDriver {
         if (c.name == null) {
             c.name = "test";
         }
-        loop = new Loop(c, true);
+        loop = new EventLoopImpl(c, true);
         loop.thread = Thread.currentThread();
-        Loop.CURRENT.set(loop);
+        EventLoopImpl.CURRENT.set(loop);
     }
 
     /** The loop. */
@@ -166,7 +166,7 @@ public final class LoopDriver {
         try {
             loop.shutdown();
         } finally {
-            Loop.CURRENT.remove();
+            EventLoopImpl.CURRENT.remove();
         }
     }
 }

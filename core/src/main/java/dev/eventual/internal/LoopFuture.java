@@ -12,9 +12,9 @@ import java.util.concurrent.TimeoutException;
  * from it ({@code thenApply}, ...) inherit the check.
  */
 final class LoopFuture<T> extends CompletableFuture<T> {
-    private final Loop loop;
+    private final EventLoopImpl loop;
 
-    LoopFuture(Loop loop) {
+    LoopFuture(EventLoopImpl loop) {
         this.loop = loop;
     }
 

@@ -22,7 +22,7 @@ final class LoopThreadStack extends Throwable {
      * of loop.turn, see TurnMark), else, or when that body has already ended (an empty stack),
      * the loop thread; null once the loop has no thread.
      */
-    static LoopThreadStack of(Loop loop) {
+    static LoopThreadStack of(EventLoopImpl loop) {
         AsyncBody<?> body = loop.turn;
         Thread bodyThread = body == null ? null : body.thread;
         if (bodyThread != null) {
@@ -41,7 +41,7 @@ final class LoopThreadStack extends Throwable {
      * What holds the loop, in words, as the subject of a sentence: the kind of work, and whether
      * an async body has the turn ("a task, in an async body's turn,").
      */
-    static String what(Loop loop, int kind) {
+    static String what(EventLoopImpl loop, int kind) {
         return TurnMark.describe(kind) + (loop.turn != null ? ", in an async body's turn," : "");
     }
 }

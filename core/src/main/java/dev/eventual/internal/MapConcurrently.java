@@ -44,7 +44,7 @@ public final class MapConcurrently<T, R> extends PromiseImpl<List<R>> {
     /** Mapper promises started and not yet settled (one promise returned twice counts twice). */
     private int running;
 
-    private MapConcurrently(Loop loop, Iterator<? extends T> items, int concurrency,
+    private MapConcurrently(EventLoopImpl loop, Iterator<? extends T> items, int concurrency,
                             Function<? super T, ? extends Promise<? extends R>> mapper) {
         super(loop);
         this.items = items;
@@ -52,7 +52,7 @@ public final class MapConcurrently<T, R> extends PromiseImpl<List<R>> {
         this.mapper = mapper;
     }
 
-    public static <T, R> Promise<List<R>> start(Loop loop, Iterable<? extends T> items, int concurrency,
+    public static <T, R> Promise<List<R>> start(EventLoopImpl loop, Iterable<? extends T> items, int concurrency,
                                                           Function<? super T, ? extends Promise<? extends R>> mapper) {
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(mapper, "mapper");

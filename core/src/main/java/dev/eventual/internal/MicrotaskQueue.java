@@ -84,7 +84,7 @@ final class MicrotaskQueue {
     }
 
     /** Runs every microtask, including those queued while running, until the queue is empty. */
-    void drain(Loop loop) {
+    void drain(EventLoopImpl loop) {
         int ran = 0;
         while (head != tail) {
             ran++;

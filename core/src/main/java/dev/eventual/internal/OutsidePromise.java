@@ -6,7 +6,7 @@ package dev.eventual.internal;
  * unreachable or the loop closes. See {@link PromiseImpl#heldOutside} and {@link OutsideRejections}.
  */
 final class OutsidePromise<T> extends PromiseImpl<T> {
-    OutsidePromise(Loop loop) {
+    OutsidePromise(EventLoopImpl loop) {
         super(loop);
     }
 

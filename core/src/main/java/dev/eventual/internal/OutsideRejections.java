@@ -39,12 +39,12 @@ final class OutsideRejections {
         static final Cleaner CLEANER = Cleaner.create();
     }
 
-    private final Loop loop;
+    private final EventLoopImpl loop;
     private final RejectionTracker tracker;
     private final Set<Entry> entries = new HashSet<>();
     private int pruneAt = 64;
 
-    OutsideRejections(Loop loop, RejectionTracker tracker) {
+    OutsideRejections(EventLoopImpl loop, RejectionTracker tracker) {
         this.loop = loop;
         this.tracker = tracker;
     }

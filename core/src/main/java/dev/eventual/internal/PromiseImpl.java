@@ -32,7 +32,7 @@ import java.util.function.Function;
  *           ReactionNode  pending, a stack of reactions, newest first; a node with
  *                         locked=true means the promise was resolved to another promise or
  *                         stage and follows it (further resolve calls lose)
- *           Settling      settled on another thread, not yet dispatched by the loop: the result
+ *           SettledOffLoop      settled on another thread, not yet dispatched by the loop: the result
  *                         and the reactions taken (late reactions are pushed there, in order)
  *           NIL           fulfilled with null
  *           Failure       rejected (the box holds the reason and the unhandled-rejection status)
@@ -44,7 +44,7 @@ import java.util.function.Function;
  *
  * Who does what, on which thread:
  *   - settling may run on any thread. On the loop thread the winner dispatches at once
- *     (queues the reactions as microtasks); elsewhere it installs a {@link Settling} state and
+ *     (queues the reactions as microtasks); elsewhere it installs a {@link SettledOffLoop} state and
  *     posts this promise to the loop, which dispatches it there as one task. So reactions only
  *     ever run on the loop (rule 1), never inside the settling call (rule 2), and always in
  *     registration order.
@@ -73,7 +73,7 @@ import java.util.function.Function;
  * ({@link #producerCancelled}, through runOnLoop). Who the producer is lives in the type, not in
  * a field: a plain promise has none (its Deferred's holder is the producer); the promise kinds
  * that start work are subclasses that override producerCancelled ({@link Delay} clears its
- * timer, {@link Interop.FromStage} cancels its future, an async body's result wakes the body,
+ * timer, {@link StageBridge.FromStage} cancels its future, an async body's result wakes the body,
  * {@link Guard} clears its timeout, a combinator's result releases its inputs, {@link Retry}
  * stops its attempt). A derived promise learns its source only when that source has a producer
  * ({@link #hasProducer}): then {@link #derive} wraps the handler with the source
@@ -94,7 +94,7 @@ import java.util.function.Function;
  */
 public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     /** Encoded result of a promise fulfilled with {@code null}. */
-    static final Object NIL = new Marker("NIL");
+    static final Object NIL = new Sentinel("NIL");
     /** Pending, locked, no reaction yet. */
     static final ReactionNode LOCKED = new ReactionNode(null, null, true);
 
@@ -109,16 +109,16 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     /** The loop whose thread runs this promise's reactions. Never null. */
-    final Loop loop;
+    final EventLoopImpl loop;
     /** See the overview. Volatile reads and CAS only. */
     private volatile Object state;
 
-    PromiseImpl(Loop loop) {
+    PromiseImpl(EventLoopImpl loop) {
         this.loop = loop;
     }
 
     /** A promise fulfilled from birth (rejections go through {@link #tryReject} for tracking). */
-    PromiseImpl(Loop loop, Object encodedValue) {
+    PromiseImpl(EventLoopImpl loop, Object encodedValue) {
         assert isSettled(encodedValue) && !(encodedValue instanceof Failure);
         this.loop = loop;
         // Plain store: the promise is not yet published, and whatever publishes it (a return to
@@ -160,7 +160,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         if (promise instanceof PromiseImpl<?> impl) {
             return (PromiseImpl<V>) impl;
         }
-        PromiseImpl<V> follower = new PromiseImpl<>((Loop) promise.loop());
+        PromiseImpl<V> follower = new PromiseImpl<>((EventLoopImpl) promise.loop());
         promise.asCallback((error, value) -> {
             if (error != null) {
                 follower.tryReject(error);
@@ -313,7 +313,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     /**
      * The settling CAS from pending state {@code s}. On the loop thread the new state is the
-     * result and the reactions taken are dispatched at once; elsewhere it is a {@link Settling}
+     * result and the reactions taken are dispatched at once; elsewhere it is a {@link SettledOffLoop}
      * and this promise goes to the loop's task queue (unless nothing there needs the loop: a
      * fulfilment that nobody waits for).
      */
@@ -326,7 +326,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
             return true;
         }
         boolean needsLoop = (s != null && s != LOCKED) || r instanceof Failure;
-        if (!STATE.compareAndSet(this, s, needsLoop ? new Settling(r, s) : r)) {
+        if (!STATE.compareAndSet(this, s, needsLoop ? new SettledOffLoop(r, s) : r)) {
             return false;
         }
         if (needsLoop) {
@@ -335,17 +335,17 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         return true;
     }
 
-    /** The task posted by {@link #settleFrom}: replaces the Settling state by the result and dispatches. */
+    /** The task posted by {@link #settleFrom}: replaces the SettledOffLoop state by the result and dispatches. */
     final void dispatchSettling() {
         Object s;
         do {
-            s = state; // a Settling: only this task and a closed loop replace it
-            if (!(s instanceof Settling)) {
+            s = state; // a SettledOffLoop: only this task and a closed loop replace it
+            if (!(s instanceof SettledOffLoop)) {
                 return;
             }
-            // Loses only to a late registration, which installed a longer Settling: retry.
-        } while (!STATE.compareAndSet(this, s, ((Settling) s).result));
-        Settling settling = (Settling) s;
+            // Loses only to a late registration, which installed a longer SettledOffLoop: retry.
+        } while (!STATE.compareAndSet(this, s, ((SettledOffLoop) s).result));
+        SettledOffLoop settling = (SettledOffLoop) s;
         dispatch(settling.taken, settling.result);
     }
 
@@ -534,12 +534,12 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         for (;;) {
             Object s = state;
             Object next;
-            if (s instanceof Settling settling) {
+            if (s instanceof SettledOffLoop settling) {
                 Object rest = without(settling.taken, reaction);
                 if (rest == settling.taken) {
                     return false;
                 }
-                next = new Settling(settling.result, rest);
+                next = new SettledOffLoop(settling.result, rest);
             } else if (isSettled(s)) {
                 return false;
             } else {
@@ -596,11 +596,11 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     final void register(Reaction reaction) {
         for (;;) {
             Object s = state;
-            if (s instanceof Settling settling) {
+            if (s instanceof SettledOffLoop settling) {
                 Object taken = settling.taken;
                 Object pushed = taken == null ? reaction : new ReactionNode(reaction, taken, false);
                 // Loses to another late registration or to the dispatch task; retry either way.
-                if (STATE.compareAndSet(this, s, new Settling(settling.result, pushed))) {
+                if (STATE.compareAndSet(this, s, new SettledOffLoop(settling.result, pushed))) {
                     return;
                 }
                 continue;
@@ -639,7 +639,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      */
     final Object resultOrClosed() {
         Object s = state;
-        if (s instanceof Settling settling) {
+        if (s instanceof SettledOffLoop settling) {
             if (!loop.isClosed()) {
                 return settling.result;
             }
@@ -693,8 +693,8 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      */
     final Object settledResult() {
         Object s = state;
-        if (s instanceof Settling settling) {
-            s = settling.result; // not reached once a reaction ran (dispatch replaces Settling first)
+        if (s instanceof SettledOffLoop settling) {
+            s = settling.result; // not reached once a reaction ran (dispatch replaces SettledOffLoop first)
         }
         assert isSettled(s) : "not settled: " + this;
         return s;
@@ -816,7 +816,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     @Override
     public String toString() {
-        Object s = state instanceof Settling settling ? settling.result : state;
+        Object s = state instanceof SettledOffLoop settling ? settling.result : state;
         String text;
         if (s instanceof Failure f) {
             text = "rejected: " + f.reason;

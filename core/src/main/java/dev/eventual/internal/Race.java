@@ -4,7 +4,7 @@ import dev.eventual.Promise;
 
 /** {@code Promise.race}: settles like the first input to settle; pending forever with no input. */
 public final class Race<T> extends Combinator<T> {
-    private Race(Loop loop) {
+    private Race(EventLoopImpl loop) {
         super(loop);
     }
 

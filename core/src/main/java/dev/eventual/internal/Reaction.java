@@ -7,7 +7,7 @@ package dev.eventual.internal;
  * <p>{@link #react} runs on the source promise's loop thread, as a microtask, with the source's
  * encoded result (a value, {@link PromiseImpl#NIL} or a {@link Failure}). A reaction that is
  * {@link #external()} touches no loop-confined state and may instead run on any thread when the
- * loop has closed, so that callers outside the loop are told (see {@link Loop#shutdown}).
+ * loop has closed, so that callers outside the loop are told (see {@link EventLoopImpl#shutdown}).
  */
 interface Reaction {
     void react(Object result);

@@ -20,7 +20,7 @@ import java.util.ArrayList;
  * <p>Loop thread only.
  */
 final class RejectionTracker {
-    private final Loop loop;
+    private final EventLoopImpl loop;
     private final UnhandledRejectionPolicy policy;
     private final UnhandledRejectionHandler handler;
     /** Rejections of promises handed to callers on other threads: reported later. */
@@ -29,7 +29,7 @@ final class RejectionTracker {
     /** Reported rejections handled since the last checkpoint, in the order they were handled. */
     private ArrayList<PromiseImpl<?>> handledLate = new ArrayList<>();
 
-    RejectionTracker(Loop loop, UnhandledRejectionPolicy policy, UnhandledRejectionHandler handler) {
+    RejectionTracker(EventLoopImpl loop, UnhandledRejectionPolicy policy, UnhandledRejectionHandler handler) {
         this.loop = loop;
         this.policy = policy;
         this.handler = handler;

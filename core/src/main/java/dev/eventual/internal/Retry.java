@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * with the signal's reason; its algorithm may run on another thread, so it only settles (CAS) and
  * hands the rest to this loop.
  */
-public final class Retry<T> extends Triggered<T> implements Reaction {
+public final class Retry<T> extends TriggeredPromise<T> implements Reaction {
     private final RetryPolicy policy;
     private final Supplier<? extends Promise<? extends T>> attempt;
     private final long startMillis;
@@ -31,7 +31,7 @@ public final class Retry<T> extends Triggered<T> implements Reaction {
     private long previousWait;
     private PromiseImpl<?> current;
 
-    private Retry(Loop loop, RetryPolicy policy, Supplier<? extends Promise<? extends T>> attempt) {
+    private Retry(EventLoopImpl loop, RetryPolicy policy, Supplier<? extends Promise<? extends T>> attempt) {
         super(loop);
         this.policy = policy;
         this.attempt = attempt;
@@ -39,7 +39,7 @@ public final class Retry<T> extends Triggered<T> implements Reaction {
         this.startMillis = loop.clock(); // the loop's clock, so that a virtual one moves the budget too
     }
 
-    public static <T> Promise<T> start(Loop loop, RetryPolicy policy, AbortSignal abortSignal,
+    public static <T> Promise<T> start(EventLoopImpl loop, RetryPolicy policy, AbortSignal abortSignal,
                                 Supplier<? extends Promise<? extends T>> attempt) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(attempt, "attempt");

@@ -2,15 +2,15 @@ package dev.eventual.internal;
 
 /**
  * The task by which a reaction registered from another thread on an already settled promise
- * reaches its loop's microtask queue. If the loop closes before it runs, {@link Loop#shutdown}
+ * reaches its loop's microtask queue. If the loop closes before it runs, {@link EventLoopImpl#shutdown}
  * still runs it when it is external.
  */
 final class ScheduledReaction implements Runnable {
-    private final Loop loop;
+    private final EventLoopImpl loop;
     private final Reaction reaction;
     private final Object result;
 
-    ScheduledReaction(Loop loop, Reaction reaction, Object result) {
+    ScheduledReaction(EventLoopImpl loop, Reaction reaction, Object result) {
         this.loop = loop;
         this.reaction = reaction;
         this.result = result;

@@ -61,14 +61,14 @@ public final class ScopeImpl<T> extends PromiseImpl<T> implements Scope, Reactio
     private Signal parentSignal;
     private Signal.Node parentSubscription;
 
-    private ScopeImpl(Loop loop, boolean cancelOnFailure) {
+    private ScopeImpl(EventLoopImpl loop, boolean cancelOnFailure) {
         super(loop);
         this.cancelOnFailure = cancelOnFailure;
         this.signal = new Signal(loop);
     }
 
     /** Scope.run/runCancelling on {@code loop}'s thread: runs the body inside this call. */
-    public static <T> Promise<T> start(Loop loop, boolean cancelOnFailure, AbortSignal parent,
+    public static <T> Promise<T> start(EventLoopImpl loop, boolean cancelOnFailure, AbortSignal parent,
                                        Function<? super Scope, ? extends Promise<? extends T>> body) {
         ScopeImpl<T> scope = new ScopeImpl<>(loop, cancelOnFailure);
         scope.open = 1; // the body

@@ -44,7 +44,7 @@ public final class Signal implements AbortSignal {
     static final int LISTENER = 1;
     static final int DEPENDENT = 2;
 
-    final Loop loop;
+    final EventLoopImpl loop;
     private final ReentrantLock lock = new ReentrantLock();
     /** Null until aborted; written once, under lock; volatile for lock-free reads. */
     private volatile Throwable reason;
@@ -66,12 +66,12 @@ public final class Signal implements AbortSignal {
         }
     }
 
-    public Signal(Loop loop) {
+    public Signal(EventLoopImpl loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
     }
 
     /** {@link AbortSignal#timeout}: aborted with an AsyncTimeoutException by an unref'd timer, as Node's. */
-    public static Signal timeout(Loop loop, Duration delay) {
+    public static Signal timeout(EventLoopImpl loop, Duration delay) {
         Objects.requireNonNull(delay, "delay");
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay must be >= 0: " + delay);
@@ -84,7 +84,7 @@ public final class Signal implements AbortSignal {
     }
 
     /** {@link AbortSignal#any}: aborted with the reason of the first of {@code signals} to abort. */
-    public static Signal any(Loop loop, List<Signal> signals) {
+    public static Signal any(EventLoopImpl loop, List<Signal> signals) {
         Signal result = new Signal(loop);
         for (Signal s : signals) {
             Throwable r = s.reason;

@@ -41,7 +41,7 @@ import java.lang.invoke.VarHandle;
  *     {@link #poll} returns null while {@link #isEmpty} says false. The window lasts a few
  *     instructions unless the producer is descheduled. The loop waits it out in its idle spin,
  *     which reads the head slot only ({@link #hasReadable}), and past the spin in rounds of
- *     yield and re-check ({@link Loop}'s overview); {@link #pollSpinning} waits it out for the
+ *     yield and re-check ({@link EventLoopImpl}'s overview); {@link #pollSpinning} waits it out for the
  *     loop's shutdown.
  *   - Every claimed index is written exactly once, by its producer: with its item, or with SKIP
  *     when the producer fails after its claim (below). poll passes a SKIP as if it were taken.
@@ -61,7 +61,7 @@ import java.lang.invoke.VarHandle;
  * Memory ordering: the slot's setRelease in offer pairs with the getAcquire in poll, so the
  * consumer sees the item's fields as the producer wrote them. A segment is published by the
  * volatile CAS of next (and its fields are final); the consumer reads next with getAcquire. The
- * loop's sleep protocol (see {@link Loop}) uses the claim (a volatile read-modify-write of
+ * loop's sleep protocol (see {@link EventLoopImpl}) uses the claim (a volatile read-modify-write of
  * tailIndex) as the producer's publication and {@link #isEmpty}'s volatile read of tailIndex as
  * the loop's re-check: both sequentially consistent, so no wake-up is lost.
  *
@@ -79,7 +79,7 @@ final class TaskQueue extends TaskQueueConsumerFields {
     /** Slots per segment by default: 4 KiB of references, one allocation per 1,024 tasks. */
     static final int DEFAULT_SEGMENT_SIZE = 1024;
     /** Written by a producer that failed after its claim, in place of its item; poll passes it. */
-    static final Object SKIP = new Marker("SKIP");
+    static final Object SKIP = new Sentinel("SKIP");
     /** Busy-wait iterations in pollSpinning before it starts yielding the processor. */
     private static final int SPINS_BEFORE_YIELD = 128;
 
@@ -298,7 +298,7 @@ final class TaskQueue extends TaskQueueConsumerFields {
      * consumer that must see every queued item now (the loop's shutdown; tests). It reads
      * {@code tailIndex} once per call that finds the head empty, so the running loop, which
      * finds it empty after nearly every task when it keeps up, does not use it: see
-     * {@link Loop}'s overview.
+     * {@link EventLoopImpl}'s overview.
      */
     Object pollSpinning() {
         for (int spins = 0;; spins++) {
@@ -348,7 +348,7 @@ final class TaskQueue extends TaskQueueConsumerFields {
     /**
      * Whether no item is queued or being queued; consumer only. Reads {@code tailIndex} with
      * volatile mode: the loop's sleep protocol relies on this read being ordered after its own
-     * volatile write of the sleeping flag (see {@link Loop}).
+     * volatile write of the sleeping flag (see {@link EventLoopImpl}).
      */
     boolean isEmpty() {
         return (long) TAIL_INDEX.getVolatile(this) == headIndex;

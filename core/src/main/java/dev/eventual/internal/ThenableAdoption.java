@@ -36,7 +36,7 @@ import java.util.function.BiConsumer;
  * Keep-alive (rule 7): the job takes one when it registers, and the winning call releases it
  * after the settle posted its hand-off task (or the next step its job), so the loop never looks
  * idle in between. A thenable that never calls back keeps the loop alive, as a pending stage
- * always did; cancelling a Promise.from(stage) releases it (see {@link Interop.FromStage}).
+ * always did; cancelling a Promise.from(stage) releases it (see {@link StageBridge.FromStage}).
  * </pre>
  */
 final class ThenableAdoption implements Reaction {
@@ -59,7 +59,7 @@ final class ThenableAdoption implements Reaction {
             return; // cancelled (or closed) before the job ran: nothing waits for the thenable
         }
         KeepAlive alive = target.loop.keepAliveOrNull();
-        if (target instanceof Interop.FromStage<?> from && from.stage == thenable) {
+        if (target instanceof StageBridge.FromStage<?> from && from.stage == thenable) {
             from.alive = alive; // loop thread, as FromStage.producerCancelled, which releases it
         }
         Resolver resolver = new Resolver(target, alive);
@@ -128,7 +128,7 @@ final class ThenableAdoption implements Reaction {
         void settle(Object value, Throwable error) {
             try {
                 if (error != null) {
-                    target.completeFollowing(new Failure(Interop.unwrap(error)));
+                    target.completeFollowing(new Failure(StageBridge.unwrap(error)));
                 } else if (value instanceof Promise<?> || value instanceof CompletionStage<?>) {
                     target.followNext(value); // the target stays locked; the next step has its own resolver
                 } else {

@@ -51,7 +51,7 @@ import java.util.Arrays;
  * renumbered 0, 1, ... in their seq order, which keeps every comparison as it was.
  *
  * Threads: loop thread only, no synchronization. Other threads reach it through tasks posted to
- * the loop (TimerTask, Loop.addTimer).
+ * the loop (TimerTask, EventLoopImpl.addTimer).
  * </pre>
  */
 final class TimerQueue {

@@ -1,6 +1,6 @@
 package dev.eventual.internal;
 
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * elsewhere post their change to the loop. The deadline and insertion order live in the queue's
  * arrays, not here: 40 bytes per timer (compressed oops), plus 16 per queue slot.
  */
-final class TimerTask implements Timer {
+final class TimerTask implements Timeout {
     static final int ACTIVE = 0;
     static final int FIRED = 1;
     static final int CANCELLED = 2;
@@ -29,7 +29,7 @@ final class TimerTask implements Timer {
         }
     }
 
-    final Loop loop;
+    final EventLoopImpl loop;
     /** Cleared when the timer can no longer run, so a dead timer retains nothing. */
     Runnable callback;
     /** 0 for a timeout, else the interval in ms. */
@@ -47,7 +47,7 @@ final class TimerTask implements Timer {
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state;
 
-    TimerTask(Loop loop, Runnable callback, long period) {
+    TimerTask(EventLoopImpl loop, Runnable callback, long period) {
         this.loop = loop;
         this.callback = callback;
         this.period = period;
@@ -97,14 +97,14 @@ final class TimerTask implements Timer {
     }
 
     @Override
-    public Timer unref() {
+    public Timeout unref() {
         unrefView = true;
         loop.runOnLoop((Bookkeeping) () -> loop.timers.setReferenced(this, false));
         return this;
     }
 
     @Override
-    public Timer ref() {
+    public Timeout ref() {
         unrefView = false;
         loop.runOnLoop((Bookkeeping) () -> loop.timers.setReferenced(this, true));
         return this;

@@ -49,7 +49,7 @@ final class Watchdog {
     }
 
     /** Loop thread, as the loop starts running: watch it from now on. */
-    static Watched register(Loop loop, long thresholdMillis) {
+    static Watched register(EventLoopImpl loop, long thresholdMillis) {
         Watched w = new Watched(loop, TimeUnit.MILLISECONDS.toNanos(thresholdMillis));
         LOOPS.add(w);
         Thread t;
@@ -100,7 +100,7 @@ final class Watchdog {
 
     /** One watched loop. */
     static final class Watched {
-        private final Loop loop;
+        private final EventLoopImpl loop;
         private final long thresholdNanos;
         /** Set by the loop thread when it stops; the watchdog then drops this entry. */
         volatile boolean gone;
@@ -110,7 +110,7 @@ final class Watchdog {
         private boolean reported;
         private String what;
 
-        Watched(Loop loop, long thresholdNanos) {
+        Watched(EventLoopImpl loop, long thresholdNanos) {
             this.loop = loop;
             this.thresholdNanos = thresholdNanos;
         }

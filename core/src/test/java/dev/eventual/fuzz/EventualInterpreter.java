@@ -7,7 +7,7 @@ import dev.eventual.AggregateException;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import dev.eventual.UnhandledRejectionHandler;
 import dev.eventual.UnhandledRejectionPolicy;
 import dev.eventual.fuzz.Link.Handler;
@@ -53,7 +53,7 @@ final class EventualInterpreter {
     private final Promise<Object>[] slots;
     private final Deferred<Object>[] deferreds;
     /** {@code T} of the JavaScript: the timers set so far, by handle. */
-    private final Map<Integer, Timer> timers = new HashMap<>();
+    private final Map<Integer, Timeout> timers = new HashMap<>();
     private EventLoop loop;
     private long startNanos;
 
@@ -120,7 +120,7 @@ final class EventualInterpreter {
             case Stmt.Microtask m -> loop.queueMicrotask(() -> statements(m.body()));
             case Stmt.Timeout t -> timers.put(t.handle(), setTimeout(t.delay(), () -> statements(t.body())));
             case Stmt.ClearTimeout c -> {
-                Timer timer = timers.get(c.handle());
+                Timeout timer = timers.get(c.handle());
                 if (timer != null) { // JavaScript's clearTimeout(undefined) does nothing
                     loop.clearTimeout(timer);
                 }
@@ -128,7 +128,7 @@ final class EventualInterpreter {
         }
     }
 
-    private Timer setTimeout(int delay, Runnable callback) {
+    private Timeout setTimeout(int delay, Runnable callback) {
         long dueAt = schedule.set(delay, (System.nanoTime() - startNanos) / 1e6);
         return loop.setTimeout(() -> {
             schedule.fire(dueAt);

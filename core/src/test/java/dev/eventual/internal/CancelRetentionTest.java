@@ -53,7 +53,7 @@ class CancelRetentionTest {
         int[] sharedStack = {-1};
         boolean[] sharedPending = {false};
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> EventLoop.run(() -> {
-            Loop loop = Loop.current();
+            EventLoopImpl loop = EventLoopImpl.current();
             Deferred<String> shared = loop.withResolvers();
             shared.promise().thenAccept(v -> {}); // a consumer of its own: the timeouts must not cancel it
             for (int i = 0; i < N; i++) {
@@ -88,7 +88,7 @@ class CancelRetentionTest {
     void aLongLivedSignal_keepsNoSubscriptionOfTheDelaysGuardsAndCompositesThatEnded() {
         int[] left = {-1, -1};
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> EventLoop.run(() -> {
-            Loop loop = Loop.current();
+            EventLoopImpl loop = EventLoopImpl.current();
             Signal shared = new Signal(loop);
             Signal other = new Signal(loop);
             for (int i = 0; i < N; i++) {

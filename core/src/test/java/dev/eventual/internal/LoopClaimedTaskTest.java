@@ -3,7 +3,7 @@ package dev.eventual.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventual.EventLoop;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A task whose producer has claimed its place in the queue but not yet written it (a producer
- * descheduled mid-offer) is waited for, not skipped and not slept on (see {@link Loop}'s
+ * descheduled mid-offer) is waited for, not skipped and not slept on (see {@link EventLoopImpl}'s
  * overview): the tasks behind it wait too (FIFO), timers keep firing meanwhile, and once it is
  * written it runs with no wake-up from its producer. The write below deliberately omits the
  * wake-up a real post sends after it, so a loop that parked with the claim open would never run
@@ -25,12 +25,12 @@ class LoopClaimedTaskTest {
     @Test
     void aClaimedTask_holdsBackLaterTasks_notTimers_andRunsOnceWritten_withoutAWakeUp()
             throws InterruptedException {
-        Loop loop = (Loop) EventLoop.start("claimed");
+        EventLoopImpl loop = (EventLoopImpl) EventLoop.start("claimed");
         List<String> ran = new CopyOnWriteArrayList<>();
         CountDownLatch firedWhileClaimed = new CountDownLatch(1);
         CountDownLatch timerSet = new CountDownLatch(1);
         CountDownLatch bothRan = new CountDownLatch(2);
-        AtomicReference<Timer> interval = new AtomicReference<>();
+        AtomicReference<Timeout> interval = new AtomicReference<>();
         // Set on the loop, before the claim: a timer set from outside is itself a task behind it.
         // It stops itself, on the loop thread, the first time it runs with the claim open, so no
         // timer is left to wake a loop that parked (the check after the write below).

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A run-mode loop ends only when nothing is left: work that another thread posts before it
- * releases its keep-alive always runs (see "Sleep protocol" in {@link Loop}'s overview). The
+ * releases its keep-alive always runs (see "Sleep protocol" in {@link EventLoopImpl}'s overview). The
  * loop's idle check reads the keep-alive count and the task queue one after the other; a thread
- * that posts and releases between those two reads is the case here. {@link Loop#idleCheckForTest}
+ * that posts and releases between those two reads is the case here. {@link EventLoopImpl#idleCheckForTest}
  * runs it there deterministically: it stands for the loop thread being descheduled at that point,
  * which a loaded machine does at random (the A+ 2.3.3 suite lost a FROM_THREAD outcome that way).
  * Both tests fail when the queue is read first: the loop sees no task, then no keep-alive, and
@@ -28,7 +28,7 @@ class LoopRunExitTest {
     void aResolveFromAnotherThreadBetweenTheIdleReads_isDeliveredBeforeRunReturns() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         EventLoop.run(() -> {
-            Loop loop = Loop.current();
+            EventLoopImpl loop = EventLoopImpl.current();
             Deferred<String> d = Promise.withResolvers();
             d.promise().thenAccept(v -> log.add("fulfilled:" + v));
             KeepAlive alive = loop.keepAlive();
@@ -48,7 +48,7 @@ class LoopRunExitTest {
     void aStageCompletedFromAnotherThreadBetweenTheIdleReads_isAdoptedBeforeRunReturns() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         EventLoop.run(() -> {
-            Loop loop = Loop.current();
+            EventLoopImpl loop = EventLoopImpl.current();
             CompletableFuture<Object> stage = new CompletableFuture<>();
             Deferred<Object> d = Promise.withResolvers();
             d.resolve(stage); // the adoption job holds a keep-alive until the stage calls back

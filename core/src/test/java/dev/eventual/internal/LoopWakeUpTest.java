@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The loop's sleep protocol loses no wake-up (see {@link Loop}'s overview): tasks posted from other
+ * The loop's sleep protocol loses no wake-up (see {@link EventLoopImpl}'s overview): tasks posted from other
  * threads at every moment of the loop's way to sleep (while it still runs tasks, within its idle
  * spin, between its sleeping flag and its park, while parked) all run. A lost wake-up shows as a
  * task that never runs; the waits below are liveness bounds of many seconds, not timings. The

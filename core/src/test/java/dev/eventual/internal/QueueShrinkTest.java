@@ -125,7 +125,7 @@ class QueueShrinkTest {
 
     @Test
     void idleLoop_letsGoOfABurstsArrays_withinAFewWindows() throws Exception {
-        Loop loop = Loop.startOnNewThread(new LoopConfig());
+        EventLoopImpl loop = EventLoopImpl.startOnNewThread(new LoopConfig());
         try {
             loop.submit(() -> {
                 for (int i = 0; i < 200_000; i++) {
@@ -154,7 +154,7 @@ class QueueShrinkTest {
     }
 
     /** Reads the capacities without posting a task (a task would end the idle wait being tested). */
-    private static int[] capacitiesOf(Loop loop) {
+    private static int[] capacitiesOf(EventLoopImpl loop) {
         return new int[] {loop.microtasks.capacity(), loop.timers.capacity()}; // racy reads: a hint, re-read until settled
     }
 }

@@ -15,7 +15,7 @@ import dev.eventual.AggregateException;
 import dev.eventual.ChainingCycleException;
 import dev.eventual.Deferred;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import dev.eventual.ordering.NodeOrderingTest.Case;
 import java.util.List;
 
@@ -419,7 +419,7 @@ final class NodeOrderingCornerCases {
                         busy(8);
                     }, 1);
                     int[] n = {0};
-                    Timer[] i = new Timer[1];
+                    Timeout[] i = new Timeout[1];
                     i[0] = setInterval(() -> {
                         log.add("i" + ++n[0]);
                         if (n[0] == 2) {
@@ -434,7 +434,7 @@ final class NodeOrderingCornerCases {
                         b = setTimeout(() => log('b'), 1);
                         setTimeout(() => log('c'), 1);
                         """, log -> {
-                    Timer[] b = new Timer[1];
+                    Timeout[] b = new Timeout[1];
                     setTimeout(() -> {
                         log.add("a");
                         clearTimeout(b[0]);
@@ -447,7 +447,7 @@ final class NodeOrderingCornerCases {
                         setTimeout(() => { log('a'); Promise.resolve().then(() => { log('pa'); clearTimeout(b); }); }, 1);
                         b = setTimeout(() => log('b'), 1);
                         """, log -> {
-                    Timer[] b = new Timer[1];
+                    Timeout[] b = new Timeout[1];
                     setTimeout(() -> {
                         log.add("a");
                         Promise.resolve(null).thenAccept(v -> {

@@ -10,7 +10,7 @@ import dev.eventual.AggregateException;
 import dev.eventual.Deferred;
 import dev.eventual.Promise;
 import dev.eventual.Settled;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -256,7 +256,7 @@ class NodeOrderingTest {
                         const h = setInterval(() => { n++; log('i' + n); Promise.resolve().then(() => log('p' + n)); if (n === 3) clearInterval(h); }, 1);
                         """, log -> {
                     int[] n = {0};
-                    Timer[] h = new Timer[1];
+                    Timeout[] h = new Timeout[1];
                     h[0] = setInterval(() -> {
                         n[0]++;
                         int k = n[0];
@@ -270,7 +270,7 @@ class NodeOrderingTest {
                 new Case("clearTimeout stops a timer before it fires", """
                         const t = setTimeout(() => log('cancelled'), 1); clearTimeout(t); setTimeout(() => log('kept'), 2);
                         """, log -> {
-                    Timer t = setTimeout(() -> log.add("cancelled"), 1);
+                    Timeout t = setTimeout(() -> log.add("cancelled"), 1);
                     clearTimeout(t);
                     setTimeout(() -> log.add("kept"), 2);
                 }),

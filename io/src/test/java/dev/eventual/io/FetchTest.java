@@ -363,7 +363,7 @@ class FetchTest {
             run(() -> {
                 client.fetch(server.url("/hello")).thenAccept(r -> log.add("first " + r.status())); // body never read
                 client.fetch(server.url("/hello")).thenCompose(Response::text).thenAccept(t -> log.add("second " + t));
-                dev.eventual.Timer gc = EventLoop.current().setInterval(System::gc, 20); // until the second arrives
+                dev.eventual.Timeout gc = EventLoop.current().setInterval(System::gc, 20); // until the second arrives
                 gc.unref();
             });
         }

@@ -133,7 +133,7 @@ class FetchTimeoutTest {
                 // Reads once the server saw the connection closed (the deadline aborted the
                 // body), in this loop: a loop that closes aborts its unread bodies too.
                 dev.eventual.EventLoop loop = dev.eventual.EventLoop.current();
-                AtomicReference<dev.eventual.Timer> poll = new AtomicReference<>();
+                AtomicReference<dev.eventual.Timeout> poll = new AtomicReference<>();
                 poll.set(loop.setInterval(() -> {
                     if (closed.getCount() == 0) {
                         poll.get().cancel();

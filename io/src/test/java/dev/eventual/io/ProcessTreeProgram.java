@@ -3,7 +3,7 @@ package dev.eventual.io;
 import dev.eventual.AbortController;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -63,7 +63,7 @@ public final class ProcessTreeProgram {
                     System.exit(0);
                 }
             });
-            AtomicReference<Timer> poll = new AtomicReference<>();
+            AtomicReference<Timeout> poll = new AtomicReference<>();
             poll.set(EventLoop.current().setInterval(() -> {
                 if (!p.isPending()) {
                     poll.get().cancel();

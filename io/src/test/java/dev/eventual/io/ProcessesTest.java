@@ -9,7 +9,7 @@ import dev.eventual.AbortSignal;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import dev.eventual.io.internal.ProcessThreads;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ class ProcessesTest {
      */
     private static Promise<ProcessHandle> shellWithChild(String marker) {
         Deferred<ProcessHandle> found = Promise.withResolvers();
-        AtomicReference<Timer> timer = new AtomicReference<>();
+        AtomicReference<Timeout> timer = new AtomicReference<>();
         timer.set(EventLoop.current().setInterval(() -> {
             Optional<ProcessHandle> shell = ProcessHandle.current().descendants()
                     .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains(marker)).orElse(false))

@@ -7,7 +7,7 @@ import dev.eventual.AsyncLocal;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import dev.eventual.UnhandledRejectionHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -237,7 +237,7 @@ final class MixedWork {
 
     private void interval(Runnable done) {
         int[] runs = {0};
-        Timer[] timer = new Timer[1];
+        Timeout[] timer = new Timeout[1];
         timer[0] = loop.setInterval(() -> {
             if (++runs[0] == 3) {
                 timer[0].cancel();
@@ -249,7 +249,7 @@ final class MixedWork {
     }
 
     private void cancelledTimerAndContext(int x, Runnable done) {
-        Timer never = loop.setTimeout(() -> anomaly("a cancelled timeout ran"), 5);
+        Timeout never = loop.setTimeout(() -> anomaly("a cancelled timeout ran"), 5);
         loop.queueMicrotask(never::cancel);
         Promise.resolve(x).then(v -> {
             Integer bound = REQUEST.get();

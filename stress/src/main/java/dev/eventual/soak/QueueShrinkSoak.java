@@ -1,7 +1,7 @@
 package dev.eventual.soak;
 
 import dev.eventual.EventLoop;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,11 +54,11 @@ final class QueueShrinkSoak {
         loop.execute(() -> {
             switch (kind) {
                 case 0 -> {
-                    Timer[] timers = new Timer[BURST];
+                    Timeout[] timers = new Timeout[BURST];
                     for (int i = 0; i < BURST; i++) {
                         timers[i] = loop.setTimeout(() -> {}, 60_000);
                     }
-                    for (Timer t : timers) {
+                    for (Timeout t : timers) {
                         t.cancel();
                     }
                     over.countDown();

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it starts. Even rounds resolve a deferred there and then release a keep-alive; odd rounds
  * complete, there, a stage the loop adopts (the adoption holds its own keep-alive). Each round
  * checks after run returns that its handler ran exactly once. The loop's idle check is where
- * this can go wrong (see "Sleep protocol" in the Loop overview); LoopRunExitTest hits that point
+ * this can go wrong (see "Sleep protocol" in the EventLoopImpl overview); LoopRunExitTest hits that point
  * deterministically, this program at random, so run it on a loaded machine, e.g. pinned to one
  * core with a busy process there:
  *

@@ -1,6 +1,6 @@
 package dev.eventual.stress;
 
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +24,7 @@ import org.openjdk.jcstress.infra.results.IZ_Result;
 @State
 public class TimerCancelVsFire {
     private final AtomicInteger ran = new AtomicInteger();
-    private final Timer timer = StressLoops.RUNNING.setTimeout(ran::incrementAndGet, 1);
+    private final Timeout timer = StressLoops.RUNNING.setTimeout(ran::incrementAndGet, 1);
 
     @Actor
     public void cancel() {

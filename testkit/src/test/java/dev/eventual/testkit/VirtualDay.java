@@ -4,7 +4,7 @@ import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
 import dev.eventual.RetryPolicy;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ final class VirtualDay {
             long day = seconds * 1_000L;
 
             int[] ticks = {0};
-            Timer[] interval = new Timer[1];
+            Timeout[] interval = new Timeout[1];
             interval[0] = loop.setInterval(() -> {
                 ticks[0]++;
                 log.add(clock.nowMillis() + " tick " + ticks[0]);

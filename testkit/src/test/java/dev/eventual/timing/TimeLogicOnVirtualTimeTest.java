@@ -8,7 +8,7 @@ import dev.eventual.AsyncTimeoutException;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
 import dev.eventual.RetryPolicy;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import dev.eventual.testkit.EventualTest;
 import dev.eventual.testkit.TestLoop;
 import dev.eventual.testkit.VirtualClock;
@@ -164,7 +164,7 @@ class TimeLogicOnVirtualTimeTest {
             loop.setTimeout(() -> log.add(clock.nowMillis() + " t" + n), 3);
         }
         int[] runs = {0};
-        Timer[] interval = new Timer[1];
+        Timeout[] interval = new Timeout[1];
         interval[0] = loop.setInterval(() -> {
             log.add(clock.nowMillis() + " interval " + ++runs[0]);
             if (runs[0] == 3) {

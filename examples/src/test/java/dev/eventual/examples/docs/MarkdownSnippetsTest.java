@@ -103,7 +103,7 @@ class MarkdownSnippetsTest {
                 ```
                 <!-- snippet: fragment given="EventLoop loop" -->
                 ```java
-                Timer t = loop.setTimeout(() -> { }, Duration.ofSeconds(1));
+                Timeout t = loop.setTimeout(() -> { }, Duration.ofSeconds(1));
                 ```
                 ```java
                 List<String> notImported = null;

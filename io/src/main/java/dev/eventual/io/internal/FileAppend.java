@@ -39,7 +39,7 @@ public final class FileAppend extends FileJob<Void, FileChannel> {
     }
 
     /**
-     * Starts appending {@code bytes} to {@code path} and returns a promise of the end. Loop
+     * Starts appending {@code bytes} to {@code path} and returns a promise of the end. EventLoopImpl
      * thread. The array must not change until the promise settles.
      *
      * @param operation the public method's name, for failure messages

@@ -4,7 +4,7 @@ import dev.eventual.CloseHook;
 import dev.eventual.EventLoop;
 import dev.eventual.KeepAlive;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import dev.eventual.io.Command;
 import dev.eventual.io.ProcessException;
 import java.io.IOException;
@@ -228,7 +228,7 @@ public final class ProcessRun<T> {
     private void armTimeout(EventLoop loop, Duration limit) {
         long millis = limit.toMillis();
         // Unreferenced: the pending promise already keeps the loop alive, and no longer once it settles.
-        Timer timer = loop.setTimeout(() -> {
+        Timeout timer = loop.setTimeout(() -> {
             if (future.isDone() || !stop()) {
                 return; // settled, or stopped by something else that settles it
             }

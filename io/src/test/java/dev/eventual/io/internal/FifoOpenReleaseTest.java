@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -114,7 +114,7 @@ class FifoOpenReleaseTest {
             job.add(opener);
             Promise<Void> p = opener.launch();
             p.asCallback((error, value) -> failures.add(error));
-            Timer[] poll = new Timer[1];
+            Timeout[] poll = new Timeout[1];
             poll[0] = loop.setInterval(() -> {
                 if (opener.decided.getCount() == 0) { // it decided to open, and has not opened
                     loop.clearInterval(poll[0]);

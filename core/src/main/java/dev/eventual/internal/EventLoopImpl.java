@@ -6,7 +6,7 @@ import dev.eventual.EventLoop;
 import dev.eventual.EventLoopClosedException;
 import dev.eventual.KeepAlive;
 import dev.eventual.Promise;
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 import dev.eventual.UnhandledRejectionPolicy;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -85,9 +85,9 @@ import java.util.function.Consumer;
  * registering thread sees closed=true and removes and runs it itself.
  * </pre>
  */
-public final class Loop implements EventLoop {
+public final class EventLoopImpl implements EventLoop {
     /** The loop of the calling thread: set on the loop thread and on its async bodies' threads. */
-    static final ThreadLocal<Loop> CURRENT = new ThreadLocal<>();
+    static final ThreadLocal<EventLoopImpl> CURRENT = new ThreadLocal<>();
     private static final AtomicInteger STARTED = new AtomicInteger();
     /** Tasks run per iteration before timers get another look. */
     private static final int TASK_BATCH = 1024;
@@ -120,8 +120,8 @@ public final class Loop implements EventLoop {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SLEEPING = lookup.findVarHandle(Loop.class, "sleeping", int.class);
-            KEEP_ALIVES = lookup.findVarHandle(Loop.class, "keepAlives", int.class);
+            SLEEPING = lookup.findVarHandle(EventLoopImpl.class, "sleeping", int.class);
+            KEEP_ALIVES = lookup.findVarHandle(EventLoopImpl.class, "keepAlives", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -182,7 +182,7 @@ public final class Loop implements EventLoop {
     /** Written once, by the loop thread, first thing in shutdown. */
     private volatile boolean closed;
 
-    Loop(LoopConfig config, boolean exitWhenIdle) {
+    EventLoopImpl(LoopConfig config, boolean exitWhenIdle) {
         this.name = config.name;
         this.exitWhenIdle = exitWhenIdle;
         UnhandledRejectionPolicy policy = config.policy != null ? config.policy
@@ -198,13 +198,13 @@ public final class Loop implements EventLoop {
     // ------------------------------------------------------------------ entry points
 
     /** The loop of the calling thread, or null. */
-    public static Loop current() {
+    public static EventLoopImpl current() {
         return CURRENT.get();
     }
 
     /** The loop of the calling thread; fails with a message that says what to do instead. */
-    public static Loop require(String what) {
-        Loop loop = CURRENT.get();
+    public static EventLoopImpl require(String what) {
+        EventLoopImpl loop = CURRENT.get();
         if (loop == null) {
             throw new IllegalStateException(what + " needs an event loop, but thread '"
                     + Thread.currentThread().getName() + "' runs none. Call it inside EventLoop.run(...) or a"
@@ -216,7 +216,7 @@ public final class Loop implements EventLoop {
 
     /** {@link EventLoop#run}: the calling thread becomes the loop until no work is left. */
     public static void runOnCurrentThread(LoopConfig config, Runnable main) {
-        Loop existing = CURRENT.get();
+        EventLoopImpl existing = CURRENT.get();
         if (existing != null) {
             throw new IllegalStateException("EventLoop.run called on thread '" + Thread.currentThread().getName()
                     + "', which already runs event loop '" + existing.name
@@ -225,7 +225,7 @@ public final class Loop implements EventLoop {
         if (config.name == null) {
             config.name = "main";
         }
-        Loop loop = new Loop(config, true);
+        EventLoopImpl loop = new EventLoopImpl(config, true);
         loop.thread = Thread.currentThread();
         CURRENT.set(loop);
         try {
@@ -253,11 +253,11 @@ public final class Loop implements EventLoop {
     }
 
     /** {@link EventLoop#start}: a loop on a new platform thread, until closed. */
-    public static Loop startOnNewThread(LoopConfig config) {
+    public static EventLoopImpl startOnNewThread(LoopConfig config) {
         if (config.name == null) {
             config.name = "eventual-" + STARTED.getAndIncrement();
         }
-        Loop loop = new Loop(config, false);
+        EventLoopImpl loop = new EventLoopImpl(config, false);
         Thread t = new Thread(() -> {
             CURRENT.set(loop);
             loop.loop();
@@ -714,12 +714,12 @@ public final class Loop implements EventLoop {
     }
 
     @Override
-    public Timer setTimeout(Runnable callback, long delayMillis) {
+    public Timeout setTimeout(Runnable callback, long delayMillis) {
         return addTimer(callback, delayMillis, false, "delayMillis");
     }
 
     @Override
-    public Timer setInterval(Runnable callback, long periodMillis) {
+    public Timeout setInterval(Runnable callback, long periodMillis) {
         return addTimer(callback, periodMillis, true, "periodMillis");
     }
 
@@ -738,7 +738,7 @@ public final class Loop implements EventLoop {
         return due(now, delay);
     }
 
-    private Timer addTimer(Runnable callback, long millis, boolean repeat, String parameter) {
+    private Timeout addTimer(Runnable callback, long millis, boolean repeat, String parameter) {
         Objects.requireNonNull(callback, "callback");
         if (millis < 0) {
             throw new IllegalArgumentException(parameter + " must be >= 0: " + millis);
@@ -783,7 +783,7 @@ public final class Loop implements EventLoop {
 
     @Override
     public <T> Promise<T> from(CompletionStage<? extends T> stage) {
-        return Interop.from(this, stage);
+        return StageBridge.from(this, stage);
     }
 
     @Override

@@ -8,10 +8,10 @@ package dev.eventual;
  * loop's, the change takes effect on the loop shortly after (a callback already due may still
  * run). Methods return {@code this} for chaining where Node's do.
  */
-public interface Timer {
+public interface Timeout {
     /**
      * Stops the timer: its callback will not run again. Idempotent; the same as
-     * {@link EventLoop#clearTimeout(Timer)}.
+     * {@link EventLoop#clearTimeout(Timeout)}.
      */
     void cancel();
 
@@ -21,14 +21,14 @@ public interface Timer {
      *
      * @return this timer
      */
-    Timer unref();
+    Timeout unref();
 
     /**
      * Undoes {@link #unref()}.
      *
      * @return this timer
      */
-    Timer ref();
+    Timeout ref();
 
     /**
      * Whether this timer keeps its loop alive.

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
  * JavaScript thenable by {@link ThenableAdoption}; off any loop, {@link #followOffLoop} follows
  * one the same way for a blocked caller.
  */
-public final class Interop {
-    private Interop() {}
+public final class StageBridge {
+    private StageBridge() {}
 
     private static void release(KeepAlive alive) {
         if (alive != null) {
@@ -73,7 +73,7 @@ public final class Interop {
         }
     }
 
-    static <T> Promise<T> from(Loop loop, CompletionStage<? extends T> stage) {
+    static <T> Promise<T> from(EventLoopImpl loop, CompletionStage<? extends T> stage) {
         Objects.requireNonNull(stage, "stage");
         PromiseImpl<T> promise = new FromStage<>(loop, stage);
         promise.resolveFromHandler(stage);
@@ -93,7 +93,7 @@ public final class Interop {
         final CompletionStage<?> stage;
         KeepAlive alive;
 
-        FromStage(Loop loop, CompletionStage<?> stage) {
+        FromStage(EventLoopImpl loop, CompletionStage<?> stage) {
             super(loop);
             this.stage = stage;
         }
@@ -114,7 +114,7 @@ public final class Interop {
     }
 
     /** See {@link Promise#fromCallback}. */
-    public static <T> Promise<T> fromCallback(Loop loop, Consumer<NodeCallback<T>> starter) {
+    public static <T> Promise<T> fromCallback(EventLoopImpl loop, Consumer<NodeCallback<T>> starter) {
         Objects.requireNonNull(starter, "starter");
         PromiseImpl<T> promise = new PromiseImpl<>(loop);
         KeepAlive alive = loop.keepAlive();

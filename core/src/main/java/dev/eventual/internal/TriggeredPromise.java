@@ -1,6 +1,6 @@
 package dev.eventual.internal;
 
-import dev.eventual.Timer;
+import dev.eventual.Timeout;
 
 /**
  * A promise that something other than a source settles: a timer of its loop, an abort signal, or
@@ -9,22 +9,22 @@ import dev.eventual.Timer;
  *
  * <p>{@code timer} and {@code subscription} are written before the promise is published (returned
  * or registered on a source), then only cleared, with plain writes of null: a stale non-null read
- * at worst cancels a timer twice or unsubscribes twice, and {@link Timer#cancel} and
+ * at worst cancels a timer twice or unsubscribes twice, and {@link Timeout#cancel} and
  * {@link Signal#unsubscribe} are idempotent and thread-safe. {@code signal} is written once, before
  * publication, and never cleared.
  */
-abstract class Triggered<T> extends PromiseImpl<T> {
-    Timer timer;
+abstract class TriggeredPromise<T> extends PromiseImpl<T> {
+    Timeout timer;
     Signal signal;
     Signal.Node subscription;
 
-    Triggered(Loop loop) {
+    TriggeredPromise(EventLoopImpl loop) {
         super(loop);
     }
 
     /** Cancels the pending timer, if any. */
     final void clearTimer() {
-        Timer t = timer;
+        Timeout t = timer;
         if (t != null) {
             timer = null;
             t.cancel();

@@ -1,10 +1,10 @@
 package dev.eventual.internal;
 
 /** A named sentinel for the encoded fields of {@link PromiseImpl}; never visible to users. */
-final class Marker {
+final class Sentinel {
     private final String name;
 
-    Marker(String name) {
+    Sentinel(String name) {
         this.name = name;
     }
 
