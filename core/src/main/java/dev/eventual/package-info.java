@@ -13,7 +13,7 @@
  * Every promise and timer belongs to one loop, and every callback (promise handler, timer,
  * task, microtask) runs on that loop's thread, one at a time, never inside the call that
  * registered it or settled its promise. Promise handlers run as microtasks: after the current
- * callback, before the next task or timer. SettledOffLoop, registering and scheduling are
+ * callback, before the next task or timer. Settling, registering and scheduling are
  * thread-safe; {@link dev.eventual.EventLoop#queueMicrotask} alone must be called on the loop's
  * thread. Each type's javadoc has a "Threading" section with the details.
  *

@@ -32,8 +32,8 @@ import java.util.function.Function;
  *           ReactionNode  pending, a stack of reactions, newest first; a node with
  *                         locked=true means the promise was resolved to another promise or
  *                         stage and follows it (further resolve calls lose)
- *           SettledOffLoop      settled on another thread, not yet dispatched by the loop: the result
- *                         and the reactions taken (late reactions are pushed there, in order)
+ *           SettledOffLoop settled on another thread, not yet dispatched by the loop: the
+ *                         result and the reactions taken (late reactions are pushed there, in order)
  *           NIL           fulfilled with null
  *           Failure       rejected (the box holds the reason and the unhandled-rejection status)
  *           other         fulfilled with that value; a value that is a Reaction (some promises
