@@ -19,7 +19,7 @@ final class Adoption implements Reaction {
     public void react(Object arg) {
         if (!registered) {
             registered = true;
-            ((PromiseImpl<?>) arg).register(this);
+            ((PromiseImpl<?>) arg).registerFrom(target.loop, this);
         } else {
             target.completeFollowing(arg);
         }

@@ -105,7 +105,7 @@ abstract class Combinator<R> extends PromiseImpl<R> implements Reaction {
         this.inputs = inputs;
         this.remaining = inputs.length;
         for (Object input : inputs) {
-            ((PromiseImpl<?>) input).register(this);
+            ((PromiseImpl<?>) input).registerFrom(loop, this);
         }
         return this;
     }

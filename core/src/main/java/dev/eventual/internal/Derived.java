@@ -92,7 +92,7 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         if (h == ADOPTING) {
             PromiseImpl<?> inner = (PromiseImpl<?>) r; // the promise to follow
             handler = inner.hasProducer() ? new Following(inner) : FOLLOWING;
-            inner.register(this);
+            inner.registerFrom(loop, this);
             return;
         }
         if (h == FOLLOWING || h instanceof Following) {

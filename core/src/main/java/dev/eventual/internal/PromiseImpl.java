@@ -621,6 +621,19 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     /**
+     * Adds a reaction of {@code owner}'s loop: directly when this promise is of the same loop,
+     * else through a {@link CrossLoopReaction}, which hands the outcome over to the owner, keeps
+     * the owner alive meanwhile and tells it if this promise's loop closes first.
+     */
+    final void registerFrom(EventLoopImpl owner, Reaction reaction) {
+        if (owner == loop) {
+            register(reaction);
+        } else {
+            registerExternal(new CrossLoopReaction(owner, reaction));
+        }
+    }
+
+    /**
      * Adds a reaction that must run even if the loop closes first (it completes something outside
      * the loop): the loop remembers this promise until it settles.
      */
