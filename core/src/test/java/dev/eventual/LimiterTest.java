@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Limiter: the cap, the queue, cancellation of queued and running tasks, the signal, progress,
  * threads. Its p-limit semantics are tested against the real package in
- * {@code ordering.LimiterNodeTest}; this class tests what JavaScript has no counterpart for.
+ * the testkit module's {@code ordering.LimiterNodeTest}; this class tests what JavaScript has no counterpart for.
  */
 class LimiterTest {
     private static final Duration LONG = Duration.ofSeconds(60);

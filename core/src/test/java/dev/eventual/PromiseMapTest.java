@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Promise.map beyond what p-map defines (that part is in {@code ordering.LimiterNodeTest}): lazy
+ * Promise.map beyond what p-map defines (that part is in the testkit module's {@code ordering.LimiterNodeTest}): lazy
  * pulling, cancellation, a throwing iterator, arguments.
  */
 class PromiseMapTest {

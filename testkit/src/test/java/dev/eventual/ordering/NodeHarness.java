@@ -2,7 +2,9 @@ package dev.eventual.ordering;
 
 import dev.eventual.EventLoop;
 import dev.eventual.UnhandledRejectionPolicy;
+import dev.eventual.testkit.TestLoop;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>The JavaScript side gets a {@code log(...args)} function; its entries are printed one per
  * line when the process exits (so timers and microtasks have all run, as {@code EventLoop.run}
  * guarantees on the Java side).
+ *
+ * <p><b>Virtual time.</b> Both sides run on virtual time unless a case is
+ * {@link NodeOrderingTest.Case#onRealClock() on the real clock}: Eventual on a
+ * {@link TestLoop#virtualTime() TestLoop}, run until idle, and Node with
+ * {@code node/virtual-timers.js} loaded first, which replaces Node's timers by a queue on a clock
+ * that moves from timer to timer and keeps Node's rules (see that file). So the order two timers
+ * fire in never depends on how long the machine took between setting them, which on a loaded
+ * machine made real-time runs of either runtime disagree. That the replacement orders timers as
+ * Node's own do is itself checked against real Node: run the ordering tests with
+ * {@code -Deventual.ordering.checkVirtualTimers=true} (on a quiet machine, since real Node's
+ * order is what varies under load), and each virtual-time case compares real Node's log with
+ * Node's on virtual time instead of with Eventual's.
  */
 final class NodeHarness {
     private static final String PRELUDE = """
@@ -44,6 +58,24 @@ final class NodeHarness {
         return null;
     }
 
+    private static final String VIRTUAL_TIMERS = readResource("/node/virtual-timers.js");
+
+    private static String readResource(String name) {
+        try (var in = NodeHarness.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + name + " is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading test resource " + name, e);
+        }
+    }
+
+    /** Runs {@code program} in Node, on virtual time (see the overview) or on the real clock. */
+    static List<String> runNode(String node, String program, boolean virtualTime) throws IOException, InterruptedException {
+        return runNode(node, (virtualTime ? VIRTUAL_TIMERS : "") + program);
+    }
+
     static List<String> runNode(String node, String program) throws IOException, InterruptedException {
         Path file = Files.createTempFile("eventual-ordering", ".js");
         try {
@@ -63,6 +95,27 @@ final class NodeHarness {
         }
     }
 
+    /**
+     * Runs {@code program} on a virtual-time {@link TestLoop} until idle. An unhandled rejection
+     * or an exception thrown by a callback fails, as either would end the Node process.
+     */
+    static List<String> runEventualOnVirtualTime(Consumer<List<String>> program) {
+        List<String> log = new ArrayList<>();
+        try (TestLoop loop = TestLoop.virtualTime()) {
+            program.accept(log);
+            loop.runUntilIdle();
+            if (!loop.unhandledRejections().isEmpty() || !loop.callbackErrors().isEmpty()) {
+                AssertionError failed = new AssertionError("the program left unhandled rejections "
+                        + loop.unhandledRejections() + " or callback errors " + loop.callbackErrors()
+                        + "; Node would have ended with an error. Log so far: " + log);
+                loop.unhandledRejections().forEach(failed::addSuppressed);
+                loop.callbackErrors().forEach(failed::addSuppressed);
+                throw failed;
+            }
+        }
+        return log;
+    }
+
     static List<String> runEventual(Consumer<List<String>> program) {
         List<String> log = new ArrayList<>();
         // THROW: an unhandled rejection ends the Node process with an error, so it fails here too.
@@ -78,10 +131,19 @@ final class NodeHarness {
     static Stream<DynamicTest> compareWithNode(String jsHelpers, Stream<NodeOrderingTest.Case> cases) {
         String node = findNode();
         assumeTrue(node != null, "node is not installed (not on PATH): the differential ordering tests need it");
-        return cases.map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            List<String> expected = runNode(node, jsHelpers + c.js());
-            List<String> actual = runEventual(c.java());
+        boolean checkVirtualTimers = Boolean.getBoolean("eventual.ordering.checkVirtualTimers");
+        return cases.map(c -> DynamicTest.dynamicTest(c.name() + (c.realClock() ? " (real clock)" : ""), () -> {
+            boolean virtual = !c.realClock();
+            List<String> expected = runNode(node, jsHelpers + c.js(), virtual);
             assertThat(expected).as("Node's log of %s", c.name()).isNotEmpty();
+            if (checkVirtualTimers) {
+                if (virtual) {
+                    assertThat(expected).as("Node's log of %s on virtual time (real Node's is the expectation)", c.name())
+                            .isEqualTo(runNode(node, jsHelpers + c.js(), false));
+                }
+                return;
+            }
+            List<String> actual = virtual ? runEventualOnVirtualTime(c.java()) : runEventual(c.java());
             assertThat(actual).as("Eventual's log of %s (Node's is the expectation)", c.name()).isEqualTo(expected);
         }));
     }

@@ -38,8 +38,20 @@ class NodeOrderingTest {
             const chain = (name, n) => { let p = Promise.resolve(); for (let i = 1; i <= n; i++) p = p.then(() => log(name + i)); return p; };
             """;
 
-    /** One program: its name, its JavaScript text, and the same program against Eventual. */
-    record Case(String name, String js, Consumer<List<String>> java) {}
+    /**
+     * One program: its name, its JavaScript text, and the same program against Eventual; both
+     * run on virtual time unless {@code realClock} (see {@link NodeHarness}).
+     */
+    record Case(String name, String js, Consumer<List<String>> java, boolean realClock) {
+        Case(String name, String js, Consumer<List<String>> java) {
+            this(name, js, java, false);
+        }
+
+        /** The same case on the real clock: for what depends on time passing inside a callback. */
+        Case onRealClock() {
+            return new Case(name, js, java, true);
+        }
+    }
 
     @TestFactory
     Stream<DynamicTest> eventualLogsTheSameOrderAsNode() {

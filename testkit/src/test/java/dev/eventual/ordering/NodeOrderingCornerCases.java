@@ -407,7 +407,7 @@ final class NodeOrderingCornerCases {
                         busy(8);
                         setTimeout(() -> log.add("d1"), 1);
                     }, 10);
-                }),
+                }).onRealClock(),
                 new Case("an interval's next run counts from when its callback starts", """
                         const busy = ms => { const end = Date.now() + ms; while (Date.now() < end); };
                         setTimeout(() => { log('y'); busy(8); }, 1);
@@ -427,7 +427,7 @@ final class NodeOrderingCornerCases {
                         }
                     }, 1);
                     setTimeout(() -> log.add("z"), 5);
-                }),
+                }).onRealClock(),
                 new Case("a timer cleared by an earlier timer due at the same time", """
                         let b;
                         setTimeout(() => { log('a'); clearTimeout(b); }, 1);
