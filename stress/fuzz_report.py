@@ -25,8 +25,10 @@ tries = re.findall(r"^tries = (\d+)", text, re.M)
 seeds = re.findall(r"^seed = (-?\d+)", text, re.M)
 first_diff = re.search(r"Program \d+ of a batch.*?(?=\n\s*\|-{5})", text, re.S)
 
-java = subprocess.run(["bash", "-c", "ls -d /usr/lib/jvm/*/bin/java | while read j; do $j -version 2>&1 | head -1; done | sort -V | tail -1"],
-                      capture_output=True, text=True).stdout.strip()
+# The JDK the build's toolchain runs the tests on: scripts/newest-jdk's.
+jdk = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "newest-jdk")],
+                     capture_output=True, text=True, check=True).stdout.strip()
+java = subprocess.run([os.path.join(jdk, "bin", "java"), "-version"], capture_output=True, text=True).stderr.splitlines()[0]
 node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
 cores = os.cpu_count()
 mem = round(int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).group(1)) / 1048576)

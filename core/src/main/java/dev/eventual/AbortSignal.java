@@ -29,8 +29,9 @@ import java.util.Objects;
  * be called from any thread. Listeners run on that loop's thread: inside the {@code abort} call
  * when it is made on that thread, as the web dispatches the {@code abort} event synchronously
  * (a listener is an event listener, not a promise reaction: promises the abort settles still
- * run their handlers as microtasks, rule 2); when {@code abort} is called on another thread,
- * they run as one task of the loop. Order: the operations the signal was handed to stop first
+ * run their handlers as microtasks, {@linkplain dev.eventual##rule-2 rule 2}); when {@code abort}
+ * is called on another thread, they run as one task of the loop. Order: the operations the signal
+ * was handed to stop first
  * (the DOM's "abort algorithms"), then the listeners in the order they were added, then the
  * signals made by {@link #any} from this one (as Node 20 does). A listener that throws goes to
  * the loop's task error handler; the others still run.

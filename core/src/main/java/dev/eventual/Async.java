@@ -11,8 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
- * JavaScript's {@code async}/{@code await} (rule 8): sequential code that waits for promises
- * without blocking its event loop.
+ * JavaScript's {@code async}/{@code await} ({@linkplain dev.eventual##rule-8 rule 8}): sequential
+ * code that waits for promises without blocking its event loop.
  *
  * <p>JavaScript:
  * <pre>{@code
@@ -272,7 +272,8 @@ public final class Async {
      * fulfils first; if the signal aborts first (or already has), throws its reason as
      * {@code await} throws a rejection reason (an unchecked one as it is, a checked one in an
      * {@link AwaitException}), and {@code promise} loses this consumer: it is cancelled unless
-     * another consumer still needs it (rule 6). It is {@code await(promise.withSignal(signal))}.
+     * another consumer still needs it ({@linkplain dev.eventual##rule-6 rule 6}). It is
+     * {@code await(promise.withSignal(signal))}.
      *
      * @param promise the promise to wait for; must not be null
      * @param signal stops the wait; must not be null

@@ -11,7 +11,7 @@ package dev.eventual;
  * in the calling thread; later ones are ignored ({@code try...} methods return {@code false}, the
  * others throw {@link IllegalStateException}). Reactions never run inside the settling call: on
  * the loop's thread they are queued as microtasks; from another thread they are handed to the
- * loop as one task (rule 3 of the design).
+ * loop as one task ({@linkplain dev.eventual##rule-3 rule 3}).
  *
  * <h2>Nulls</h2>
  * A {@code null} value is a valid fulfilment value. A {@code null} reason is refused with a
@@ -30,7 +30,8 @@ public interface Deferred<T> {
 
     /**
      * Resolves the promise with {@code value}, or, when {@code value} is a {@link Promise} or a
-     * {@link java.util.concurrent.CompletionStage}, makes it follow that one (rule 4), as
+     * {@link java.util.concurrent.CompletionStage}, makes it follow that one
+     * ({@linkplain dev.eventual##rule-4 rule 4}), as
      * JavaScript's {@code resolve} does. That check is made at run time, so declare {@code T} as
      * the value's type: a {@code Deferred<Promise<X>>} would end up holding an {@code X}.
      * {@link #tryFollow} is the typed way to adopt.

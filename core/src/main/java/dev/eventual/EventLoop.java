@@ -58,7 +58,8 @@ import java.util.function.Consumer;
  *
  * <h2>End</h2>
  * A loop from {@link #run} ends when nothing is left that could produce a callback: no task,
- * no microtask, no referenced timer, no held {@link KeepAlive} (rule 7). A loop from
+ * no microtask, no referenced timer, no held {@link KeepAlive}
+ * ({@linkplain dev.eventual##rule-7 rule 7}). A loop from
  * {@link #start} runs until {@link #close()}. A closed loop rejects every promise still pending
  * on it with {@link EventLoopClosedException}, drops what was still queued (and says how much
  * as a warning, see Messages below: the tasks, referenced timers and microtasks of user code that will not
@@ -83,8 +84,8 @@ public interface EventLoop extends Executor, AutoCloseable {
 
     /**
      * Runs {@code main} as the first task of a new loop on the calling thread and returns when the
-     * loop has no work left (rule 7); the loop is then closed. Uses the default settings; see
-     * {@link #builder()} for others.
+     * loop has no work left ({@linkplain dev.eventual##rule-7 rule 7}); the loop is then closed.
+     * Uses the default settings; see {@link #builder()} for others.
      *
      * <p>A rejection that nobody handles stops the loop by default, as in Node 15+: the loop
      * closes (rejecting what is still pending) and this method throws; a {@code main} method that
@@ -176,8 +177,9 @@ public interface EventLoop extends Executor, AutoCloseable {
      * Returns a promise of {@code task}'s result; the task runs as a task of this loop, as with
      * {@link #execute}. If it throws, the promise rejects with that exception.
      *
-     * <p>Unhandled rejections (rule 5). Called on this loop's thread, the returned promise follows
-     * the usual rule: a rejection with no handler by the end of the microtask checkpoint in which
+     * <p>Unhandled rejections ({@linkplain dev.eventual##rule-5 rule 5}). Called on this loop's
+     * thread, the returned promise follows the usual rule: a rejection with no handler by the end
+     * of the microtask checkpoint in which
      * it happens is reported. Called from another thread, the caller attaches its handler from
      * that thread ({@code toCompletableFuture().join()}, {@code Async.await}, {@code caught}),
      * which may happen after the loop's checkpoint, so the rejection counts as unhandled only if

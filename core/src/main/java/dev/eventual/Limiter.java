@@ -48,7 +48,8 @@ import java.util.function.Supplier;
  * confined to that loop's thread (an async body holding the loop's turn counts as that thread):
  * no locks, no atomics. Tasks start there, and the promises {@code run} returns belong to that
  * loop. {@link #run} and {@link #clearQueue()} may be called from any thread: off the loop they
- * hand their work to the loop as a task (as an off-loop {@code then} may, rule 3), so a task
+ * hand their work to the loop as a task (as an off-loop {@code then} may,
+ * {@linkplain dev.eventual##rule-3 rule 3}), so a task
  * queued from another thread is queued in the order those tasks reach the loop. The counts and
  * {@link #onChange} are for the loop's thread; called elsewhere they throw
  * {@link IllegalStateException} (read them in a callback of the loop, or from {@code onChange}).

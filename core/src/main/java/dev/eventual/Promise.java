@@ -69,8 +69,9 @@ import java.util.function.Supplier;
  *
  * <h2>Cancellation</h2>
  * {@link #cancel()} rejects a pending promise with a {@link CancellationException} and tells its
- * producer (rule 6): a {@link #delay delay}'s timer is cleared, a {@link #from(CompletionStage)
- * from(future)}'s future is cancelled, an {@link Async#async async} body's {@code await} throws, a
+ * producer ({@linkplain dev.eventual##rule-6 rule 6}): a {@link #delay delay}'s timer is cleared, a
+ * {@link #from(CompletionStage) from(future)}'s future is cancelled, an {@link Async#async async}
+ * body's {@code await} throws, a
  * {@link #timeout timeout}'s timer is cleared, a combinator's inputs and a {@link #retry retry}'s
  * attempt are released. A promise derived from another ({@code then}, {@code caught},
  * {@code timeout}, a combinator's result, an {@code await}ing body, ...) is one of its
@@ -157,8 +158,9 @@ public interface Promise<T> {
      * Returns a promise of the current thread's loop that settles as {@code stage} completes.
      * The outcome is delivered on the loop, whatever thread completes the stage; a
      * {@link java.util.concurrent.CompletionException} is unwrapped to its cause. Until the stage
-     * completes, it keeps the loop alive (rule 7). {@link #cancel() Cancelling} the promise
-     * cancels the stage when it is a {@link java.util.concurrent.Future} ({@code cancel(true)}: a
+     * completes, it keeps the loop alive ({@linkplain dev.eventual##rule-7 rule 7}).
+     * {@link #cancel() Cancelling} the promise cancels the stage when it is a
+     * {@link java.util.concurrent.Future} ({@code cancel(true)}: a
      * {@code CompletableFuture} then reports {@code isCancelled()}) and stops keeping the loop alive
      * at once, whatever the stage.
      *
@@ -682,8 +684,9 @@ public interface Promise<T> {
      * Cancels this promise: if it is still pending (even while following another promise), rejects
      * it with a {@link CancellationException} and tells its producer (see Cancellation in the class
      * javadoc), which then stops on the loop's thread: inside this call on that thread, else as a
-     * task. Thread-safe, and decided like a settle (rule 3): it races with {@code resolve} and
-     * {@code reject} from any thread, the first wins, and only a winning cancel tells the producer.
+     * task. Thread-safe, and decided like a settle ({@linkplain dev.eventual##rule-3 rule 3}): it
+     * races with {@code resolve} and {@code reject} from any thread, the first wins, and only a
+     * winning cancel tells the producer.
      * The rejection counts as handled (whoever cancels expects it); handlers still receive it, as
      * microtasks, and promises derived from this one reject as usual.
      *

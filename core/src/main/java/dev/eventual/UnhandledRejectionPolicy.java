@@ -2,7 +2,7 @@ package dev.eventual;
 
 /**
  * What an event loop does with a rejection that no handler claimed by the end of the microtask
- * checkpoint in which it happened (rule 5 of the design). Set it with
+ * checkpoint in which it happened ({@linkplain dev.eventual##rule-5 rule 5}). Set it with
  * {@link EventLoop.Builder#unhandledRejections(UnhandledRejectionPolicy)}.
  *
  * <p>Whatever the policy, a {@link UnhandledRejectionHandler} set on the builder is called first.

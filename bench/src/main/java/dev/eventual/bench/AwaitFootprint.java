@@ -12,8 +12,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Retained heap per suspended async body (rule 8's memory figure): starts {@code n} bodies on one
- * loop, each suspended in {@code await} of one shared pending promise, forces collection, and
+ * Retained heap per suspended async body (what one {@code await} of rule 8 costs; see the
+ * dev.eventual package overview): starts {@code n} bodies on one loop, each suspended in
+ * {@code await} of one shared pending promise, forces collection, and
  * divides the growth of the used heap by {@code n}. What a body retains: its virtual thread
  * (thread object, continuation, the stack chunk of its suspended frames, its thread-locals), its
  * bookkeeping object, its result promise and its reaction node on the awaited promise. For

@@ -68,15 +68,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-// A long warm-up: with three 2-second warm-up iterations, every column's 4-second iterations kept
-// falling through the fork (2.4 to 1.2 s per 10,000 GETs with 64 in flight, 2026-12-03); they
-// level off after about 40 s (the JDK's HTTP stack compiling), so ten 4-second ones.
+// A long warm-up: every column's iterations keep falling through the fork until the JDK's HTTP
+// stack has compiled, about 40 s, so ten 4-second ones (figures: BENCHMARKS.md, HttpGet).
 @Warmup(iterations = 10, time = 4)
 @Measurement(iterations = 5, time = 4)
 // Prepend, not append: a -jvmArgsAppend on the command line (bench/run passes one) replaces the
 // annotation's jvmArgsAppend instead of adding to it.
-// Two forks: with the short warm-up, runs of the same column an hour apart gave 139 and 194 us
-// per GET with 64 in flight (2026-12-02, idle machine), most of it the warm-up's drift.
+// Two forks: one fork's figure drifts from run to run of the same column (figures: BENCHMARKS.md,
+// "Figures behind code decisions").
 @Fork(value = 2, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
 public class HttpGet {
     static final int IN_FLIGHT = 64;

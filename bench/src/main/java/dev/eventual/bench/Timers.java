@@ -37,10 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-// Average time over back-to-back invocations, not single shots: twenty warm-up shots of n=1000
-// (20,000 timers) left every column still compiling, its shots falling from 0.7 to 0.2 ms through
-// the measured ones (2026-12-03). The invocation-level teardown is outside the timed call (JMH
-// times each call alone when a benchmark has one), so it costs no accuracy at 0.1 ms per call.
+// Average time over back-to-back invocations, not single shots: single shots after a short
+// warm-up find every column still compiling (figures: BENCHMARKS.md, the Timers note). The
+// invocation-level teardown is outside the timed call (JMH times each call alone when a benchmark
+// has one), which costs no accuracy while a call is long next to the timing around it.
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)
 @Fork(1)

@@ -84,12 +84,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     /**
      * How many times a giver yields its core, re-reading TURN, before it parks. Most turns are
      * short (a body runs until its next await), and a parked platform loop thread costs a futex
-     * wake-up when the body gives the turn back: on the 2-core machine of BENCHMARKS.md, with
-     * little else running, yielding first took an await round trip (loop thread to body and back)
-     * from about 13 us to 4 us, and starting a body that suspends from about 30 us to 12 us; with
-     * another benchmark using both cores the two were alike. Yielding, not spinning: with 2 cores
-     * the body's carrier may need this very core (busy-spinning with onSpinWait measured slower
-     * than parking at once). A long turn costs the giver at most this many yields.
+     * wake-up when the body gives the turn back, most of an await round trip (loop thread to body
+     * and back) on an idle machine. Yielding, not spinning: the body's carrier may need this very
+     * core. A long turn costs the giver at most this many yields. Figures: BENCHMARKS.md,
+     * "Figures behind code decisions".
      */
     private static final int GIVER_YIELDS = 200;
 

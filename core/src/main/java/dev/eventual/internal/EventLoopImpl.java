@@ -93,16 +93,13 @@ public final class EventLoopImpl implements EventLoop {
     private static final int TASK_BATCH = 1024;
     /**
      * How long an idle loop spins, re-reading its task queue, before the sleep protocol. A task
-     * posted to a parked loop costs a futex wake-up, 6 to 10 us on the 2-core VM of BENCHMARKS.md
-     * (the poster's unpark and the sleeper's return); a task posted within the spin costs none:
-     * a hand-off round trip (post, run, see the result) took 0.8 us instead of 6.5 to 10 us, and
-     * Chain n=10 2.0 us per invocation instead of 8.3 to 9.2 (2026-12-02). Short, and spinning
-     * rather than yielding, because of what it costs when the cores are busy: a yielding loop
-     * stays runnable, so the poster sees it awake and does not unpark it, and it waits behind the
-     * other threads for a whole time slice (Chain n=10 with two busy processes on the two cores:
-     * 7 us without, 690 us with one yield); a longer spin takes the core from the threads that
-     * would post (a 50 us spin: 9 to 60 us). With 1 us, loaded runs measured 7 to 12 us, within
-     * the noise of 6 to 9.5 us without it.
+     * posted to a parked loop costs a futex wake-up (the poster's unpark and the sleeper's
+     * return), most of a hand-off round trip (post, run, see the result); a task posted within the
+     * spin costs none. Short, and spinning rather than yielding, because of what it costs when the
+     * cores are busy: a yielding loop stays runnable, so the poster sees it awake and does not
+     * unpark it, and it waits behind the other threads for a whole time slice; a longer spin takes
+     * the core from the threads that would post. The price is this much CPU time each time the
+     * loop runs out of work. Figures, idle and loaded: BENCHMARKS.md, "Chain and AllOf at n = 10".
      */
     private static final long IDLE_SPIN_NANOS = 1_000;
     /**

@@ -14,9 +14,9 @@ import java.lang.invoke.VarHandle;
  * i % size. Producers never retry and never allocate per item: a segment (one array) is
  * allocated per {@code size} items, by the producer that first needs it. The consumer walks the
  * indexes in order with plain fields and drops each segment once it has passed it. This is the
- * shape of JCTools' MpscUnboundedArrayQueue and of the segment lists of Kotlin's channels; the
- * previous queue here (Vyukov's node queue) allocated a 24-byte node per task and made the
- * consumer chase a pointer per task.
+ * shape of JCTools' MpscUnboundedArrayQueue and of the segment lists of Kotlin's channels. Not a
+ * node queue (Vyukov's): that allocates a node per task and makes the consumer chase a pointer
+ * per task.
  *
  * Fields and who writes them:
  *   tailIndex     the next index to claim; getAndAdd only (volatile): totally orders producers
@@ -70,8 +70,8 @@ import java.lang.invoke.VarHandle;
  * checked with JOL on JDK 25), and the consumer reads its own copies of the segment geometry.
  * The running consumer never reads tailIndex between items: each read takes the producers' line
  * into shared state, and the next claim's getAndAdd then waits for it (with one producer and a
- * loop that kept up, that read was most of the consumer's profile and the claim most of the
- * producer's: 125 ns per task, 54 ns without it; BENCHMARKS.md, CrossThreadSubmit). Only the
+ * loop that keeps up, that read dominates both threads' profiles; figures: BENCHMARKS.md, the
+ * CrossThreadSubmit note). Only the
  * loop's sleep protocol reads it ({@link #isEmpty}): once per idle spin that found nothing.
  * </pre>
  */

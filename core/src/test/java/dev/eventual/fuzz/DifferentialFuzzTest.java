@@ -20,8 +20,8 @@ import net.jqwik.api.statistics.Statistics;
  * Differential fuzzing against Node.js: random small programs ({@link Programs}) run in Node
  * ({@link JsRenderer}) and on Eventual ({@link EventualInterpreter}), and every program's two
  * logs must be equal, line for line. The log records handler order, the values and reasons
- * handlers receive, and unhandled-rejection events, so it checks rules 2, 4 and 5 of the design
- * against the reference, not against anyone's memory of it.
+ * handlers receive, and unhandled-rejection events, so it checks rules 2, 4 and 5 (see the
+ * dev.eventual package overview) against the reference, not against anyone's memory of it.
  *
  * <p>Unhandled rejections are not avoided but compared: Node's {@code unhandledRejection} and
  * {@code rejectionHandled} events and Eventual's {@code onUnhandledRejection} hook both write to

@@ -1,24 +1,18 @@
 package dev.eventual.examples;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The site {@link LinkChecker} crawls: a real HTTP server on localhost (the JDK's
- * {@code HttpServer}, a virtual thread per request) with {@value #PAGES} pages.
+ * The site {@link LinkChecker} crawls: a real HTTP server on localhost (a {@link LoopbackServer})
+ * with {@value #PAGES} pages.
  *
  * <p>Page {@code /page/N} links to pages {@code 2N+1} and {@code 2N+2} (those below
  * {@value #PAGES}), so a crawl from page 0 finds them all, and every 25th page also links to
@@ -32,8 +26,6 @@ public final class LinkSite implements AutoCloseable {
     public static final int PAGES = 200;
     private static final Pattern PATH = Pattern.compile("/(page|gone)/(\\d{1,3})");
 
-    private final HttpServer server;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final long latencyMillis;
     private final long slowMillis;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -41,11 +33,12 @@ public final class LinkSite implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger mostInFlight = new AtomicInteger();
     private volatile IntConsumer onRequest = n -> { };
+    private final LoopbackServer server;
 
-    private LinkSite(HttpServer server, long latencyMillis, long slowMillis) {
-        this.server = server;
+    private LinkSite(long latencyMillis, long slowMillis) {
         this.latencyMillis = latencyMillis;
         this.slowMillis = slowMillis;
+        server = LoopbackServer.start("the link site", this::answer); // last: answer reads the fields above
     }
 
     /**
@@ -57,21 +50,12 @@ public final class LinkSite implements AutoCloseable {
      * @throws UncheckedIOException if no port can be bound
      */
     public static LinkSite start(long latencyMillis, long slowMillis) {
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
-            LinkSite site = new LinkSite(http, latencyMillis, slowMillis);
-            http.setExecutor(site.threads);
-            http.createContext("/", site::answer);
-            http.start();
-            return site;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the link site", e);
-        }
+        return new LinkSite(latencyMillis, slowMillis);
     }
 
     /** Returns the URL of page 0, where a crawl starts. */
     public String home() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/page/0";
+        return server.url("/page/0");
     }
 
     /** Returns how many requests the site has received. */
@@ -133,16 +117,11 @@ public final class LinkSite implements AutoCloseable {
         return s.append("</body></html>\n").toString();
     }
 
-    private static void send(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    private static void send(HttpExchange exchange, int status, String text) {
         try {
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
+            LoopbackServer.reply(exchange, status, "text/html", text);
         } catch (IOException gone) {
             // The client gave up (its timeout or an abort) while this answer was on its way.
-        } finally {
-            exchange.close();
         }
     }
 
@@ -157,7 +136,6 @@ public final class LinkSite implements AutoCloseable {
     /** Stops the site at once. */
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
     }
 }

@@ -1,22 +1,16 @@
 package dev.eventual.examples;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The server far away, on this machine: a real HTTP server on localhost (the JDK's
- * {@code HttpServer}, on its own threads) that the demo asks for data over real sockets.
+ * The server far away, on this machine: a real HTTP server on localhost (a {@link LoopbackServer})
+ * that the demo asks for data over real sockets.
  *
  * <p>{@code GET /users/N} answers {@code 200} with the text {@code data from /users/N};
  * {@code GET /missing/N} answers {@code 404}. The answer to a path ending in {@code N} leaves
@@ -29,13 +23,12 @@ import java.util.regex.Pattern;
 public final class LocalServer implements AutoCloseable {
     private static final Pattern PATH = Pattern.compile("/(users|missing)/(\\d{1,2})");
 
-    private final HttpServer server;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     /** System.nanoTime() of the first request; 0 until then. */
     private final AtomicLong firstRequest = new AtomicLong();
+    private final LoopbackServer server;
 
-    private LocalServer(HttpServer server) {
-        this.server = server;
+    private LocalServer() {
+        server = LoopbackServer.start("the local server", this::answer); // last: answer reads the fields above
     }
 
     /**
@@ -45,21 +38,12 @@ public final class LocalServer implements AutoCloseable {
      * @throws UncheckedIOException if no port can be bound
      */
     public static LocalServer start() {
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
-            LocalServer local = new LocalServer(http);
-            http.setExecutor(local.threads);
-            http.createContext("/", local::answer);
-            http.start();
-            return local;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the local server", e);
-        }
+        return new LocalServer();
     }
 
     /** Returns the absolute URL of {@code path} on this server ({@code http://127.0.0.1:port/path}). */
     public String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return server.url(path);
     }
 
     private void answer(HttpExchange exchange) throws IOException {
@@ -74,18 +58,13 @@ public final class LocalServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        byte[] body = (found ? "data from " + exchange.getRequestURI().getPath() : "nothing here")
-                .getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(found ? 200 : 404, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
+        LoopbackServer.reply(exchange, found ? 200 : 404, "text/plain",
+                found ? "data from " + exchange.getRequestURI().getPath() : "nothing here");
     }
 
     /** Stops the server at once. */
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
     }
 }

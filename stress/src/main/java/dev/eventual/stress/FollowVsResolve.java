@@ -10,8 +10,9 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZ_Result;
 
 /**
- * Adoption racing a plain resolve (rule 4 with rule 3): locking the promise to follow another one
- * and resolving it with a value are both "resolutions"; exactly one succeeds.
+ * Adoption racing a plain resolve (rule 4 with rule 3; see the dev.eventual package overview):
+ * locking the promise to follow another one and resolving it with a value are both
+ * "resolutions"; exactly one succeeds.
  */
 @JCStressTest
 @Outcome(id = "true, false", expect = Expect.ACCEPTABLE, desc = "follow won: the promise is locked")

@@ -37,9 +37,9 @@ import java.util.function.BooleanSupplier;
  * bodies that await any of them. The same program gives the same order of callbacks and the same
  * virtual times on every run and every machine (give a {@code RetryPolicy} a seeded random for
  * the same backoff waits). A day of timers (86,400 one-second interval runs, a retry with
- * exponential backoff over 24 hours and 10,000 random timeouts) runs in 80 ms of wall time
- * (median of 100 consecutive runs; the first, with a cold JIT, 0.8 s) on a 2-core VM with a load
- * average of 7, with the same log in all 100 runs (the README's "Testing your code").
+ * exponential backoff over 24 hours and 10,000 random timeouts) runs in a fraction of a second
+ * of wall time, with the same log on every run (figures and the command that measures them: the
+ * README's "Testing your code").
  *
  * <p>The JVM's own clocks are not virtual: code under test that reads
  * {@code System.currentTimeMillis()}, {@code System.nanoTime()} or {@code Instant.now()} sees

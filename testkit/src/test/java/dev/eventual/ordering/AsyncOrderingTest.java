@@ -312,8 +312,8 @@ class AsyncOrderingTest {
                 }),
                 // Timer B gets 5 ms, not 0 (1 ms): C is due 20 ms after it was set, just after the
                 // delay was, and B 1 ms after the delay fired, so with 0 B came first whenever 2 ms
-                // passed between setting the delay and setting C (one full-suite run on an idle
-                // 2-core host, 2026-12-03). With 5 ms that takes a 6 ms stall.
+                // passed between setting the delay and setting C (seen in a full-suite run on an
+                // idle 2-core host). With 5 ms that takes a 6 ms stall.
                 new Case("timers set inside a body, with equal delays, keep the order they were set in", """
                         async function f() {
                           setTimeout(() => log('timer A'), 20);

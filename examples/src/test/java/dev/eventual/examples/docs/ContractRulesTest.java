@@ -16,11 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The library's sources cite the contract's rules by number ("rule 6"): {@code docs/contract.md}
- * numbers its rules 1 to N, in order, and has every rule the sources cite.
+ * numbers its rules 1 to N, in order, and has every rule the sources cite; the core's package
+ * overview, which the javadoc links to ({@code dev.eventual##rule-6}), has the same rules under the
+ * same names.
  */
 class ContractRulesTest {
     private static final Pattern RULE_HEADING = Pattern.compile("(?m)^## (\\d+)\\. (.+)$");
     private static final Pattern CITATION = Pattern.compile("\\brule (\\d+)\\b");
+    private static final Pattern OVERVIEW_HEADING =
+            Pattern.compile("<h2 id=\"rule-(\\d+)\">(\\d+)\\. (.+)</h2>");
 
     @Test
     void everyRuleTheSourcesCite_isAHeadingOfTheContract_numberedInOrder() throws IOException {
@@ -50,5 +54,25 @@ class ContractRulesTest {
         assertThat(cited).as("rules cited by the sources").isNotEmpty();
         cited.forEach((rule, files) -> assertThat(numbers)
                 .as("rule " + rule + ", cited by " + files + ", is not in docs/contract.md").contains(rule));
+    }
+
+    @Test
+    void thePackageOverview_hasTheContractsRules_underTheSameNumbersAndNames() throws IOException {
+        Path root = DocSnippetsTest.ROOT;
+        List<String> contract = new ArrayList<>();
+        Matcher headings = RULE_HEADING.matcher(Files.readString(root.resolve("docs/contract.md")));
+        while (headings.find()) {
+            contract.add(headings.group(1) + ". " + headings.group(2));
+        }
+        Path overview = root.resolve("core/src/main/java/dev/eventual/package-info.java");
+        List<String> javadoc = new ArrayList<>();
+        Matcher sections = OVERVIEW_HEADING.matcher(Files.readString(overview));
+        while (sections.find()) {
+            assertThat(sections.group(1)).as("anchor of rule heading " + sections.group(0) + " in " + overview)
+                    .isEqualTo(sections.group(2));
+            javadoc.add(sections.group(2) + ". " + sections.group(3));
+        }
+        assertThat(javadoc).as("the rule headings <h2 id=\"rule-N\">N. Name</h2> of " + overview
+                + ", against the ## N. Name headings of docs/contract.md").isEqualTo(contract);
     }
 }

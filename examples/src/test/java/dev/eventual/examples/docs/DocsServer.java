@@ -1,21 +1,20 @@
 package dev.eventual.examples.docs;
 
+import static dev.eventual.examples.LoopbackServer.reply;
+
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.eventual.examples.LoopbackServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The server that the documents' snippets talk to as {@code http://localhost:8080}: a JDK
- * {@code HttpServer} on a free loopback port, one virtual thread per exchange. Answers:
+ * The server that the documents' snippets talk to as {@code http://localhost:8080}: a
+ * {@link LoopbackServer} on a free port. Its own routes, not the examples' servers': the snippets
+ * need answers those do not give (a failing then succeeding path, a job that finishes, a POST),
+ * and a {@code /users/N} that answers at once. Answers:
  * <ul>
  *   <li>{@code GET /users/N[?delay=ms]}: 200, {@code data from /users/N}, after {@code delay} ms (0 by default);
  *   <li>{@code GET /missing/...}: 404, {@code nothing here};
@@ -27,30 +26,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  */
 final class DocsServer implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final LoopbackServer server;
 
-    private DocsServer(HttpServer server) {
-        this.server = server;
+    private DocsServer() {
+        server = LoopbackServer.start("the docs server", this::answer); // last: answer reads the field above
     }
 
     static DocsServer start() {
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
-            DocsServer docs = new DocsServer(http);
-            http.setExecutor(docs.threads);
-            http.createContext("/", docs::answer);
-            http.start();
-            return docs;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the docs server", e);
-        }
+        return new DocsServer();
     }
 
     /** {@code http://127.0.0.1:port}, without a trailing slash. */
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url("");
     }
 
     private void answer(HttpExchange exchange) throws IOException {
@@ -82,17 +71,8 @@ final class DocsServer implements AutoCloseable {
         }
     }
 
-    private static void reply(HttpExchange exchange, int status, String type, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
     }
 }
