@@ -3,7 +3,7 @@ package dev.eventual.filefaults;
 import dev.eventual.AbortController;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.io.AsyncFiles;
+import dev.eventual.io.file.AsyncFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
