@@ -1,5 +1,6 @@
 package dev.eventual.io.file;
 
+import dev.eventual.io.internal.LineSplitter;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
@@ -9,28 +10,20 @@ import java.util.List;
 
 /**
  * Turns a file's bytes, fed in chunks, into its lines: decodes them with a charset (a character
- * split between two chunks is completed by the next one) and splits the text where Java's
- * {@code BufferedReader.readLine} and Node's {@code readline} do: at {@code "\n"}, {@code "\r\n"}
- * and a lone {@code "\r"}, even when a {@code "\r\n"} is split between chunks. Terminators are
- * not part of the lines; a last line without a terminator is a line; an empty input has no lines.
- * Malformed or unmappable input becomes U+FFFD, as in {@code new String(bytes, charset)}.
+ * split between two chunks is completed by the next one) and splits the text with the io
+ * module's one {@link LineSplitter} ({@code "\n"}, {@code "\r\n"}, a lone {@code "\r"}; a last
+ * line without a terminator is a line; no line is ever cut). Malformed or unmappable input becomes
+ * U+FFFD, as in {@code new String(bytes, charset)}.
  *
- * <p>State between chunks: the decoder's own (a stateful charset), the text of the line begun so
- * far ({@code partial}), and whether the last character was a {@code '\r'}. Not thread-safe: the
- * line stream feeds it from one read completion at a time, each handed to the next through the
- * executor and the loop's queue.
+ * <p>State between chunks: the decoder's own (a stateful charset) and the splitter's. Not
+ * thread-safe: the line stream feeds it from one read completion at a time, each handed to the
+ * next through the executor and the loop's queue.
  */
 final class LineDecoder {
-    /** Above this many chars, the builder of a long line is dropped after use rather than kept. */
-    private static final int KEPT_LINE_CAPACITY = 64 * 1024;
-
     private final CharsetDecoder decoder;
     /** The decoder's output; empty (cleared) between calls. */
     private final CharBuffer chars;
-    /** The current line's text from earlier output, when it spans more than one. */
-    private StringBuilder partial = new StringBuilder();
-    /** The last character seen was {@code '\r'}: a {@code '\n'} right after it ends no line. */
-    private boolean skipLineFeed;
+    private final LineSplitter splitter = new LineSplitter(Integer.MAX_VALUE);
 
     /**
      * @param charset the file's charset
@@ -67,48 +60,12 @@ final class LineDecoder {
             split(out);
         }
         split(out);
-        if (!partial.isEmpty()) {
-            out.add(partial.toString());
-            partial.setLength(0);
-        }
+        splitter.finish(out::add);
     }
 
-    /** Splits the decoded chars into lines; the unterminated rest goes to {@code partial}. */
+    /** Hands the decoded chars to the splitter and clears them. */
     private void split(List<String> out) {
-        chars.flip();
-        char[] a = chars.array();
-        int end = chars.limit();
-        int start = 0;
-        for (int i = 0; i < end; i++) {
-            char c = a[i];
-            if (c == '\n') {
-                if (!skipLineFeed) {
-                    out.add(line(a, start, i));
-                }
-                skipLineFeed = false;
-                start = i + 1;
-            } else if (c == '\r') {
-                out.add(line(a, start, i));
-                skipLineFeed = true;
-                start = i + 1;
-            } else {
-                skipLineFeed = false;
-            }
-        }
-        partial.append(a, start, end - start);
+        splitter.split(chars.array(), 0, chars.position(), out::add);
         chars.clear();
-    }
-
-    private String line(char[] a, int start, int end) {
-        if (partial.isEmpty()) {
-            return new String(a, start, end - start);
-        }
-        String line = partial.append(a, start, end - start).toString();
-        if (partial.capacity() > KEPT_LINE_CAPACITY) {
-            partial = new StringBuilder();
-        } else {
-            partial.setLength(0);
-        }
-        return line;
     }
 }

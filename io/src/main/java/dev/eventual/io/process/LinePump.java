@@ -3,6 +3,7 @@ package dev.eventual.io.process;
 import dev.eventual.EventLoop;
 import dev.eventual.EventLoopClosedException;
 import dev.eventual.Promise;
+import dev.eventual.io.internal.LineSplitter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,10 +23,11 @@ import java.util.function.Supplier;
  * consumer.
  *
  * <h2>Lines</h2>
- * Text is decoded with the command's charset (bad bytes become U+FFFD) and split at
- * {@code \n}, {@code \r\n} or {@code \r}, which are dropped, as {@code BufferedReader.readLine}
- * does; a last line without a terminator is delivered too. A line longer than the output limit
- * is delivered in pieces of that many characters, so one line never takes more memory than that.
+ * Text is decoded with the command's charset (bad bytes become U+FFFD) and split by the io
+ * module's one {@link LineSplitter}, as a file's lines are: at {@code \n}, {@code \r\n} or
+ * {@code \r}, which are dropped; a last line without a terminator is delivered too. A line
+ * longer than the output limit is delivered in pieces of that many characters, so one line never
+ * takes more memory than that.
  *
  * <h2>Backpressure</h2>
  * At most one batch is on the loop at a time ({@code idle} has one permit, taken by the reader
@@ -42,7 +44,7 @@ import java.util.function.Supplier;
  * loop closes, the reader stops the run (killing the process) instead of waiting for a loop that
  * will never deliver.
  *
- * <p>Fields: {@code line}, {@code afterCr}, {@code pending} and {@code pendingChars} belong to the
+ * <p>Fields: {@code splitter}, {@code pending} and {@code pendingChars} belong to the
  * reader thread; a batch, once handed over, belongs to the loop thread (published by the
  * loop's task queue). {@code done} is completed on the loop thread after the last line.
  */
@@ -62,12 +64,10 @@ final class LinePump {
     /** Null for a callback stream; else asked after each batch, the permit waits for its promise. */
     private final Supplier<Promise<Void>> demand;
     private final ProcessRun<?> run;
-    private final int maxLine;
     private final Semaphore idle = new Semaphore(1);
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    private StringBuilder line = new StringBuilder();
-    private boolean afterCr; // the last chunk ended with \r: a \n opening the next one is part of it
+    private final LineSplitter splitter;
     private List<String> pending = new ArrayList<>();
     private int pendingChars;
 
@@ -79,7 +79,7 @@ final class LinePump {
         this.stream = stream;
         this.sink = sink;
         this.run = run;
-        this.maxLine = run.command().outputLimit();
+        this.splitter = new LineSplitter(run.command().outputLimit());
     }
 
     /**
@@ -111,7 +111,7 @@ final class LinePump {
         try (reader) {
             int n;
             while ((n = reader.read(chunk)) != -1) {
-                split(chunk, n);
+                splitter.split(chunk, 0, n, this::addPending);
                 if (!pending.isEmpty()) {
                     if (idle.tryAcquire()) {
                         hand(false);
@@ -121,9 +121,7 @@ final class LinePump {
                     } // else: more input is ready at once; read it into this batch
                 }
             }
-            if (!line.isEmpty()) {
-                endLine();
-            }
+            splitter.finish(this::addPending);
             awaitIdle();
             hand(true);
         } catch (IOException e) {
@@ -194,56 +192,9 @@ final class LinePump {
         }
     }
 
-    /** Reader thread: adds the lines of {@code chunk[0, n)} to the pending batch. */
-    private void split(char[] chunk, int n) {
-        int i = 0;
-        if (afterCr) {
-            afterCr = false;
-            if (chunk[0] == '\n') {
-                i = 1;
-            }
-        }
-        while (i < n) {
-            int start = i;
-            while (i < n && chunk[i] != '\n' && chunk[i] != '\r') {
-                i++;
-            }
-            append(chunk, start, i - start);
-            if (i < n) {
-                char terminator = chunk[i++];
-                endLine();
-                if (terminator == '\r') {
-                    if (i == n) {
-                        afterCr = true;
-                    } else if (chunk[i] == '\n') {
-                        i++;
-                    }
-                }
-            }
-        }
-    }
-
-    /** Appends to the current line, cutting it into pieces of {@code maxLine} characters. */
-    private void append(char[] chunk, int offset, int length) {
-        while (length > 0) {
-            if (line.length() == maxLine) {
-                endLine();
-            }
-            int k = Math.min(length, maxLine - line.length());
-            line.append(chunk, offset, k);
-            offset += k;
-            length -= k;
-        }
-    }
-
-    private void endLine() {
-        String s = line.toString();
-        if (line.capacity() > 4 * CHUNK) {
-            line = new StringBuilder(); // let a long line's buffer go
-        } else {
-            line.setLength(0);
-        }
-        pending.add(s);
-        pendingChars += s.length();
+    /** Reader thread: adds a line to the pending batch. */
+    private void addPending(String line) {
+        pending.add(line);
+        pendingChars += line.length();
     }
 }
