@@ -65,7 +65,7 @@ public final class FifoReleaseRetries {
                         case 1 -> {
                             AbortController c = new AbortController();
                             EventLoop.current().setTimeout(c::abort, 50);
-                            yield AsyncFiles.lines(fifo, c.signal(), line -> { });
+                            yield AsyncFiles.lines(fifo, line -> { }).withSignal(c.signal());
                         }
                         default -> {
                             Promise<Void> w = AsyncFiles.writeString(fifo, "nobody reads this");

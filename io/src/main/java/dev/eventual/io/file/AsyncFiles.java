@@ -18,15 +18,6 @@ import java.util.function.Consumer;
  * {@code writeFile}, {@code appendFile} and {@code readline}). Named so as not to clash with
  * {@link java.nio.file.Files}.
  *
- * <p>Every operation comes in three forms: one returns a {@link Promise}; one takes a
- * {@link Consumer} that receives the result and returns a {@code Promise<Void>} of the callback's
- * end, so that a failure nobody handles is reported as an unhandled rejection, never lost; one
- * takes a {@link NodeCallback} that receives {@code (null, value)} or {@code (error, null)}. All
- * three resolve for lambdas and method references: {@code readString(path, text -> ...)},
- * {@code readString(path, this::show)}, {@code readString(path, (err, text) -> ...)}; only a
- * reference to a method overloaded with one and two parameters (such as {@code list::add}) is
- * ambiguous: write a lambda there.
- *
  * <pre>{@code
  * EventLoop.run(() -> {
  *     AsyncFiles.readString(Path.of("in.txt"))
@@ -37,13 +28,31 @@ import java.util.function.Consumer;
  * });
  * }</pre>
  *
+ * <h2 id="callbacks">Callbacks</h2>
+ * Every operation returns a {@link Promise}; a callback is passed through it, inline or by
+ * reference. {@link Promise#thenAccept} takes one that receives the result (its returned
+ * promise rejects with the operation's failure or what the callback threw, so a failure nobody
+ * handles is reported as an unhandled rejection, never lost); {@link Promise#asCallback} takes a
+ * Node-style {@link NodeCallback} that receives {@code (null, value)} or
+ * {@code (error, null)}:
+ * <pre>{@code
+ * AsyncFiles.readString(path).thenAccept(this::show);
+ * AsyncFiles.readString(path).asCallback((error, text) -> {
+ *     if (error != null) log.warn("cannot read " + path, error); else show(text);
+ * });
+ * }</pre>
+ * The operations that deliver many values ({@code lines}) take one {@link Consumer} for them and
+ * return a promise of their end; {@code lineIterator} hands them out one {@code next()} at a
+ * time instead.
+ *
  * <h2>Threading</h2>
  * Call these methods on a loop thread (or in an {@code async} body): the result belongs to the
  * calling thread's loop ({@link EventLoop#current()}, which throws {@link IllegalStateException}
  * off a loop). The file is opened, read, written and closed on threads of Eventual's own (virtual
  * threads; {@link java.nio.channels.AsynchronousFileChannel} for reads and writes of regular
- * files; platform threads for those of pipes, see below), never on the loop thread. Every callback (the {@code Consumer}, the {@code NodeCallback}, promise handlers,
- * and {@code lines}' line callback) runs on the loop thread. An operation in flight keeps the loop
+ * files; platform threads for those of pipes, see below), never on the loop thread. Every
+ * callback (promise handlers, {@code asCallback}'s callback and {@code lines}' line consumer)
+ * runs on the loop thread. An operation in flight keeps the loop
  * alive ({@link EventLoop#run} does not return before it ends) and nothing of it does afterwards.
  *
  * <h2>Failures</h2>
@@ -59,9 +68,12 @@ import java.util.function.Consumer;
  * {@link Promise#cancel()} on a returned promise stops the work: it rejects the promise with a
  * {@link java.util.concurrent.CancellationException} and closes the file's channel (on a file
  * thread; the loop stays up until it is closed). A write or append cancelled midway leaves
- * the bytes written so far. {@link Promise#withSignal(AbortSignal)} and
- * {@link Promise#timeout(java.time.Duration)} cancel the same way; {@code lines} also takes an
- * {@link AbortSignal} directly.
+ * the bytes written so far. An {@link AbortSignal} is given the same way for every operation,
+ * on the returned promise: {@code AsyncFiles.lines(path, onLine).withSignal(signal)} (see
+ * {@link Promise#withSignal(AbortSignal)}); when the signal aborts, that promise rejects with the
+ * signal's reason and the operation is cancelled as above, so {@code lines} delivers no further
+ * line, not even the rest of the current chunk. {@link Promise#timeout(java.time.Duration)}
+ * cancels the same way.
  *
  * <h2>Loop close</h2>
  * When the loop closes with an operation in flight (waiting for a file, opening, reading,
@@ -136,7 +148,12 @@ public final class AsyncFiles {
      * a directory, no permission, a file larger than about 2 GB or text longer than a string
      * holds: see Size limits in the class javadoc); cancelling it closes the file and stops
      * reading. A pipe or device is read until its writer closes it. See the class javadoc for
-     * threads, failures, loop close and pipes.
+     * threads, failures, loop close and pipes. A callback goes through the promise (see
+     * <a href="#callbacks">Callbacks</a>):
+     * <pre>{@code
+     * AsyncFiles.readString(path).thenAccept(this::show);
+     * AsyncFiles.readString(path).asCallback((error, text) -> ...);
+     * }</pre>
      *
      * @param path the file
      * @return a promise of the text, on the calling thread's loop
@@ -160,58 +177,6 @@ public final class AsyncFiles {
         return FileRead.text(EventLoop.current(), "readString", path, charset);
     }
 
-    /**
-     * {@link #readString(Path)} with a callback: {@code callback} receives the text on the loop
-     * thread, as a microtask after the file was read. Returns a promise that fulfils once the
-     * callback returned, or rejects with the read's failure or what the callback threw (so a
-     * failure nobody handles is reported as an unhandled rejection).
-     *
-     * @param path the file
-     * @param callback receives the text
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> readString(Path path, Consumer<? super String> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return readString(path).thenAccept(callback);
-    }
-
-    /**
-     * {@link #readString(Path, Charset)} with a callback, as {@link #readString(Path, Consumer)}.
-     *
-     * @param path the file
-     * @param charset how the file's bytes encode its text
-     * @param callback receives the text
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> readString(Path path, Charset charset, Consumer<? super String> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return readString(path, charset).thenAccept(callback);
-    }
-
-    /**
-     * {@link #readString(Path)} Node style: {@code callback} is called once on the loop thread,
-     * as a microtask, with {@code (null, text)} or {@code (failure, null)}.
-     *
-     * @param path the file
-     * @param callback receives the outcome
-     */
-    public static void readString(Path path, NodeCallback<? super String> callback) {
-        Objects.requireNonNull(callback, "callback");
-        readString(path).asCallback(callback);
-    }
-
-    /**
-     * {@link #readString(Path, Charset)} Node style, as {@link #readString(Path, NodeCallback)}.
-     *
-     * @param path the file
-     * @param charset how the file's bytes encode its text
-     * @param callback receives the outcome
-     */
-    public static void readString(Path path, Charset charset, NodeCallback<? super String> callback) {
-        Objects.requireNonNull(callback, "callback");
-        readString(path, charset).asCallback(callback);
-    }
-
     // ---------------------------------------------------------------- readBytes
 
     /**
@@ -231,30 +196,6 @@ public final class AsyncFiles {
         return FileRead.bytes(EventLoop.current(), "readBytes", path);
     }
 
-    /**
-     * {@link #readBytes(Path)} with a callback that receives the bytes, as
-     * {@link #readString(Path, Consumer)}.
-     *
-     * @param path the file
-     * @param callback receives the bytes
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> readBytes(Path path, Consumer<? super byte[]> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return readBytes(path).thenAccept(callback);
-    }
-
-    /**
-     * {@link #readBytes(Path)} Node style, as {@link #readString(Path, NodeCallback)}.
-     *
-     * @param path the file
-     * @param callback receives the outcome
-     */
-    public static void readBytes(Path path, NodeCallback<? super byte[]> callback) {
-        Objects.requireNonNull(callback, "callback");
-        readBytes(path).asCallback(callback);
-    }
-
     // ---------------------------------------------------------------- writeString
 
     /**
@@ -264,7 +205,9 @@ public final class AsyncFiles {
      * in this call, so it may change afterwards. Handlers run on the loop thread, as microtasks.
      * It rejects with a {@link FileOperationException} naming {@code "writeString"} and the path
      * (a missing directory, a directory, no permission, a failure to close); cancelling it closes
-     * the file and stops writing, leaving what was written.
+     * the file and stops writing, leaving what was written. A callback goes through the promise:
+     * {@code writeString(path, text).thenAccept(done -> ...)} or
+     * {@code .asCallback((error, done) -> ...)}.
      *
      * @param path the file
      * @param text the new content
@@ -289,66 +232,6 @@ public final class AsyncFiles {
         return FileWrite.start(EventLoop.current(), "writeString", path, bytes);
     }
 
-    /**
-     * {@link #writeString(Path, CharSequence)} with a callback: {@code callback} receives
-     * {@code null} on the loop thread, as a microtask once the file is written and closed.
-     * Returns a promise that fulfils once the callback returned, or rejects with the write's
-     * failure or what the callback threw.
-     *
-     * @param path the file
-     * @param text the new content
-     * @param callback called when done
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> writeString(Path path, CharSequence text, Consumer<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return writeString(path, text).thenAccept(callback);
-    }
-
-    /**
-     * {@link #writeString(Path, CharSequence, Charset)} with a callback, as
-     * {@link #writeString(Path, CharSequence, Consumer)}.
-     *
-     * @param path the file
-     * @param text the new content
-     * @param charset how to encode it
-     * @param callback called when done
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> writeString(Path path, CharSequence text, Charset charset,
-                                            Consumer<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return writeString(path, text, charset).thenAccept(callback);
-    }
-
-    /**
-     * {@link #writeString(Path, CharSequence)} Node style: {@code callback} is called once on the
-     * loop thread, as a microtask, with {@code (null, null)} or {@code (failure, null)}.
-     *
-     * @param path the file
-     * @param text the new content
-     * @param callback receives the outcome
-     */
-    public static void writeString(Path path, CharSequence text, NodeCallback<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        writeString(path, text).asCallback(callback);
-    }
-
-    /**
-     * {@link #writeString(Path, CharSequence, Charset)} Node style, as
-     * {@link #writeString(Path, CharSequence, NodeCallback)}.
-     *
-     * @param path the file
-     * @param text the new content
-     * @param charset how to encode it
-     * @param callback receives the outcome
-     */
-    public static void writeString(Path path, CharSequence text, Charset charset,
-                                   NodeCallback<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        writeString(path, text, charset).asCallback(callback);
-    }
-
     // ---------------------------------------------------------------- writeBytes
 
     /**
@@ -366,33 +249,6 @@ public final class AsyncFiles {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(bytes, "bytes");
         return FileWrite.start(EventLoop.current(), "writeBytes", path, bytes);
-    }
-
-    /**
-     * {@link #writeBytes(Path, byte[])} with a callback, as
-     * {@link #writeString(Path, CharSequence, Consumer)}.
-     *
-     * @param path the file
-     * @param bytes the new content
-     * @param callback called when done
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> writeBytes(Path path, byte[] bytes, Consumer<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return writeBytes(path, bytes).thenAccept(callback);
-    }
-
-    /**
-     * {@link #writeBytes(Path, byte[])} Node style, as
-     * {@link #writeString(Path, CharSequence, NodeCallback)}.
-     *
-     * @param path the file
-     * @param bytes the new content
-     * @param callback receives the outcome
-     */
-    public static void writeBytes(Path path, byte[] bytes, NodeCallback<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        writeBytes(path, bytes).asCallback(callback);
     }
 
     // ---------------------------------------------------------------- appendString
@@ -430,64 +286,6 @@ public final class AsyncFiles {
         return FileAppend.start(EventLoop.current(), "appendString", path, bytes);
     }
 
-    /**
-     * {@link #appendString(Path, CharSequence)} with a callback, as
-     * {@link #writeString(Path, CharSequence, Consumer)}.
-     *
-     * @param path the file
-     * @param text what to add
-     * @param callback called when done
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> appendString(Path path, CharSequence text, Consumer<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return appendString(path, text).thenAccept(callback);
-    }
-
-    /**
-     * {@link #appendString(Path, CharSequence, Charset)} with a callback, as
-     * {@link #writeString(Path, CharSequence, Consumer)}.
-     *
-     * @param path the file
-     * @param text what to add
-     * @param charset how to encode it
-     * @param callback called when done
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> appendString(Path path, CharSequence text, Charset charset,
-                                             Consumer<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return appendString(path, text, charset).thenAccept(callback);
-    }
-
-    /**
-     * {@link #appendString(Path, CharSequence)} Node style, as
-     * {@link #writeString(Path, CharSequence, NodeCallback)}.
-     *
-     * @param path the file
-     * @param text what to add
-     * @param callback receives the outcome
-     */
-    public static void appendString(Path path, CharSequence text, NodeCallback<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        appendString(path, text).asCallback(callback);
-    }
-
-    /**
-     * {@link #appendString(Path, CharSequence, Charset)} Node style, as
-     * {@link #writeString(Path, CharSequence, NodeCallback)}.
-     *
-     * @param path the file
-     * @param text what to add
-     * @param charset how to encode it
-     * @param callback receives the outcome
-     */
-    public static void appendString(Path path, CharSequence text, Charset charset,
-                                    NodeCallback<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        appendString(path, text, charset).asCallback(callback);
-    }
-
     // ---------------------------------------------------------------- appendBytes
 
     /**
@@ -505,33 +303,6 @@ public final class AsyncFiles {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(bytes, "bytes");
         return FileAppend.start(EventLoop.current(), "appendBytes", path, bytes);
-    }
-
-    /**
-     * {@link #appendBytes(Path, byte[])} with a callback, as
-     * {@link #writeString(Path, CharSequence, Consumer)}.
-     *
-     * @param path the file
-     * @param bytes what to add
-     * @param callback called when done
-     * @return a promise of the callback's end
-     */
-    public static Promise<Void> appendBytes(Path path, byte[] bytes, Consumer<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return appendBytes(path, bytes).thenAccept(callback);
-    }
-
-    /**
-     * {@link #appendBytes(Path, byte[])} Node style, as
-     * {@link #writeString(Path, CharSequence, NodeCallback)}.
-     *
-     * @param path the file
-     * @param bytes what to add
-     * @param callback receives the outcome
-     */
-    public static void appendBytes(Path path, byte[] bytes, NodeCallback<? super Void> callback) {
-        Objects.requireNonNull(callback, "callback");
-        appendBytes(path, bytes).asCallback(callback);
     }
 
     // ---------------------------------------------------------------- lines
@@ -552,7 +323,12 @@ public final class AsyncFiles {
      * rejects with what it threw. If the file system fails, it rejects with a
      * {@link FileOperationException} naming {@code "lines"} and the path; the lines before the
      * failure were delivered. {@link Promise#cancel() Cancelling} the promise (even from
-     * {@code onLine}) stops the stream before the next line and closes the file.
+     * {@code onLine}) stops the stream before the next line and closes the file; so does an
+     * {@link AbortSignal} given through the promise,
+     * {@code lines(path, onLine).withSignal(signal)}, whose promise then rejects with the
+     * signal's reason. The end goes through the promise:
+     * {@code lines(path, onLine).thenAccept(count -> ...)} or
+     * {@code .asCallback((error, count) -> ...)}.
      *
      * @param path the file
      * @param onLine receives each line
@@ -575,41 +351,7 @@ public final class AsyncFiles {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(charset, "charset");
         Objects.requireNonNull(onLine, "onLine");
-        return FileLines.start(EventLoop.current(), path, charset, null, onLine);
-    }
-
-    /**
-     * {@link #lines(Path, Consumer)} that {@code signal} can stop: when it aborts, no further line
-     * is delivered (not even the rest of the current chunk), the file is closed and the promise
-     * rejects with the signal's {@linkplain AbortSignal#reason() reason}. With a signal already
-     * aborted, it rejects at once, without opening the file. The signal's listener is removed
-     * when the stream ends.
-     *
-     * @param path the file
-     * @param signal stops the stream
-     * @param onLine receives each line
-     * @return a promise of the number of lines delivered, on the calling thread's loop
-     */
-    public static Promise<Long> lines(Path path, AbortSignal signal, Consumer<? super String> onLine) {
-        return lines(path, StandardCharsets.UTF_8, signal, onLine);
-    }
-
-    /**
-     * {@link #lines(Path, AbortSignal, Consumer)} with another charset.
-     *
-     * @param path the file
-     * @param charset how the file's bytes encode its text
-     * @param signal stops the stream
-     * @param onLine receives each line
-     * @return a promise of the number of lines delivered, on the calling thread's loop
-     */
-    public static Promise<Long> lines(Path path, Charset charset, AbortSignal signal,
-                                      Consumer<? super String> onLine) {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(charset, "charset");
-        Objects.requireNonNull(signal, "signal");
-        Objects.requireNonNull(onLine, "onLine");
-        return FileLines.start(EventLoop.current(), path, charset, signal, onLine);
+        return FileLines.start(EventLoop.current(), path, charset, onLine);
     }
 
     /**

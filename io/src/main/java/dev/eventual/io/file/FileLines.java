@@ -1,6 +1,5 @@
 package dev.eventual.io.file;
 
-import dev.eventual.AbortSignal;
 import dev.eventual.EventLoop;
 import dev.eventual.KeepAlive;
 import dev.eventual.Promise;
@@ -36,10 +35,10 @@ import java.util.function.Supplier;
  * completion is done with it.
  *
  * <p>Ending. At the end of the file the completion closes the channel at once, then the loop
- * delivers the last lines and fulfils the promise with their count. A callback that throws, an
- * abort of the signal and a cancel of the promise end the job at once ({@link #ended()}): the
- * loop stops before the next line, no read is started, and the channel is closed on a file
- * thread. The signal's listener is removed when the job's future completes, however.
+ * delivers the last lines and fulfils the promise with their count. A callback that throws and a
+ * cancel of the promise (what an abort signal given through the promise does) end the job at
+ * once ({@link #ended()}): the loop stops before the next line, no read is started, and the
+ * channel is closed on a file thread.
  */
 final class FileLines extends FileJob<Long, FileIo>
         implements CompletionHandler<Integer, KeepAlive> {
@@ -68,41 +67,29 @@ final class FileLines extends FileJob<Long, FileIo>
 
     /**
      * Starts streaming the lines of {@code path} to {@code onLine} and returns a promise of their
-     * count. Loop thread.
-     *
-     * @param signal stops the stream when it aborts; may be null
+     * count; cancelling it stops the stream. Loop thread.
      */
-    public static Promise<Long> start(EventLoop loop, Path path, Charset charset, AbortSignal signal,
-                                      Consumer<? super String> onLine) {
-        return start(loop, path, charset, signal, onLine, null, CHUNK);
+    static Promise<Long> start(EventLoop loop, Path path, Charset charset, Consumer<? super String> onLine) {
+        return start(loop, path, charset, onLine, null, CHUNK);
     }
 
     /**
-     * {@link #start(EventLoop, Path, Charset, AbortSignal, Consumer)} that asks {@code demand}
+     * {@link #start(EventLoop, Path, Charset, Consumer)} that asks {@code demand}
      * after each chunk's lines were handed over and reads the next chunk only once that promise
      * fulfils (an {@code AsyncIterator}'s pull). Loop thread.
      */
-    public static Promise<Long> startPulled(EventLoop loop, Path path, Charset charset,
-                                            Consumer<? super String> onLine, Supplier<Promise<Void>> demand) {
-        return start(loop, path, charset, null, onLine, demand, CHUNK);
+    static Promise<Long> startPulled(EventLoop loop, Path path, Charset charset,
+                                     Consumer<? super String> onLine, Supplier<Promise<Void>> demand) {
+        return start(loop, path, charset, onLine, demand, CHUNK);
     }
 
-    /** {@link #start(EventLoop, Path, Charset, AbortSignal, Consumer)} with another chunk size (tests). */
-    static Promise<Long> start(EventLoop loop, Path path, Charset charset, AbortSignal signal,
-                               Consumer<? super String> onLine, Supplier<Promise<Void>> demand, int chunkSize) {
+    /** {@link #start(EventLoop, Path, Charset, Consumer)} with another chunk size (tests). */
+    static Promise<Long> start(EventLoop loop, Path path, Charset charset, Consumer<? super String> onLine,
+                               Supplier<Promise<Void>> demand, int chunkSize) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize must be >= 1: " + chunkSize);
         }
-        if (signal != null && signal.aborted()) {
-            return loop.rejected(signal.reason()); // as an aborted signal stops fetch: before any I/O
-        }
-        FileLines stream = new FileLines(loop, path, charset, onLine, demand, chunkSize);
-        if (signal != null) {
-            Runnable onAbort = () -> stream.failLater(signal.reason());
-            signal.addListener(onAbort);
-            stream.whenComplete((count, failure) -> signal.removeListener(onAbort));
-        }
-        return stream.launch();
+        return new FileLines(loop, path, charset, onLine, demand, chunkSize).launch();
     }
 
     @Override

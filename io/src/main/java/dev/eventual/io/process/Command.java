@@ -1,5 +1,6 @@
 package dev.eventual.io.process;
 
+import dev.eventual.AbortSignal;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Optional;
 /**
  * A program to run with {@link Processes} and how to run it: its arguments, working directory,
  * environment, the text fed to its standard input, the charset of its text, the bound on the
- * output kept, and a time limit.
+ * output kept, a time limit and a signal that stops it.
  *
  * <pre>{@code
  * Command sort = Command.of("sort", "-r")
@@ -34,7 +35,8 @@ import java.util.Optional;
  * <h2>Defaults</h2>
  * The working directory and the environment are the Java process's; standard input is closed at
  * once (the program reads end of input, as with {@code < /dev/null}); the charset is UTF-8; the
- * output limit is {@link #DEFAULT_OUTPUT_LIMIT} (16 MiB) per stream; there is no time limit.
+ * output limit is {@link #DEFAULT_OUTPUT_LIMIT} (16 MiB) per stream; there is no time limit and
+ * no signal.
  *
  * <h2>Nulls</h2>
  * No parameter may be {@code null}: a {@code null} fails at the call with a
@@ -58,10 +60,11 @@ public final class Command {
     private final Charset charset;
     private final int outputLimit;
     private final Duration timeout; // null: no time limit
+    private final AbortSignal signal; // null: none
 
     private Command(List<String> arguments, Path directory, boolean inheritEnvironment,
                     Map<String, String> environment, String stdin, Charset charset, int outputLimit,
-                    Duration timeout) {
+                    Duration timeout, AbortSignal signal) {
         this.arguments = arguments;
         this.directory = directory;
         this.inheritEnvironment = inheritEnvironment;
@@ -70,6 +73,7 @@ public final class Command {
         this.charset = charset;
         this.outputLimit = outputLimit;
         this.timeout = timeout;
+        this.signal = signal;
     }
 
     /**
@@ -100,7 +104,7 @@ public final class Command {
             throw new IllegalArgumentException("command must name a program: []");
         }
         return new Command(List.copyOf(command), null, true, Map.of(), null, StandardCharsets.UTF_8,
-                DEFAULT_OUTPUT_LIMIT, null);
+                DEFAULT_OUTPUT_LIMIT, null, null);
     }
 
     /**
@@ -113,7 +117,7 @@ public final class Command {
     public Command directory(Path directory) {
         Objects.requireNonNull(directory, "directory");
         return new Command(arguments, directory, inheritEnvironment, environment, stdin, charset,
-                outputLimit, timeout);
+                outputLimit, timeout, signal);
     }
 
     /**
@@ -131,7 +135,7 @@ public final class Command {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put(name, value);
         return new Command(arguments, directory, inheritEnvironment, Collections.unmodifiableMap(env),
-                stdin, charset, outputLimit, timeout);
+                stdin, charset, outputLimit, timeout, signal);
     }
 
     /**
@@ -161,7 +165,7 @@ public final class Command {
      * @return a new command
      */
     public Command clearEnvironment() {
-        return new Command(arguments, directory, false, Map.of(), stdin, charset, outputLimit, timeout);
+        return new Command(arguments, directory, false, Map.of(), stdin, charset, outputLimit, timeout, signal);
     }
 
     /**
@@ -175,7 +179,7 @@ public final class Command {
     public Command stdin(String text) {
         Objects.requireNonNull(text, "text");
         return new Command(arguments, directory, inheritEnvironment, environment, text, charset,
-                outputLimit, timeout);
+                outputLimit, timeout, signal);
     }
 
     /**
@@ -188,7 +192,7 @@ public final class Command {
     public Command charset(Charset charset) {
         Objects.requireNonNull(charset, "charset");
         return new Command(arguments, directory, inheritEnvironment, environment, stdin, charset,
-                outputLimit, timeout);
+                outputLimit, timeout, signal);
     }
 
     /**
@@ -209,7 +213,7 @@ public final class Command {
             throw new IllegalArgumentException("outputLimit must be >= 1: " + bytes);
         }
         return new Command(arguments, directory, inheritEnvironment, environment, stdin, charset,
-                bytes, timeout);
+                bytes, timeout, signal);
     }
 
     /**
@@ -228,7 +232,26 @@ public final class Command {
             throw new IllegalArgumentException("timeout must be > 0: " + timeout);
         }
         return new Command(arguments, directory, inheritEnvironment, environment, stdin, charset,
-                outputLimit, timeout);
+                outputLimit, timeout, signal);
+    }
+
+    /**
+     * Returns this command stopped by {@code signal}: when it aborts, a run of this command is
+     * killed as a cancelled one is (see {@link Processes}) and its promise rejects with the
+     * signal's {@linkplain AbortSignal#reason() reason}; a run started with the signal already
+     * aborted rejects at once and starts nothing. The signal is the one place to stop
+     * {@link Processes#run(Command) run}, {@link Processes#stream(Command, java.util.function.Consumer)
+     * stream} and {@link Processes#lineIterator(Command) lineIterator} alike, as a
+     * {@code Request}'s signal is for {@code fetch}. Every run of this command (it may be run
+     * many times) listens to it, and stops listening when it ends.
+     *
+     * @param signal stops the runs of this command
+     * @return a new command
+     */
+    public Command signal(AbortSignal signal) {
+        Objects.requireNonNull(signal, "signal");
+        return new Command(arguments, directory, inheritEnvironment, environment, stdin, charset,
+                outputLimit, timeout, signal);
     }
 
     /**
@@ -306,6 +329,15 @@ public final class Command {
      */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
+    }
+
+    /**
+     * Returns the signal that stops the runs of this command, or empty when there is none.
+     *
+     * @return the signal set with {@link #signal(AbortSignal)}, or an empty {@code Optional}
+     */
+    public Optional<AbortSignal> signal() {
+        return Optional.ofNullable(signal);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.eventual.io.process;
 
+import dev.eventual.AbortSignal;
 import dev.eventual.CloseHook;
 import dev.eventual.EventLoop;
 import dev.eventual.KeepAlive;
@@ -107,10 +108,23 @@ final class ProcessRun<T> {
      * @param command what to run
      * @param plan what to do with the output
      * @param <T> the type of the value
-     * @return a promise of {@code loop} of the plan's value; cancelling it stops the run
+     * @return a promise of {@code loop} of the plan's value; cancelling it stops the run; with the
+     *     command's signal, it rejects with the signal's reason when the signal aborts (and
+     *     cancels the run), or at once, before anything is started, when it was aborted already
      */
-    public static <T> Promise<T> start(EventLoop loop, Command command, OutputPlan<T> plan) {
+    static <T> Promise<T> start(EventLoop loop, Command command, OutputPlan<T> plan) {
         assert loop.inEventLoop() : "ProcessRun.start off the loop thread";
+        AbortSignal signal = command.signal().orElse(null);
+        if (signal == null) {
+            return startRun(loop, command, plan);
+        }
+        if (signal.aborted()) {
+            return loop.rejected(signal.reason()); // as an aborted signal stops fetch: before any work
+        }
+        return startRun(loop, command, plan).withSignal(signal);
+    }
+
+    private static <T> Promise<T> startRun(EventLoop loop, Command command, OutputPlan<T> plan) {
         KillOnExit.install(); // before any kill can be requested, so that the JVM's exit finishes it
         ProcessRun<T> run = new ProcessRun<>(loop, command, plan);
         Promise<T> promise = loop.from(run.future);

@@ -7,7 +7,6 @@ import dev.eventual.NodeCallback;
 import dev.eventual.Promise;
 import dev.eventual.io.internal.PullQueue;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -26,12 +25,20 @@ import java.util.function.Consumer;
  *         .thenAccept(code -> System.out.println("exit " + code));
  * }</pre>
  *
- * <h2>Forms</h2>
- * Each operation comes as a promise, as a {@link Consumer} callback (the returned
- * {@code Promise<Void>} fulfils once the callback returned, and rejects with the operation's
- * failure or what the callback threw, so an ignored failure is reported as an unhandled
- * rejection) and as a Node-style {@link NodeCallback} called once with {@code (error, null)} or
- * {@code (null, value)}; and with an {@link AbortSignal}.
+ * <h2 id="callbacks">Callbacks and signals</h2>
+ * Each operation returns a {@link Promise}; a callback is passed through it, inline or by
+ * reference: {@link Promise#thenAccept} takes one that receives the value (its returned promise
+ * rejects with the run's failure or what the callback threw, so an ignored failure is reported
+ * as an unhandled rejection), {@link Promise#asCallback} a Node-style {@link NodeCallback} called
+ * once with {@code (null, value)} or {@code (error, null)}:
+ * <pre>{@code
+ * Processes.run(Command.of("git", "status")).thenAccept(this::show);
+ * Processes.run(Command.of("git", "status")).asCallback((error, result) -> ...);
+ * }</pre>
+ * The lines of {@code stream} go to one consumer per output stream, the exit code to the
+ * promise; {@code lineIterator} hands the lines out one {@code next()} at a time. How to run,
+ * an {@link AbortSignal} included, is said once, in the {@link Command}:
+ * {@code Processes.run(command.signal(controller.signal()))}.
  *
  * <h2>Threading</h2>
  * Call them on a loop thread (else {@link IllegalStateException}): the promise belongs to that
@@ -69,8 +76,9 @@ import java.util.function.Consumer;
  * {@code ...; killed with SIGKILL: 3 of 3 processes still running 2000 ms after SIGTERM}.
  *
  * <h2>Cancellation</h2>
- * {@link Promise#cancel()} on the returned promise (or an abort of the signal, or the time
- * limit, or a line consumer that throws) kills the program and every process it started. What
+ * {@link Promise#cancel()} on the returned promise (or an abort of the command's
+ * {@linkplain Command#signal(AbortSignal) signal}, or its time limit, or a line consumer that
+ * throws) kills the program and every process it started. What
  * you can rely on:
  * <ul>
  *   <li><b>Order.</b> On Unix the tree is first frozen ({@code SIGSTOP}, listing the descendants
@@ -140,26 +148,18 @@ public final class Processes {
     }
 
     /**
-     * Returns a promise of the result of running {@code command}: {@link #run(Command)} of
-     * {@code Command.of(command)}, with the defaults.
-     *
-     * @param command the program and its arguments
-     * @return a promise of the exit code and output, on the current loop
-     * @throws IllegalArgumentException if {@code command} is empty
-     * @throws IllegalStateException if the calling thread runs no loop
-     */
-    public static Promise<ProcessResult> run(List<String> command) {
-        return run(Command.of(command));
-    }
-
-    /**
      * Returns a promise of the result of running {@code command}: its exit code and both output
      * streams, collected (up to the output limit) and decoded. Handlers receive the
      * {@link ProcessResult} on the loop thread, as microtasks after the program has exited and
      * both streams have ended, whatever the exit code. It rejects with a
      * {@link ProcessException} naming the command if the program cannot be started, its output
      * cannot be read or it times out. {@code cancel()} kills the program (see the class
-     * javadoc) and rejects with a {@link java.util.concurrent.CancellationException}.
+     * javadoc) and rejects with a {@link java.util.concurrent.CancellationException}; an abort
+     * of the command's {@linkplain Command#signal(AbortSignal) signal} kills it the same way and
+     * rejects with the signal's reason (with a signal already aborted, at once, and nothing is
+     * started). A callback goes through the promise (see <a href="#callbacks">Callbacks</a>):
+     * {@code run(command).thenAccept(this::show)} or
+     * {@code run(command).asCallback((error, result) -> ...)}.
      *
      * @param command what to run and how
      * @return a promise of the exit code and output, on the current loop
@@ -168,80 +168,6 @@ public final class Processes {
     public static Promise<ProcessResult> run(Command command) {
         Objects.requireNonNull(command, "command");
         return ProcessRun.start(EventLoop.current(), command, new CollectingPlan());
-    }
-
-    /**
-     * {@link #run(Command)} that {@code signal} can stop: when it aborts, the program is killed
-     * as on {@code cancel()} and the promise rejects with the signal's reason (as a microtask,
-     * after the signal's listeners). An already aborted signal rejects it at once, and nothing is
-     * started.
-     *
-     * @param command what to run and how
-     * @param signal stops the run
-     * @return a promise of the exit code and output, on the current loop
-     * @throws IllegalStateException if the calling thread runs no loop
-     */
-    public static Promise<ProcessResult> run(Command command, AbortSignal signal) {
-        Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(signal, "signal");
-        if (signal.aborted()) {
-            return EventLoop.current().rejected(signal.reason());
-        }
-        return run(command).withSignal(signal);
-    }
-
-    /**
-     * {@link #run(Command)} with a callback: {@code callback} receives the {@link ProcessResult}
-     * on the loop thread, as a microtask once the program has exited and its output ended.
-     *
-     * @param command what to run and how
-     * @param callback receives the result
-     * @return a promise that fulfils once the callback returned; it rejects with the run's
-     *     failure (the callback is then not called) or with what the callback threw;
-     *     {@code cancel()} on it kills the program
-     * @throws IllegalStateException if the calling thread runs no loop
-     */
-    public static Promise<Void> run(Command command, Consumer<? super ProcessResult> callback) {
-        Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(callback, "callback");
-        return run(command).thenAccept(callback);
-    }
-
-    /**
-     * {@link #run(Command)} with a Node-style callback: called once on the loop thread, as a
-     * microtask, with {@code (null, result)} once the program has exited and its output ended,
-     * or {@code (failure, null)} (a {@link ProcessException}). An exception it throws goes to the
-     * loop's task error handler.
-     *
-     * @param command what to run and how
-     * @param callback receives the outcome
-     * @throws IllegalStateException if the calling thread runs no loop
-     */
-    public static void run(Command command, NodeCallback<? super ProcessResult> callback) {
-        Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(callback, "callback");
-        run(command).asCallback(callback);
-    }
-
-    /**
-     * {@link #run(Command, Consumer)} of {@code Command.of(command)}.
-     *
-     * @param command the program and its arguments
-     * @param callback receives the result
-     * @return a promise that fulfils once the callback returned
-     */
-    public static Promise<Void> run(List<String> command, Consumer<? super ProcessResult> callback) {
-        return run(Command.of(command), callback);
-    }
-
-    /**
-     * {@link #run(Command, NodeCallback)} of {@code Command.of(command)}.
-     *
-     * @param command the program and its arguments
-     * @param callback receives the outcome
-     */
-    public static void run(List<String> command, NodeCallback<? super ProcessResult> callback) {
-        run(Command.of(command), callback);
     }
 
     // ---------------------------------------------------------------- stream
@@ -286,7 +212,8 @@ public final class Processes {
      * {@link ProcessException} naming the command if the program cannot be started, its output
      * cannot be read or it times out (the lines before are handed out first). {@code close()}
      * (a loop left early) kills the program (see the class javadoc) and drops the lines read
-     * ahead.
+     * ahead; so does an abort of the command's {@linkplain Command#signal(AbortSignal) signal},
+     * after which {@code next()} rejects with the signal's reason.
      *
      * @param command what to run and how
      * @return an iterator over the lines of standard output, of the calling thread's loop
@@ -314,8 +241,11 @@ public final class Processes {
      * rejects with a {@link ProcessException} naming the command if the program cannot be
      * started, its output cannot be read or it times out. {@code cancel()} kills the program (see
      * the class javadoc), stops the delivery and rejects with a
-     * {@link java.util.concurrent.CancellationException}. Memory stays bounded whatever the
-     * program writes (see Output limit in the class javadoc).
+     * {@link java.util.concurrent.CancellationException}; an abort of the command's
+     * {@linkplain Command#signal(AbortSignal) signal} does the same and rejects with the signal's
+     * reason. Memory stays bounded whatever the program writes (see Output limit in the class
+     * javadoc). The exit code goes through the promise:
+     * {@code stream(command, out::add, err::add).thenAccept(code -> ...)}.
      *
      * @param command what to run and how
      * @param onStdoutLine receives each line of standard output, on the loop thread
@@ -332,76 +262,4 @@ public final class Processes {
         return ProcessRun.start(loop, command, new LineStreamingPlan(loop, onStdoutLine::accept, onStderrLine::accept));
     }
 
-    /**
-     * {@link #stream(Command, Consumer, Consumer)} of {@code Command.of(command)}.
-     *
-     * @param command the program and its arguments
-     * @param onStdoutLine receives each line of standard output, on the loop thread
-     * @param onStderrLine receives each line of standard error, on the loop thread
-     * @return a promise of the exit code, on the current loop
-     */
-    public static Promise<Integer> stream(List<String> command, Consumer<? super String> onStdoutLine,
-                                          Consumer<? super String> onStderrLine) {
-        return stream(Command.of(command), onStdoutLine, onStderrLine);
-    }
-
-    /**
-     * {@link #stream(Command, Consumer, Consumer)} that {@code signal} can stop: when it aborts,
-     * the program is killed as on {@code cancel()}, no more lines are delivered, and the promise
-     * rejects with the signal's reason. An already aborted signal rejects it at once, and nothing
-     * is started.
-     *
-     * @param command what to run and how
-     * @param onStdoutLine receives each line of standard output, on the loop thread
-     * @param onStderrLine receives each line of standard error, on the loop thread
-     * @param signal stops the run
-     * @return a promise of the exit code, on the current loop
-     */
-    public static Promise<Integer> stream(Command command, Consumer<? super String> onStdoutLine,
-                                          Consumer<? super String> onStderrLine, AbortSignal signal) {
-        Objects.requireNonNull(command, "command");
-        Objects.requireNonNull(onStdoutLine, "onStdoutLine");
-        Objects.requireNonNull(onStderrLine, "onStderrLine");
-        Objects.requireNonNull(signal, "signal");
-        if (signal.aborted()) {
-            return EventLoop.current().rejected(signal.reason());
-        }
-        return stream(command, onStdoutLine, onStderrLine).withSignal(signal);
-    }
-
-    /**
-     * {@link #stream(Command, Consumer, Consumer)} with a callback: {@code callback} receives the
-     * exit code on the loop thread, as a microtask after the last line was delivered and the
-     * program exited.
-     *
-     * @param command what to run and how
-     * @param onStdoutLine receives each line of standard output, on the loop thread
-     * @param onStderrLine receives each line of standard error, on the loop thread
-     * @param callback receives the exit code
-     * @return a promise that fulfils once the callback returned; it rejects with the run's
-     *     failure (what a line consumer threw included) or with what the callback threw;
-     *     {@code cancel()} on it kills the program
-     */
-    public static Promise<Void> stream(Command command, Consumer<? super String> onStdoutLine,
-                                       Consumer<? super String> onStderrLine, Consumer<? super Integer> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return stream(command, onStdoutLine, onStderrLine).thenAccept(callback);
-    }
-
-    /**
-     * {@link #stream(Command, Consumer, Consumer)} with a Node-style callback: called once on the
-     * loop thread, as a microtask, with {@code (null, exitCode)} after the last line was
-     * delivered and the program exited, or {@code (failure, null)}. An exception it throws goes
-     * to the loop's task error handler.
-     *
-     * @param command what to run and how
-     * @param onStdoutLine receives each line of standard output, on the loop thread
-     * @param onStderrLine receives each line of standard error, on the loop thread
-     * @param callback receives the outcome
-     */
-    public static void stream(Command command, Consumer<? super String> onStdoutLine,
-                              Consumer<? super String> onStderrLine, NodeCallback<? super Integer> callback) {
-        Objects.requireNonNull(callback, "callback");
-        stream(command, onStdoutLine, onStderrLine).asCallback(callback);
-    }
 }

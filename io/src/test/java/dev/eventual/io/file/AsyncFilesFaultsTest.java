@@ -359,7 +359,7 @@ class AsyncFilesFaultsTest {
                     case 1 -> {
                         AbortController c = new AbortController();
                         EventLoop.current().setTimeout(c::abort, 50);
-                        yield AsyncFiles.lines(fifo, c.signal(), l -> { });
+                        yield AsyncFiles.lines(fifo, l -> { }).withSignal(c.signal());
                     }
                     default -> {
                         Promise<Void> w = AsyncFiles.writeString(fifo, "nobody reads this");

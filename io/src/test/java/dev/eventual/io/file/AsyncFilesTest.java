@@ -457,11 +457,11 @@ class AsyncFilesTest {
         AtomicReference<Outcome<Long>> outcome = new AtomicReference<>();
         run(() -> {
             AbortController controller = new AbortController();
-            outcome.set(record(AsyncFiles.lines(file, controller.signal(), line -> {
+            outcome.set(record(AsyncFiles.lines(file, line -> {
                 if (seen.incrementAndGet() == 10) {
                     controller.abort(reason);
                 }
-            })));
+            }).withSignal(controller.signal())));
         });
         assertThat(outcome.get().error).isSameAs(reason);
         assertThat(seen.get()).isEqualTo(10);
@@ -476,23 +476,23 @@ class AsyncFilesTest {
         run(() -> {
             AbortController controller = new AbortController();
             AtomicLong seen = new AtomicLong();
-            outcome.set(record(AsyncFiles.lines(file, controller.signal(), line -> {
+            outcome.set(record(AsyncFiles.lines(file, line -> {
                 if (seen.incrementAndGet() == 1) {
                     Thread.ofPlatform().start(() -> controller.abort(reason));
                 }
-            })));
+            }).withSignal(controller.signal())));
         });
         assertThat(outcome.get().error).isSameAs(reason);
         assertThat(openDescriptorsOf(file)).isZero();
     }
 
     @Test
-    void lines_withAnAlreadyAbortedSignal_rejectsWithTheReasonWithoutReading() {
+    void lines_withAnAlreadyAbortedSignal_rejectsWithTheReason_andDeliversNoLine() {
         RuntimeException reason = new RuntimeException("before");
         List<String> lines = new ArrayList<>();
         Path missing = dir.resolve("never-opened");
-        Outcome<Long> o = outcomeOf(() -> AsyncFiles.lines(missing, AbortSignal.abort(reason), lines::add));
-        assertThat(o.error).isSameAs(reason); // not a NoSuchFileException: nothing was opened
+        Outcome<Long> o = outcomeOf(() -> AsyncFiles.lines(missing, lines::add).withSignal(AbortSignal.abort(reason)));
+        assertThat(o.error).isSameAs(reason); // not a NoSuchFileException: the signal wins at once
         assertThat(lines).isEmpty();
     }
 
@@ -504,7 +504,7 @@ class AsyncFilesTest {
                 .hasMessage("lines " + missing + " failed: no such file or directory (NoSuchFileException)");
     }
 
-    // ---------------------------------------------------------------- callback forms and threads
+    // ---------------------------------------------------------------- callbacks and threads
 
     @Test
     void everyCallback_runsOnTheLoopThread() throws IOException {
@@ -515,20 +515,21 @@ class AsyncFilesTest {
             loopThread.set(Thread.currentThread());
             AsyncFiles.lines(file, line -> callbackThreads.add(Thread.currentThread()))
                     .thenAccept(n -> callbackThreads.add(Thread.currentThread()));
-            AsyncFiles.readString(file, text -> callbackThreads.add(Thread.currentThread()));
-            AsyncFiles.readBytes(file, (error, bytes) -> callbackThreads.add(Thread.currentThread()));
-            AsyncFiles.appendString(dir.resolve("other.txt"), "x", done -> callbackThreads.add(Thread.currentThread()));
-            AsyncFiles.writeBytes(dir.resolve("missing/x"), new byte[1],
-                    (error, nothing) -> callbackThreads.add(Thread.currentThread()));
+            AsyncFiles.readString(file).thenAccept(text -> callbackThreads.add(Thread.currentThread()));
+            AsyncFiles.readBytes(file).asCallback((error, bytes) -> callbackThreads.add(Thread.currentThread()));
+            AsyncFiles.appendString(dir.resolve("other.txt"), "x")
+                    .thenAccept(done -> callbackThreads.add(Thread.currentThread()));
+            AsyncFiles.writeBytes(dir.resolve("missing/x"), new byte[1])
+                    .asCallback((error, nothing) -> callbackThreads.add(Thread.currentThread()));
         });
         assertThat(callbackThreads).hasSize(7).containsOnly(loopThread.get());
     }
 
     @Test
-    void consumerForm_receivesTheValue_andItsPromiseFulfilsAfterTheCallback() throws IOException {
+    void thenAccept_receivesTheValue_andItsPromiseFulfilsAfterTheCallback() throws IOException {
         Path file = Files.writeString(dir.resolve("c.txt"), "content");
         List<String> log = new ArrayList<>();
-        run(() -> AsyncFiles.readString(file, text -> log.add("got " + text))
+        run(() -> AsyncFiles.readString(file).thenAccept(text -> log.add("got " + text))
                 .thenAccept(nothing -> log.add("after")));
         assertThat(log).containsExactly("got content", "after");
     }
@@ -543,43 +544,68 @@ class AsyncFilesTest {
     }
 
     @Test
-    void consumerForm_byMethodReference_compiles_andReceivesTheValue() throws IOException {
+    void thenAccept_byMethodReference_compiles_andReceivesTheValue() throws IOException {
         Path file = Files.writeString(dir.resolve("r.txt"), "by reference");
         Screen screen = new Screen();
-        run(() -> AsyncFiles.readString(file, screen::show));
+        run(() -> AsyncFiles.readString(file).thenAccept(screen::show));
         assertThat(screen.shown).containsExactly("by reference");
     }
 
+    /**
+     * {@code list::add} names a method overloaded with one and two parameters; with one form per
+     * operation no overload of the operation can make such a reference ambiguous.
+     */
     @Test
-    void nodeCallbackForm_receivesNullAndTheValue_orTheErrorAndNull() throws IOException {
+    void aReferenceToAnArityOverloadedMethod_compilesWithEveryOperationThatTakesACallback() throws IOException {
+        Path file = Files.writeString(dir.resolve("l.txt"), "a\nb\n");
+        List<String> texts = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        List<String> latin1Lines = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        run(() -> {
+            AsyncFiles.readString(file).thenAccept(texts::add);
+            AsyncFiles.readString(file, StandardCharsets.UTF_8).thenAccept(texts::add);
+            AsyncFiles.lines(file, lines::add).thenAccept(counts::add);
+            AsyncFiles.lines(file, StandardCharsets.ISO_8859_1, latin1Lines::add).thenAccept(counts::add);
+        });
+        assertThat(texts).containsExactly("a\nb\n", "a\nb\n");
+        assertThat(lines).containsExactly("a", "b");
+        assertThat(latin1Lines).containsExactly("a", "b");
+        assertThat(counts).containsExactly(2L, 2L);
+    }
+
+    @Test
+    void asCallback_receivesNullAndTheValue_orTheErrorAndNull() throws IOException {
         Path file = Files.writeString(dir.resolve("n.txt"), "node");
         Path missing = dir.resolve("missing");
         List<String> log = new ArrayList<>();
         run(() -> {
-            AsyncFiles.readString(file, (error, text) -> log.add("ok: " + error + ", " + text));
-            AsyncFiles.readString(missing, (error, text) -> log.add("fail: " + error.getClass().getSimpleName() + ", " + text));
-            AsyncFiles.writeString(dir.resolve("w.txt"), "x", (error, nothing) -> log.add("write: " + error + ", " + nothing));
+            AsyncFiles.readString(file).asCallback((error, text) -> log.add("ok: " + error + ", " + text));
+            AsyncFiles.readString(missing)
+                    .asCallback((error, text) -> log.add("fail: " + error.getClass().getSimpleName() + ", " + text));
+            AsyncFiles.writeString(dir.resolve("w.txt"), "x")
+                    .asCallback((error, nothing) -> log.add("write: " + error + ", " + nothing));
         });
         assertThat(log).containsExactlyInAnyOrder("ok: null, node", "fail: FileOperationException, null", "write: null, null");
     }
 
     @Test
-    void consumerForm_aFailureNobodyHandles_isReportedAsAnUnhandledRejection() {
+    void thenAccept_aFailureNobodyHandles_isReportedAsAnUnhandledRejection() {
         Path missing = dir.resolve("missing.txt");
         assertThatThrownBy(() -> assertTimeoutPreemptively(HANG_GUARD, () -> EventLoop.builder()
                 .unhandledRejections(UnhandledRejectionPolicy.THROW)
-                .run(() -> AsyncFiles.readString(missing, text -> {}))))
+                .run(() -> AsyncFiles.readString(missing).thenAccept(text -> {}))))
                 .isInstanceOf(UnhandledRejectionException.class)
                 .cause().isInstanceOf(FileOperationException.class).hasMessageContaining(missing.toString());
     }
 
     @Test
-    void consumerForm_aCallbackThatThrows_isReportedAsAnUnhandledRejection() throws IOException {
+    void thenAccept_aCallbackThatThrows_isReportedAsAnUnhandledRejection() throws IOException {
         Path file = Files.writeString(dir.resolve("x.txt"), "x");
         RuntimeException boom = new RuntimeException("callback failed");
         assertThatThrownBy(() -> assertTimeoutPreemptively(HANG_GUARD, () -> EventLoop.builder()
                 .unhandledRejections(UnhandledRejectionPolicy.THROW)
-                .run(() -> AsyncFiles.readString(file, text -> {
+                .run(() -> AsyncFiles.readString(file).thenAccept(text -> {
                     throw boom;
                 }))))
                 .isInstanceOf(UnhandledRejectionException.class)
@@ -600,11 +626,11 @@ class AsyncFilesTest {
         Path p = dir.resolve("x");
         assertThatThrownBy(() -> AsyncFiles.readString(null)).hasMessage("path");
         assertThatThrownBy(() -> AsyncFiles.readString(p, (java.nio.charset.Charset) null)).hasMessage("charset");
-        assertThatThrownBy(() -> AsyncFiles.readBytes(p, (java.util.function.Consumer<byte[]>) null)).hasMessage("callback");
+        assertThatThrownBy(() -> AsyncFiles.readBytes(null)).hasMessage("path");
         assertThatThrownBy(() -> AsyncFiles.writeString(p, null)).hasMessage("text");
         assertThatThrownBy(() -> AsyncFiles.writeBytes(p, null)).hasMessage("bytes");
         assertThatThrownBy(() -> AsyncFiles.appendBytes(null, new byte[0])).hasMessage("path");
         assertThatThrownBy(() -> AsyncFiles.lines(p, null)).hasMessage("onLine");
-        assertThatThrownBy(() -> AsyncFiles.lines(p, (AbortSignal) null, line -> {})).hasMessage("signal");
+        assertThatThrownBy(() -> AsyncFiles.lines(p, (java.nio.charset.Charset) null, line -> {})).hasMessage("charset");
     }
 }

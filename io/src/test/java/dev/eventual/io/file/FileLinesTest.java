@@ -33,7 +33,7 @@ class FileLinesTest {
         List<String> lines = new ArrayList<>();
         AtomicReference<Object> count = new AtomicReference<>();
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> EventLoop.run(() ->
-                FileLines.start(EventLoop.current(), file, charset, null, lines::add, null, chunkSize)
+                FileLines.start(EventLoop.current(), file, charset, lines::add, null, chunkSize)
                         .asCallback((error, n) -> count.set(error != null ? error : n))));
         assertThat(count.get()).as("chunk size %d", chunkSize).isEqualTo((long) lines.size());
         return lines;

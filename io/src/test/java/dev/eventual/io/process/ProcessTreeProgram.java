@@ -54,7 +54,7 @@ public final class ProcessTreeProgram {
             Set<ProcessHandle> others = ProcessHandle.current().children().collect(Collectors.toSet());
             AbortController controller = new AbortController();
             Promise<ProcessResult> p = stop.equals("abort")
-                    ? Processes.run(run, controller.signal())
+                    ? Processes.run(run.signal(controller.signal()))
                     : Processes.run(run);
             p.asCallback((error, value) -> {
                 System.out.println("rejected " + (error == null ? "not: fulfilled " + value : error));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.eventual.AbortController;
 import dev.eventual.AbortSignal;
+import dev.eventual.AsyncIterator;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
@@ -451,7 +452,7 @@ class ProcessesTest {
                 shell.children().forEach(tree::add);
                 controller.abort(reason);
             });
-            return Processes.run(sh("sleep 60; true", marker), controller.signal());
+            return Processes.run(sh("sleep 60; true", marker).signal(controller.signal()));
         });
 
         assertThat(o.error).isSameAs(reason);
@@ -464,17 +465,17 @@ class ProcessesTest {
         Outcome<ProcessResult> o = outcome(() -> {
             AbortController controller = new AbortController();
             controller.abort(reason);
-            return Processes.run(Command.of("nosuchcmd-eventual"), controller.signal());
+            return Processes.run(Command.of("nosuchcmd-eventual").signal(controller.signal()));
         });
 
         assertThat(o.error).isSameAs(reason); // not "cannot start": nothing was started
     }
 
     @Test
-    void run_withAConsumer_deliversTheResultOnTheLoop_andFulfilsOnceItReturned() {
+    void run_thenAccept_deliversTheResultOnTheLoop_andFulfilsOnceItReturned() {
         AtomicReference<ProcessResult> got = new AtomicReference<>();
         AtomicReference<Thread> thread = new AtomicReference<>();
-        Outcome<Void> o = outcome(() -> Processes.run(List.of("echo", "hi"), r -> {
+        Outcome<Void> o = outcome(() -> Processes.run("echo", "hi").thenAccept(r -> {
             thread.set(Thread.currentThread());
             got.set(r);
         }));
@@ -485,23 +486,23 @@ class ProcessesTest {
     }
 
     @Test
-    void run_withAConsumer_rejectsWithTheFailure_withoutCallingIt() {
+    void run_thenAccept_rejectsWithTheFailure_withoutCallingIt() {
         AtomicInteger calls = new AtomicInteger();
-        Outcome<Void> o = outcome(() -> Processes.run(Command.of("nosuchcmd-eventual"), r -> calls.incrementAndGet()));
+        Outcome<Void> o = outcome(() -> Processes.run(Command.of("nosuchcmd-eventual")).thenAccept(r -> calls.incrementAndGet()));
 
         assertThat(o.error).isInstanceOf(ProcessException.class);
         assertThat(calls).hasValue(0);
     }
 
     @Test
-    void run_withANodeCallback_receivesTheValueOrTheError_onTheLoop() {
+    void run_asCallback_receivesTheValueOrTheError_onTheLoop() {
         List<String> calls = new CopyOnWriteArrayList<>();
         AtomicReference<Thread> loopThread = new AtomicReference<>();
         loop(() -> {
             loopThread.set(Thread.currentThread());
-            Processes.run(Command.of("echo", "ok"), (error, r) ->
+            Processes.run(Command.of("echo", "ok")).asCallback((error, r) ->
                     calls.add("ok " + error + " " + r.stdout().strip() + " " + (Thread.currentThread() == loopThread.get())));
-            Processes.run(List.of("nosuchcmd-eventual"), (error, r) ->
+            Processes.run(Command.of(List.of("nosuchcmd-eventual"))).asCallback((error, r) ->
                     calls.add("fail " + error.getClass().getSimpleName() + " " + r));
         });
 
@@ -511,9 +512,8 @@ class ProcessesTest {
     @Test
     void calls_withNullArguments_failNamingTheParameter_andOffALoop_failClearly() {
         assertThatThrownBy(() -> Processes.run((Command) null)).isInstanceOf(NullPointerException.class).hasMessage("command");
-        assertThatThrownBy(() -> Processes.run(Command.of("true"), (AbortSignal) null)).hasMessage("signal");
-        assertThatThrownBy(() -> Processes.run(Command.of("true"), (java.util.function.Consumer<ProcessResult>) null))
-                .hasMessage("callback");
+        assertThatThrownBy(() -> Command.of("true").signal(null)).hasMessage("signal");
+        assertThatThrownBy(() -> Processes.stream(null, line -> {})).hasMessage("command");
         assertThatThrownBy(() -> Processes.stream(Command.of("true"), null, line -> {})).hasMessage("onStdoutLine");
         assertThatThrownBy(() -> Processes.stream(Command.of("true"), line -> {}, null)).hasMessage("onStderrLine");
         assertThatThrownBy(() -> Command.of("a", null)).hasMessage("command[1]");
@@ -643,10 +643,10 @@ class ProcessesTest {
         List<String> out = new ArrayList<>();
         Outcome<Integer> o = outcome(() -> {
             controller.set(new AbortController());
-            return Processes.stream(sh("echo go; sleep 60"), line -> {
+            return Processes.stream(sh("echo go; sleep 60").signal(controller.get().signal()), line -> {
                 out.add(line);
                 controller.get().abort();
-            }, line -> {}, controller.get().signal());
+            }, line -> {});
         });
 
         assertThat(o.error).isInstanceOf(CancellationException.class).isSameAs(controller.get().signal().reason());
@@ -654,13 +654,60 @@ class ProcessesTest {
     }
 
     @Test
-    void stream_withConsumerAndNodeCallbacks_receiveTheExitCode() {
+    void stream_thenAcceptAndAsCallback_receiveTheExitCode() {
         List<String> calls = new CopyOnWriteArrayList<>();
         loop(() -> {
-            Processes.stream(sh("echo a; exit 2"), calls::add, calls::add, (Integer code) -> calls.add("code " + code));
-            Processes.stream(sh("echo b >&2; exit 5"), calls::add, calls::add, (error, code) -> calls.add("node " + error + " " + code));
+            Processes.stream(sh("echo a; exit 2"), calls::add, calls::add).thenAccept(code -> calls.add("code " + code));
+            Processes.stream(sh("echo b >&2; exit 5"), calls::add, calls::add)
+                    .asCallback((error, code) -> calls.add("node " + error + " " + code));
         });
 
         assertThat(calls).containsExactlyInAnyOrder("a", "code 2", "b", "node null 5");
+    }
+
+    /**
+     * {@code list::add} names a method overloaded with one and two parameters; with one form per
+     * operation no overload of {@code run} or {@code stream} can make such a reference ambiguous.
+     */
+    @Test
+    void aReferenceToAnArityOverloadedMethod_compilesWithEveryOperationThatTakesACallback() {
+        List<String> out = new CopyOnWriteArrayList<>();
+        List<String> err = new CopyOnWriteArrayList<>();
+        List<ProcessResult> results = new CopyOnWriteArrayList<>();
+        List<Integer> codes = new CopyOnWriteArrayList<>();
+        loop(() -> {
+            Processes.run("echo", "r").thenAccept(results::add);
+            Processes.run(Command.of("echo", "r")).thenAccept(results::add);
+            Processes.stream(sh("echo s1"), out::add).thenAccept(codes::add);
+            Processes.stream(sh("echo s2; echo e2 >&2"), out::add, err::add).thenAccept(codes::add);
+        });
+
+        assertThat(results).extracting(ProcessResult::stdout).containsExactly("r\n", "r\n");
+        assertThat(out).containsExactlyInAnyOrder("s1", "s2");
+        assertThat(err).containsExactly("e2");
+        assertThat(codes).containsExactly(0, 0);
+    }
+
+    @Test
+    void aCommandWithASignal_stopsEveryKindOfRun_andAnAbortedOneStartsNothing() {
+        IllegalStateException reason = new IllegalStateException("stop all");
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        AtomicBoolean aborted = new AtomicBoolean();
+        loop(() -> {
+            AbortController controller = new AbortController();
+            Command sleeper = sh("echo go; sleep 60").signal(controller.signal());
+            controller.signal().addListener(() -> aborted.set(true));
+            Processes.run(sleeper).asCallback((e, result) -> errors.add(e));
+            Processes.stream(sleeper, line -> controller.abort(reason)).asCallback((e, code) -> errors.add(e));
+            AsyncIterator<String> lines = Processes.lineIterator(sleeper);
+            lines.next().thenCompose(first -> lines.next()).asCallback((e, line) -> errors.add(e));
+        });
+        assertThat(errors).hasSize(3).allSatisfy(e -> assertThat(e).isSameAs(reason));
+        assertThat(aborted).isTrue();
+
+        List<Throwable> late = new CopyOnWriteArrayList<>();
+        loop(() -> Processes.run(Command.of("nosuchcmd-eventual").signal(AbortSignal.abort(reason)))
+                .asCallback((e, result) -> late.add(e)));
+        assertThat(late).containsExactly(reason); // not "cannot start": nothing was started
     }
 }
