@@ -1,7 +1,6 @@
 package dev.eventual.io.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.eventual.AbortController;
@@ -24,7 +23,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,21 +45,7 @@ class AsyncFilesFaultsTest {
     // ---------------------------------------------------------------- helpers
 
     private static void assumeLinux() {
-        assumeThat(Files.isDirectory(Path.of("/proc/self/fd"))).as("/proc/self/fd (Linux)").isTrue();
-    }
-
-    /** How many of this process's descriptors are open on {@code file}. */
-    private static long descriptorsOn(Path file) throws IOException {
-        Path target = file.toRealPath();
-        try (Stream<Path> list = Files.list(Path.of("/proc/self/fd"))) {
-            return list.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(target);
-                } catch (IOException | UnsupportedOperationException e) {
-                    return false; // closed meanwhile (the listing's own descriptor)
-                }
-            }).count();
-        }
+        OpenDescriptors.assumeCountable();
     }
 
     private Path fifo(String name) throws Exception {
@@ -147,14 +131,14 @@ class AsyncFilesFaultsTest {
             EventLoop loop = EventLoop.start("close-in-flight");
             loop.execute(() -> operation.apply(file));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (descriptorsOn(file) == 0 && System.nanoTime() < deadline) {
+            while (OpenDescriptors.on(file) == 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            boolean inFlight = descriptorsOn(file) > 0;
+            boolean inFlight = OpenDescriptors.on(file) > 0;
             loop.close();
             if (inFlight) {
                 caught++;
-                assertThat(descriptorsOn(file)).as("descriptors on %s after close() returned", file).isZero();
+                assertThat(OpenDescriptors.on(file)).as("descriptors on %s after close() returned", file).isZero();
             }
         }
         assertThat(caught).as("times the operation was caught in flight").isGreaterThan(0);
@@ -203,7 +187,7 @@ class AsyncFilesFaultsTest {
             assertThat(streaming.await(20, TimeUnit.SECONDS)).as("the first line arrived").isTrue();
             Thread.sleep(i % 5); // land the close anywhere in the stream's cycle
             loop.close();
-            if (descriptorsOn(file) > 0) {
+            if (OpenDescriptors.on(file) > 0) {
                 leaked++;
             }
         }
@@ -376,7 +360,7 @@ class AsyncFilesFaultsTest {
             Thread.sleep(10);
         }
         assertThat(threadsBlockedOpening()).as("threads left blocked opening the FIFO").isZero();
-        assertThat(descriptorsOn(fifo)).isZero();
+        assertThat(OpenDescriptors.on(fifo)).isZero();
     }
 
     // ---------------------------------------------------------------- descriptor budget

@@ -27,7 +27,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,22 +74,6 @@ class AsyncFilesTest {
         run(() -> outcome.set(record(op.get())));
         assertThat(outcome.get().settled).as("settled before the loop ended").isTrue();
         return outcome.get();
-    }
-
-    /** How many of this process's file descriptors are open on {@code file} (Linux only). */
-    private static long openDescriptorsOf(Path file) throws IOException {
-        Path fds = Path.of("/proc/self/fd");
-        assumeThat(Files.isDirectory(fds)).as("/proc/self/fd (Linux)").isTrue();
-        Path target = file.toRealPath();
-        try (Stream<Path> list = Files.list(fds)) {
-            return list.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(target);
-                } catch (IOException | UnsupportedOperationException e) {
-                    return false; // closed meanwhile (the listing's own descriptor)
-                }
-            }).count();
-        }
     }
 
     /** {@code "line 0000042 "}: what line {@code i} of {@link #numberedLines} starts with. */
@@ -290,7 +273,7 @@ class AsyncFilesTest {
             return read;
         });
         assertThat(o.error).isInstanceOf(CancellationException.class);
-        assertThat(openDescriptorsOf(file)).isZero();
+        assertThat(OpenDescriptors.on(file)).isZero();
     }
 
     /**
@@ -327,7 +310,7 @@ class AsyncFilesTest {
                 }
                 for (Path file : List.of(source, target, log)) {
                     if (Files.exists(file)) {
-                        assertThat(openDescriptorsOf(file)).as("%s, cancelled after %d ms", file, delay).isZero();
+                        assertThat(OpenDescriptors.on(file)).as("%s, cancelled after %d ms", file, delay).isZero();
                     }
                 }
             }
@@ -427,7 +410,7 @@ class AsyncFilesTest {
         }));
         assertThat(o.error).isSameAs(boom);
         assertThat(seen.get()).isEqualTo(5);
-        assertThat(openDescriptorsOf(file)).isZero();
+        assertThat(OpenDescriptors.on(file)).isZero();
     }
 
     @Test
@@ -446,7 +429,7 @@ class AsyncFilesTest {
         });
         assertThat(outcome.get().error).isInstanceOf(CancellationException.class);
         assertThat(seen.get()).isEqualTo(3000);
-        assertThat(openDescriptorsOf(file)).isZero();
+        assertThat(OpenDescriptors.on(file)).isZero();
     }
 
     @Test
@@ -465,7 +448,7 @@ class AsyncFilesTest {
         });
         assertThat(outcome.get().error).isSameAs(reason);
         assertThat(seen.get()).isEqualTo(10);
-        assertThat(openDescriptorsOf(file)).isZero();
+        assertThat(OpenDescriptors.on(file)).isZero();
     }
 
     @Test
@@ -483,7 +466,7 @@ class AsyncFilesTest {
             }).withSignal(controller.signal())));
         });
         assertThat(outcome.get().error).isSameAs(reason);
-        assertThat(openDescriptorsOf(file)).isZero();
+        assertThat(OpenDescriptors.on(file)).isZero();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.eventual.io.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.eventual.EventLoop;
@@ -9,7 +8,6 @@ import dev.eventual.Promise;
 import dev.eventual.Timeout;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -20,7 +18,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +62,7 @@ class FifoOpenReleaseTest {
             assertThat(kind).isEqualTo(FileKind.FIFO);
             decided.countDown();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!(cancelled && descriptorsOn(path) > 0) && System.nanoTime() < deadline) {
+            while (!(cancelled && OpenDescriptors.on(path) > 0) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             FileIo opened = FileIo.open(path, kind, Set.of(direction == Direction.READ
@@ -85,7 +82,7 @@ class FifoOpenReleaseTest {
     @EnumSource(Direction.class)
     void aReleaseThatComesBeforeTheNativeOpen_stillReleasesIt_andTheLoopEndsAfterIt(Direction direction)
             throws Exception {
-        assumeThat(Files.isDirectory(Path.of("/proc/self/fd"))).as("/proc/self/fd (Linux)").isTrue();
+        OpenDescriptors.assumeCountable();
         Path fifo = dir.resolve("late.fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertThat(mkfifo.waitFor()).as("mkfifo %s", fifo).isZero();
@@ -129,22 +126,8 @@ class FifoOpenReleaseTest {
         assertThat(opener.openReturned)
                 .as("the late open of the FIFO (%s) had returned when the loop ended", direction).isTrue();
         assertThat(opener.ran).as("the released %s did its I/O", direction).isFalse();
-        assertThat(descriptorsOn(fifo))
+        assertThat(OpenDescriptors.on(fifo))
                 .as("descriptors on the FIFO when the loop ended (the release's: an open begun now would"
                         + " go through it; %s, round %d)", direction, round).isZero();
-    }
-
-    /** How many of this process's descriptors are open on {@code file}. */
-    static long descriptorsOn(Path file) throws IOException {
-        Path target = file.toRealPath();
-        try (Stream<Path> list = Files.list(Path.of("/proc/self/fd"))) {
-            return list.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).equals(target);
-                } catch (IOException | UnsupportedOperationException e) {
-                    return false; // closed meanwhile (the listing's own descriptor)
-                }
-            }).count();
-        }
     }
 }
