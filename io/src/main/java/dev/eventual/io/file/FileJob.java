@@ -34,8 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li><b>Ending.</b> A job ends once, by the first of: success or failure of its I/O
  *     ({@link #succeedHere}, {@link #failHere}, on a file thread: the channel is closed
  *     <em>before</em> the promise settles, so a caller that sees the promise settle finds the file
- *     closed); a failure decided on another thread ({@link #failLater}: a line callback threw, a
- *     signal aborted; the channel is closed on a file thread, then the promise settles);
+ *     closed); a failure decided on another thread ({@link #failLater}: a line callback threw;
+ *     the channel is closed on a file thread, then the promise settles);
  *     {@link #cancel} from the promise (the promise is already rejected; the channel is closed
  *     on a file thread); or the loop's close ({@link #loopClosed}, on the loop thread as it
  *     closes: the channel is closed there and then, and an open under way (not a FIFO's) is
@@ -299,7 +299,7 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
     }
 
     /**
-     * Ends the job with {@code reason} as it is (what a callback threw, a signal's reason): the
+     * Ends the job with {@code reason} as it is (what a callback threw): the
      * channel is closed on a file thread, then the promise rejects. Any thread; never blocks.
      */
     final void failLater(Throwable reason) {

@@ -168,7 +168,7 @@ class AsyncFilesFaultsTest {
         closeTheLoopInFlight(file, f -> AsyncFiles.appendBytes(f, data));
     }
 
-    /** The case: 20 loops closed while they stream lines; none may leave the file open. */
+    /** 20 loops closed while they stream lines: none may leave the file open. */
     @Test
     void loopClose_duringLines_closesTheFile_everyTime() throws Exception {
         assumeLinux();
@@ -365,7 +365,10 @@ class AsyncFilesFaultsTest {
 
     // ---------------------------------------------------------------- descriptor budget
 
-    /** The 10,000 reads under {@code ulimit -n 1024}, scaled down: 3,000 under 256. */
+    /**
+     * Many reads started at once under a low descriptor limit all succeed: 3,000 under
+     * {@code ulimit -n 256}, the ratio of 10,000 under a common default of 1,024.
+     */
     @Test
     void manyConcurrentReads_underALowDescriptorLimit_allSucceed() throws Exception {
         assumeLinux();

@@ -91,7 +91,7 @@ class FifoOpenReleaseTest {
                 cancelLateOpen(fifo, direction, round);
             }
         } finally {
-            // without the fix the opener is left blocked: let it go, so that no thread outlives the test
+            // a release that failed leaves the opener blocked: let it go, so that no thread outlives the test
             FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
         }
     }
