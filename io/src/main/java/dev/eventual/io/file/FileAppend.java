@@ -44,7 +44,7 @@ final class FileAppend extends FileJob<Void, FileChannel> {
      *
      * @param operation the public method's name, for failure messages
      */
-    public static Promise<Void> start(EventLoop loop, String operation, Path path, byte[] bytes) {
+    static Promise<Void> start(EventLoop loop, String operation, Path path, byte[] bytes) {
         return new FileAppend(loop, operation, path, bytes).launch();
     }
 

@@ -43,7 +43,7 @@ import java.util.function.Supplier;
 final class FileLines extends FileJob<Long, FileIo>
         implements CompletionHandler<Integer, KeepAlive> {
     /** Bytes per read. */
-    public static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 64 * 1024;
 
     /** Receives the lines; loop thread only. */
     private final Consumer<? super String> onLine;

@@ -49,7 +49,7 @@ final class FileRead<T> extends FileJob<T, FileIo> implements CompletionHandler<
      *
      * @param operation the public method's name, for failure messages
      */
-    public static Promise<byte[]> bytes(EventLoop loop, String operation, Path path) {
+    static Promise<byte[]> bytes(EventLoop loop, String operation, Path path) {
         return new FileRead<>(loop, operation, path, new ReadTarget.Bytes()).launch();
     }
 
@@ -58,7 +58,7 @@ final class FileRead<T> extends FileJob<T, FileIo> implements CompletionHandler<
      *
      * @param operation the public method's name, for failure messages
      */
-    public static Promise<String> text(EventLoop loop, String operation, Path path, Charset charset) {
+    static Promise<String> text(EventLoop loop, String operation, Path path, Charset charset) {
         ReadTarget<String> target = ReadTarget.Text.handles(charset)
                 ? new ReadTarget.Text(charset)
                 : new ReadTarget.DecodedText(charset);

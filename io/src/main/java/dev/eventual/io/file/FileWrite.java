@@ -38,7 +38,7 @@ final class FileWrite extends FileJob<Void, FileIo> implements CompletionHandler
      *
      * @param operation the public method's name, for failure messages
      */
-    public static Promise<Void> start(EventLoop loop, String operation, Path path, byte[] bytes) {
+    static Promise<Void> start(EventLoop loop, String operation, Path path, byte[] bytes) {
         return new FileWrite(loop, operation, path, bytes).launch();
     }
 

@@ -96,7 +96,7 @@ final class LinePump {
      * @return a future completed on the loop thread once the last line was delivered; failed
      *     with the run's read failure if the read fails while the run was not stopped
      */
-    public static CompletableFuture<Void> start(EventLoop loop, Process process, InputStream in, String stream,
+    static CompletableFuture<Void> start(EventLoop loop, Process process, InputStream in, String stream,
                                                 Consumer<String> sink, Supplier<Promise<Void>> demand,
                                                 ProcessRun<?> run) {
         LinePump pump = new LinePump(loop, in, stream, sink, demand, run);

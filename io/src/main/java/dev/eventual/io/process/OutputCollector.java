@@ -22,7 +22,7 @@ final class OutputCollector {
      * @param text what was kept, decoded
      * @param truncated whether bytes were dropped past the limit
      */
-    public record Collected(String text, boolean truncated) {}
+    record Collected(String text, boolean truncated) {}
 
     private final InputStream in;
     private final String stream;
@@ -48,7 +48,7 @@ final class OutputCollector {
      * @return a future of the text, failed with the run's read failure if the read fails while
      *     the run was not stopped
      */
-    public static CompletableFuture<Collected> start(Process process, InputStream in, String stream, ProcessRun<?> run) {
+    static CompletableFuture<Collected> start(Process process, InputStream in, String stream, ProcessRun<?> run) {
         OutputCollector c = new OutputCollector(in, stream, run);
         ProcessThreads.start(process.pid() + "-" + stream, c::read);
         return c.result;

@@ -67,15 +67,15 @@ final class ProcessKiller {
      * @param survivors how many were still alive {@link #FORCED_EXIT_LIMIT} after that
      * @param grace the grace period
      */
-    public record Outcome(int processes, int forced, int survivors, Duration grace) {
+    record Outcome(int processes, int forced, int survivors, Duration grace) {
         /** The kill of a run whose process never started. */
-        public static final Outcome NOT_STARTED = new Outcome(0, 0, 0, Duration.ZERO);
+        static final Outcome NOT_STARTED = new Outcome(0, 0, 0, Duration.ZERO);
 
         /**
          * Says how the tree ended, for a failure message: {@code killed with SIGTERM},
          * {@code killed with SIGKILL: 3 of 3 processes still running 2000 ms after SIGTERM}.
          */
-        public String describe() {
+        String describe() {
             if (processes == 0) {
                 return this == NOT_STARTED ? "it had not started" : "it had exited";
             }
@@ -113,7 +113,7 @@ final class ProcessKiller {
      * @return a future of how the kill ended, completed once every member is gone (or counted in
      *     {@link Outcome#survivors()}); failed only if the kill itself failed
      */
-    public static CompletableFuture<Outcome> kill(Process process, Duration grace,
+    static CompletableFuture<Outcome> kill(Process process, Duration grace,
                                                   Queue<ProcessHandle> members, boolean exiting) {
         ProcessKiller killer = new ProcessKiller(process, grace, members);
         members.add(process.toHandle()); // before the killer thread starts: the shutdown hook may need it

@@ -63,7 +63,7 @@ import java.util.regex.Pattern;
  */
 final class ProcessRun<T> {
     /** How long a process may take to exit after {@code SIGTERM} before it gets {@code SIGKILL}. */
-    public static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    static final Duration KILL_GRACE = Duration.ofSeconds(2);
     /** The system's description after the JDK's {@code error=2, } or {@code error: 2 (...)}. */
     private static final Pattern ERRNO = Pattern.compile("error(?:=|: )\\d+(?:, | \\()([^)]*)\\)?\\s*$");
 
@@ -136,12 +136,12 @@ final class ProcessRun<T> {
     }
 
     /** Returns the command being run. */
-    public Command command() {
+    Command command() {
         return command;
     }
 
     /** Whether the run was stopped: the output no longer matters and the stopper settles the promise. */
-    public boolean isStopped() {
+    boolean isStopped() {
         return stopped.get();
     }
 
@@ -151,7 +151,7 @@ final class ProcessRun<T> {
      *
      * @param action what to do
      */
-    public void onStop(Runnable action) {
+    void onStop(Runnable action) {
         stopActions.thenRun(action);
     }
 
@@ -161,7 +161,7 @@ final class ProcessRun<T> {
      *
      * @param reason the rejection reason of the run's promise
      */
-    public void fail(Throwable reason) {
+    void fail(Throwable reason) {
         if (future.isDone() || !stop()) {
             return; // a late failure (a read error after a kill) changes nothing: the stopper settles
         }
@@ -175,7 +175,7 @@ final class ProcessRun<T> {
      * @param e what the read threw
      * @return a {@link ProcessException} naming the stream and the command
      */
-    public ProcessException readFailure(String stream, IOException e) {
+    ProcessException readFailure(String stream, IOException e) {
         return new ProcessException(command.arguments(), "read " + stream + " of " + command + " failed: " + e, e);
     }
 

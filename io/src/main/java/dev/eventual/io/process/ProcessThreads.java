@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ProcessThreads {
     /** The prefix of every thread's name. */
-    public static final String PREFIX = "eventual-process-";
+    static final String PREFIX = "eventual-process-";
 
     /** Threads started and not yet finished; a concurrent set, added to and removed from by any thread. */
     private static final Set<Thread> LIVE = ConcurrentHashMap.newKeySet();
@@ -29,7 +29,7 @@ final class ProcessThreads {
      * @param task what it runs
      * @return the started thread
      */
-    public static Thread start(String name, Runnable task) {
+    static Thread start(String name, Runnable task) {
         Thread thread = Thread.ofVirtual().name(PREFIX + name).unstarted(() -> {
             try {
                 task.run();
@@ -43,7 +43,7 @@ final class ProcessThreads {
     }
 
     /** Returns the threads started here whose task has not returned yet. */
-    public static List<Thread> live() {
+    static List<Thread> live() {
         return List.copyOf(LIVE);
     }
 }
