@@ -2,8 +2,11 @@
  * Eventual's io: {@code fetch} over the JDK {@code HttpClient}, files and processes, each result
  * delivered on the calling event loop's thread.
  *
- * <p>Only {@code dev.eventual.io} is exported; {@code dev.eventual.io.internal} is the
- * implementation. Jackson is optional: {@code Response.json()} uses it when it is present.
+ * <p>Exported, one package per topic: {@code dev.eventual.io} ({@code fetch}),
+ * {@code dev.eventual.io.file} (files) and {@code dev.eventual.io.process} (programs). Each holds
+ * its API and, package-private, its implementation; {@code dev.eventual.io.internal} (not
+ * exported) holds what the topics share. Jackson is optional: {@code Response.json()} uses it
+ * when it is present.
  */
 module dev.eventual.io {
     requires transitive dev.eventual;
@@ -12,4 +15,6 @@ module dev.eventual.io {
     requires static com.fasterxml.jackson.core;
 
     exports dev.eventual.io;
+    exports dev.eventual.io.file;
+    exports dev.eventual.io.process;
 }

@@ -3,7 +3,7 @@ package dev.eventual.filefaults;
 import dev.eventual.AbortController;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.io.AsyncFiles;
+import dev.eventual.io.file.AsyncFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -65,7 +65,7 @@ public final class FifoReleaseRetries {
                         case 1 -> {
                             AbortController c = new AbortController();
                             EventLoop.current().setTimeout(c::abort, 50);
-                            yield AsyncFiles.lines(fifo, c.signal(), line -> { });
+                            yield AsyncFiles.lines(fifo, line -> { }).withSignal(c.signal());
                         }
                         default -> {
                             Promise<Void> w = AsyncFiles.writeString(fifo, "nobody reads this");

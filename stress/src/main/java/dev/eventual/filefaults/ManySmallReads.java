@@ -1,7 +1,7 @@
 package dev.eventual.filefaults;
 
 import dev.eventual.EventLoop;
-import dev.eventual.io.AsyncFiles;
+import dev.eventual.io.file.AsyncFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -26,6 +26,8 @@ final class SnippetSource {
             "import static dev.eventual.Async.await;",
             "import dev.eventual.*;",
             "import dev.eventual.io.*;",
+            "import dev.eventual.io.file.*;",
+            "import dev.eventual.io.process.*;",
             "import java.nio.file.Path;",
             "import java.time.Duration;",
             "import java.util.List;",
