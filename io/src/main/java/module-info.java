@@ -2,8 +2,9 @@
  * Eventual's io: {@code fetch} over the JDK {@code HttpClient}, files and processes, each result
  * delivered on the calling event loop's thread.
  *
- * <p>Only {@code dev.eventual.io} is exported; {@code dev.eventual.io.internal} is the
- * implementation. Jackson is optional: {@code Response.json()} uses it when it is present.
+ * <p>Exported: {@code dev.eventual.io.fetch} (HTTP) and {@code dev.eventual.io} (files and
+ * processes); {@code dev.eventual.io.internal} is the implementation they share. Jackson is
+ * optional: {@code Response.json()} uses it when it is present.
  */
 module dev.eventual.io {
     requires transitive dev.eventual;
@@ -12,4 +13,5 @@ module dev.eventual.io {
     requires static com.fasterxml.jackson.core;
 
     exports dev.eventual.io;
+    exports dev.eventual.io.fetch;
 }

@@ -26,6 +26,7 @@ final class SnippetSource {
             "import static dev.eventual.Async.await;",
             "import dev.eventual.*;",
             "import dev.eventual.io.*;",
+            "import dev.eventual.io.fetch.*;",
             "import java.nio.file.Path;",
             "import java.time.Duration;",
             "import java.util.List;",

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 /**
  * JSON for {@link Response#json}, through Jackson when it is on the class or module path. The

@@ -1,8 +1,8 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
-import static dev.eventual.io.FetchTesting.GUARD;
-import static dev.eventual.io.FetchTesting.assertAllClosed;
-import static dev.eventual.io.FetchTesting.openDescriptors;
+import static dev.eventual.io.fetch.FetchTesting.GUARD;
+import static dev.eventual.io.fetch.FetchTesting.assertAllClosed;
+import static dev.eventual.io.fetch.FetchTesting.openDescriptors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventual.EventLoop;

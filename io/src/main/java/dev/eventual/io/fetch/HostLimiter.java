@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

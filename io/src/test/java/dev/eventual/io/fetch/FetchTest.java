@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import static dev.eventual.Async.async;
 import static dev.eventual.Async.await;

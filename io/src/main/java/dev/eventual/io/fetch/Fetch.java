@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import dev.eventual.NodeCallback;
 import dev.eventual.Promise;
@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * methods use {@link FetchClient#shared()}; a {@link FetchClient} of your own has the same methods.
  *
  * <pre>{@code
- * import static dev.eventual.io.Fetch.*;
+ * import static dev.eventual.io.fetch.Fetch.*;
  *
  * fetch("http://localhost:8080/user/1")            // a promise
  *     .thenCompose(Response::text)
