@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * A JDK {@link HttpClient} with the limits and rules of Eventual's {@code fetch}. {@link Fetch}'s
@@ -284,54 +283,6 @@ public final class FetchClient implements AutoCloseable {
     }
 
     /**
-     * Calls {@code callback} with the response to a GET of {@code url}; see
-     * {@link Fetch#get(String, Consumer)}.
-     *
-     * @param url an absolute http(s) URL
-     * @param callback receives the response
-     * @return a promise of the callback's end
-     */
-    public Promise<Void> get(String url, Consumer<? super Response> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return fetch(url).thenAccept(callback);
-    }
-
-    /**
-     * Calls {@code callback} once, Node style; see {@link Fetch#get(String, NodeCallback)}.
-     *
-     * @param url an absolute http(s) URL
-     * @param callback receives {@code (null, response)} or {@code (error, null)}
-     */
-    public void get(String url, NodeCallback<? super Response> callback) {
-        Objects.requireNonNull(callback, "callback");
-        fetch(url).asCallback(callback);
-    }
-
-    /**
-     * Calls {@code callback} with the response to {@code request}; see
-     * {@link Fetch#fetch(Request, Consumer)}.
-     *
-     * @param request what to send
-     * @param callback receives the response
-     * @return a promise of the callback's end
-     */
-    public Promise<Void> fetch(Request request, Consumer<? super Response> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return fetch(request).thenAccept(callback);
-    }
-
-    /**
-     * Calls {@code callback} once, Node style; see {@link Fetch#fetch(Request, NodeCallback)}.
-     *
-     * @param request what to send
-     * @param callback receives {@code (null, response)} or {@code (error, null)}
-     */
-    public void fetch(Request request, NodeCallback<? super Response> callback) {
-        Objects.requireNonNull(callback, "callback");
-        fetch(request).asCallback(callback);
-    }
-
-    /**
      * Returns a promise of the body of a GET of {@code url} as text; see {@link Fetch#getText(String)}.
      *
      * @param url an absolute http(s) URL
@@ -354,13 +305,14 @@ public final class FetchClient implements AutoCloseable {
 
     /**
      * Calls {@code callback} with the body of a GET of {@code url} as text; see
-     * {@link Fetch#getText(String, Consumer)}.
+     * {@link Fetch#getText(String, ValueCallback)}.
      *
      * @param url an absolute http(s) URL
      * @param callback receives the text
-     * @return a promise of the callback's end
+     * @return a promise that fulfils after the callback returned, or rejects with the fetch's
+     *     failure or what the callback threw
      */
-    public Promise<Void> getText(String url, Consumer<? super String> callback) {
+    public Promise<Void> getText(String url, ValueCallback<? super String> callback) {
         Objects.requireNonNull(callback, "callback");
         return getText(url).thenAccept(callback);
     }

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * forgotten body must not hold a connection and a host slot forever). The reader subscribes to
  * the publisher on the calling thread; the JDK then delivers on its own threads. Each read is a
  * {@link CompletableFuture} subclass turned into a promise of the response's loop with
- * {@code loop.from}, so its result arrives on the loop (rule 1), a {@code KeepAlive} keeps
+ * {@code loop.from}, so its result arrives on the loop (the contract's rule 1), a {@code KeepAlive} keeps
  * {@code EventLoop.run} waiting while the body is read (not while it lies unread), and the
  * promise's {@code cancel()} reaches {@link Read#cancel}, which cancels the subscription: the JDK
  * then closes the connection. {@code releaseSlot} runs exactly once (it is idempotent) when the

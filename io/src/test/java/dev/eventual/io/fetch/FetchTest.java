@@ -122,18 +122,49 @@ class FetchTest {
             Fetch.getText(server.url("/hello"), this::show);
             Fetch.getText(server.url("/hello"), (error, text) -> log.add("node: " + error + " " + text));
             Fetch.getText(server.url("/missing"), (error, text) -> log.add("node: " + error.getClass().getSimpleName() + " " + text));
-            Fetch.get(server.url("/hello"), response -> {
-                log.add("get: " + response.status());
-                response.discard();
-            });
-            Fetch.get(server.url("/hello"), (error, response) -> {
-                log.add("get node: " + error + " " + response.status());
-                response.discard();
-            });
         });
         assertThat(log).containsExactlyInAnyOrder(
                 "inline: hello, wörld", "by reference: hello, wörld", "node: null hello, wörld",
-                "node: FetchException null", "get: 200", "get node: null 200");
+                "node: FetchException null");
+    }
+
+    /**
+     * {@code List.add} has a one- and a two-parameter overload, so {@code texts::add} fits a
+     * Node-style callback as well as a value callback: with {@code Consumer} and
+     * {@code NodeCallback} overloads this call would not compile ("reference to getText is
+     * ambiguous"). That it compiles is half the test.
+     */
+    @Test
+    void getText_takesAReferenceToAMethodOverloadedWithOneAndTwoParameters_asTheValueCallback() {
+        List<String> texts = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        run(() -> {
+            Fetch.getText(server.url("/hello"), texts::add);
+            Fetch.getText(server.url("/hello"), values::add);
+            FetchClient.shared().getText(server.url("/hello"), texts::add);
+        });
+        assertThat(texts).containsExactly("hello, wörld", "hello, wörld");
+        assertThat(values).containsExactly("hello, wörld");
+    }
+
+    @Test
+    void theOtherOperations_takeTheCallbackThroughTheirPromise_inlineByReferenceOrNodeStyle() {
+        List<String> texts = new ArrayList<>();
+        run(() -> {
+            Fetch.fetch(server.url("/hello")).thenCompose(Response::text).thenAccept(texts::add);
+            Fetch.fetch(server.url("/hello")).asCallback((error, response) -> {
+                log.add("fetch node: " + error + " " + response.status());
+                response.discard();
+            });
+            Fetch.fetch(server.url("/hello")).thenCompose(Response::bytes)
+                    .asCallback((error, bytes) -> log.add("bytes node: " + error + " " + bytes.length));
+            Fetch.fetch(server.url("/missing")).thenCompose(Response::requireOk)
+                    .asCallback((error, response) -> log.add("requireOk node: " + error.getMessage() + " " + response));
+        });
+        assertThat(texts).containsExactly("hello, wörld");
+        assertThat(log).containsExactlyInAnyOrder("fetch node: null 200",
+                "bytes node: null " + "hello, wörld".getBytes(StandardCharsets.UTF_8).length,
+                "requireOk node: GET " + server.url("/missing") + ": HTTP 404 Not Found null");
     }
 
     @Test
@@ -286,7 +317,7 @@ class FetchTest {
         run(() -> {
             assertThatThrownBy(() -> Fetch.fetch((String) null)).isInstanceOf(NullPointerException.class).hasMessage("url");
             assertThatThrownBy(() -> Fetch.fetch((Request) null)).isInstanceOf(NullPointerException.class).hasMessage("request");
-            assertThatThrownBy(() -> Fetch.getText(server.url("/hello"), (java.util.function.Consumer<String>) null))
+            assertThatThrownBy(() -> Fetch.getText(server.url("/hello"), (ValueCallback<String>) null))
                     .isInstanceOf(NullPointerException.class).hasMessage("callback");
             assertThatThrownBy(() -> Fetch.fetch("not a url")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("\"not a url\"");
