@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * time; the rest wait in line, in the order they were fetched, and start as earlier ones finish.
  * An exchange is in flight from its request until its response body has been read, failed or
  * been discarded. (The JDK client alone opens one HTTP/1.1 connection per exchange in flight,
- * with no cap: 20,000 concurrent requests to one host run out of file descriptors.)
+ * with no cap: enough concurrent requests to one host run out of file descriptors.)
  *
  * <h2>Malformed responses do not leak connections</h2>
  * After a response the JDK client cannot parse (a malformed status line, headers over its
@@ -47,12 +47,12 @@ public final class FetchClient implements AutoCloseable {
     }
 
     /**
-     * The JDK client new exchanges use, and how many use it ({@link Generation}). Guarded by
+     * The JDK client new exchanges use, and how many use it ({@link JdkClient}). Guarded by
      * {@code lock}, as {@code retiring} and {@code closed} are.
      */
-    private Generation current;
-    /** Retired generations not closed yet (exchanges still use them). */
-    private final java.util.Set<Generation> retiring = new java.util.HashSet<>();
+    private JdkClient current;
+    /** Retired JDK clients not closed yet (exchanges still use them). */
+    private final java.util.Set<JdkClient> retiring = new java.util.HashSet<>();
     private boolean closed;
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private final Duration connectTimeout;
@@ -65,7 +65,7 @@ public final class FetchClient implements AutoCloseable {
         this.shared = shared;
         this.ownsHttp = b.http == null;
         this.connectTimeout = b.connectTimeout;
-        this.current = new Generation(ownsHttp ? buildHttp(connectTimeout) : CompletableFuture.completedFuture(b.http));
+        this.current = new JdkClient(ownsHttp ? buildHttp(connectTimeout) : CompletableFuture.completedFuture(b.http));
         this.limiter = new HostLimiter(b.maxRequestsPerHost);
     }
 
@@ -89,32 +89,32 @@ public final class FetchClient implements AutoCloseable {
 
     /**
      * One JDK client and the count of hops using it (from the moment a hop is about to be sent
-     * until it failed, was redirected, or its body ended). A generation is retired after a
+     * until it failed, was redirected, or its body ended). One is retired after a
      * response that makes the JDK keep its connection ({@link #retire}); a retired one is closed
      * when its count reaches 0. {@code users} and {@code retired} are guarded by the client's lock.
      */
-    static final class Generation {
+    static final class JdkClient {
         final CompletableFuture<HttpClient> http;
         private int users;
         private boolean retired;
 
-        Generation(CompletableFuture<HttpClient> http) {
+        JdkClient(CompletableFuture<HttpClient> http) {
             this.http = http;
         }
     }
 
-    /** One hop's use of a generation; {@link #release()} is idempotent. */
+    /** One hop's use of a {@link JdkClient}; {@link #release()} is idempotent. */
     final class Lease {
-        final Generation generation;
+        final JdkClient jdkClient;
         private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
-        private Lease(Generation generation) {
-            this.generation = generation;
+        private Lease(JdkClient jdkClient) {
+            this.jdkClient = jdkClient;
         }
 
         void release() {
             if (released.compareAndSet(false, true)) {
-                FetchClient.this.release(generation);
+                FetchClient.this.release(jdkClient);
             }
         }
     }
@@ -130,7 +130,7 @@ public final class FetchClient implements AutoCloseable {
         }
     }
 
-    private void release(Generation g) {
+    private void release(JdkClient g) {
         boolean close;
         lock.lock();
         try {
@@ -147,9 +147,9 @@ public final class FetchClient implements AutoCloseable {
     /**
      * Retires {@code g} after a response its JDK client will keep the connection of: new hops
      * get a fresh JDK client; {@code g} is closed once no hop uses it. Does nothing for a JDK
-     * client the user gave, for a generation already retired, or once this client is closed.
+     * client the user gave, for one already retired, or once this client is closed.
      */
-    void retire(Generation g) {
+    void retire(JdkClient g) {
         if (!ownsHttp) {
             return;
         }
@@ -159,7 +159,7 @@ public final class FetchClient implements AutoCloseable {
             if (g != current || closed) {
                 return;
             }
-            current = new Generation(buildHttp(connectTimeout));
+            current = new JdkClient(buildHttp(connectTimeout));
             g.retired = true;
             close = g.users == 0;
             if (!close) {
@@ -177,7 +177,7 @@ public final class FetchClient implements AutoCloseable {
      * Closes a retired JDK client on a virtual thread of its own: {@code close()} waits for the
      * client's threads, and the last hop may end on one of them.
      */
-    private static void closeLater(Generation g) {
+    private static void closeLater(JdkClient g) {
         g.http.whenComplete((client, error) -> {
             if (client != null) {
                 Thread.ofVirtual().name("eventual-fetch-client-retire").start(() -> {
@@ -210,7 +210,7 @@ public final class FetchClient implements AutoCloseable {
     }
 
     /** The JDK client new exchanges use, once built: for tests. */
-    CompletableFuture<HttpClient> http() {
+    CompletableFuture<HttpClient> currentJdkClient() {
         lock.lock();
         try {
             return current.http;
@@ -269,7 +269,7 @@ public final class FetchClient implements AutoCloseable {
         try {
             first = exchange.firstRequest();
         } catch (UncheckedIOException e) { // a body file that cannot be read: a failure of this fetch
-            return loop.rejected(exchange.failure(e));
+            return loop.rejected(exchange.fetchFailure(e));
         } catch (IllegalArgumentException e) { // a header or method the JDK client refuses: bad input
             throw new IllegalArgumentException(request + ": " + e.getMessage(), e);
         }
@@ -366,7 +366,7 @@ public final class FetchClient implements AutoCloseable {
             throw new UnsupportedOperationException("the shared FetchClient cannot be closed");
         }
         if (ownsHttp) {
-            java.util.List<Generation> all;
+            java.util.List<JdkClient> all;
             lock.lock();
             try {
                 closed = true;
@@ -376,7 +376,7 @@ public final class FetchClient implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            for (Generation g : all) {
+            for (JdkClient g : all) {
                 HttpClient client = g.http.join();
                 client.shutdownNow();
                 client.close();
@@ -384,7 +384,7 @@ public final class FetchClient implements AutoCloseable {
         }
     }
 
-    static String format(Duration d) {
+    static String formatDuration(Duration d) {
         return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 

@@ -104,7 +104,7 @@ public final class Response {
      * @return the reason phrase, or {@code ""} for a status without a standard one
      */
     public String statusText() {
-        return reason(status);
+        return reasonPhrase(status);
     }
 
     /**
@@ -239,10 +239,10 @@ public final class Response {
      */
     public <T> Promise<T> json(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        if (!JsonBody.available()) {
-            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        if (!JsonBinding.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+        return body.readAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**
@@ -256,10 +256,10 @@ public final class Response {
      */
     public <T> Promise<T> json(com.fasterxml.jackson.core.type.TypeReference<T> type) {
         Objects.requireNonNull(type, "type");
-        if (!JsonBody.available()) {
-            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        if (!JsonBinding.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+        return body.readAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**
@@ -274,10 +274,10 @@ public final class Response {
      */
     public <T> Promise<T> json(java.lang.reflect.Type type) {
         Objects.requireNonNull(type, "type");
-        if (!JsonBody.available()) {
-            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        if (!JsonBinding.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+        return body.readAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**
@@ -361,7 +361,7 @@ public final class Response {
         return StandardCharsets.UTF_8;
     }
 
-    static String reason(int status) {
+    static String reasonPhrase(int status) {
         return switch (status) {
             case 200 -> "OK";
             case 201 -> "Created";

@@ -81,7 +81,7 @@ final class ResponseBody {
                 hook.remove(); // idempotent; a long-lived loop keeps no finished body
             }
         };
-        if (!(publisher instanceof Buffered)) {
+        if (!(publisher instanceof SmallBody)) {
             // Last: the hook may run at once (the loop has closed) and needs every field.
             closeHook = loop.onClose(() -> fail(new EventLoopClosedException(method + " " + uri
                     + ": event loop '" + loop.name() + "' closed before the body was read to its end")));
@@ -93,8 +93,8 @@ final class ResponseBody {
      * holds no connection and needs no cleaning.
      */
     void discardWhenUnreachable(Object owner) {
-        if (!(publisher instanceof Buffered)) {
-            cleanable = CLEANER.register(owner, this::discardIfUnused); // a method ref of this, never of owner
+        if (!(publisher instanceof SmallBody)) {
+            cleanable = CLEANER.register(owner, this::abort); // a method ref of this, never of owner
         }
     }
 
@@ -105,7 +105,7 @@ final class ResponseBody {
         }
         Cleaner.Cleanable c = cleanable;
         if (c != null) {
-            c.clean(); // runs discardIfUnused, which finds the body used: only the registration goes
+            c.clean(); // runs abort, which finds the body taken: only the registration goes
         }
         return true;
     }
@@ -115,7 +115,7 @@ final class ResponseBody {
      * {@code Content-Length}, see {@link Exchange}): its connection is already free, and a read
      * completes at once, without another hand-off from the JDK's threads to the loop.
      */
-    record Buffered(byte[] bytes) implements Flow.Publisher<List<ByteBuffer>> {
+    record SmallBody(byte[] bytes) implements Flow.Publisher<List<ByteBuffer>> {
         @Override
         public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> subscriber) {
             subscriber.onSubscribe(new Flow.Subscription() {
@@ -150,7 +150,7 @@ final class ResponseBody {
 
     /** Reads the whole body and returns a promise of {@code finish} applied to its bytes. */
     <T> Promise<T> readAll(String what, Function<byte[], T> finish) {
-        if (publisher instanceof Buffered buffered && (signal == null || !signal.aborted())) {
+        if (publisher instanceof SmallBody buffered && (signal == null || !signal.aborted())) {
             lock.lock();
             try {
                 if (!take()) {
@@ -163,10 +163,10 @@ final class ResponseBody {
             try {
                 return loop.resolved(finish == null ? null : finish.apply(buffered.bytes().clone()));
             } catch (Throwable e) {
-                return loop.rejected(e instanceof FetchException ? e : failure(what, e));
+                return loop.rejected(e instanceof FetchException ? e : readFailure(what, e));
             }
         }
-        return start(new Whole<>(what, finish));
+        return start(new WholeRead<>(what, finish));
     }
 
     /** A read of a body already taken: by an earlier read, or by {@link #fail}. Under lock. */
@@ -201,13 +201,13 @@ final class ResponseBody {
         if (current != null) {
             current.abandon(reason);
         } else if (untaken) {
-            new Whole<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
+            new WholeRead<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
         }
     }
 
     /** Streams the body to {@code onChunk}, one chunk at a time, on the loop. */
     Promise<Void> stream(Consumer<? super ByteBuffer> onChunk) {
-        return start(new Chunks(Objects.requireNonNull(onChunk, "onChunk"), null));
+        return start(new StreamingRead(Objects.requireNonNull(onChunk, "onChunk"), null));
     }
 
     /**
@@ -215,7 +215,7 @@ final class ResponseBody {
      * the JDK for the next one only once that promise fulfils (an {@code AsyncIterator}'s pull).
      */
     Promise<Void> stream(Consumer<? super ByteBuffer> onChunk, Supplier<Promise<Void>> demand) {
-        return start(new Chunks(Objects.requireNonNull(onChunk, "onChunk"), Objects.requireNonNull(demand, "demand")));
+        return start(new StreamingRead(Objects.requireNonNull(onChunk, "onChunk"), Objects.requireNonNull(demand, "demand")));
     }
 
     private <T> Promise<T> start(Read<T> read) {
@@ -237,17 +237,13 @@ final class ResponseBody {
         return signal == null ? promise : promise.withSignal(signal);
     }
 
-    private void discardIfUnused() {
-        abort();
-    }
-
     /**
      * Takes the body if no one has, cancelling it at once: the JDK closes the connection, and the
      * slot is given back. For a response nobody will read (cancelled, unreachable).
      */
     void abort() {
         if (take()) {
-            new Whole<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
+            new WholeRead<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
         }
     }
 
@@ -258,10 +254,10 @@ final class ResponseBody {
         return readAll("discarding the body", null);
     }
 
-    FetchException failure(String what, Throwable cause) {
-        String detail = cause instanceof JsonBody.NotJson ? cause.getMessage()
-                : FetchException.readable(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
-                + FetchException.rootCause(cause);
+    FetchException readFailure(String what, Throwable cause) {
+        String detail = cause instanceof JsonBinding.NotJson ? cause.getMessage()
+                : FetchException.decodeJdkMessage(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+                + FetchException.rootCauseSuffix(cause);
         return new FetchException(method, uri, what + " failed: " + detail, cause);
     }
 
@@ -308,7 +304,7 @@ final class ResponseBody {
 
         @Override
         public void onError(Throwable error) {
-            completeExceptionally(failure("reading the body", error));
+            completeExceptionally(readFailure("reading the body", error));
         }
 
         @Override
@@ -347,7 +343,7 @@ final class ResponseBody {
     };
 
     /** Collects every byte, then finishes on the JDK thread that delivered the last one. */
-    private final class Whole<T> extends Read<T> {
+    private final class WholeRead<T> extends Read<T> {
         private final String what;
         private final Function<byte[], T> finish;
         /** Written only by the subscriber's signals, which the Flow spec serializes; unused by a discard. */
@@ -355,7 +351,7 @@ final class ResponseBody {
         private int size;
 
         /** {@code finish} null: a discard, which keeps no byte. */
-        Whole(String what, Function<byte[], T> finish) {
+        WholeRead(String what, Function<byte[], T> finish) {
             this.what = what;
             this.finish = finish;
             this.bytes = finish == null ? null : new byte[256];
@@ -399,7 +395,7 @@ final class ResponseBody {
                 bytes = null;
                 result = finish.apply(all);
             } catch (Throwable e) { // an Error too (OutOfMemoryError, a linkage error from Jackson): never leave the read pending
-                completeExceptionally(e instanceof FetchException ? e : failure(what, e));
+                completeExceptionally(e instanceof FetchException ? e : readFailure(what, e));
                 return;
             }
             complete(result);
@@ -411,12 +407,12 @@ final class ResponseBody {
      * callback returned (and, with a {@code demand}, once its promise fulfilled): at most one
      * chunk is held, however large the body.
      */
-    private final class Chunks extends Read<Void> {
+    private final class StreamingRead extends Read<Void> {
         private final Consumer<? super ByteBuffer> onChunk;
         /** Null for a callback stream; else asked after each chunk, the next read waits for it. */
         private final Supplier<Promise<Void>> demand;
 
-        Chunks(Consumer<? super ByteBuffer> onChunk, Supplier<Promise<Void>> demand) {
+        StreamingRead(Consumer<? super ByteBuffer> onChunk, Supplier<Promise<Void>> demand) {
             this.onChunk = onChunk;
             this.demand = demand;
         }

@@ -108,7 +108,7 @@ class FetchMalformedLeakTest {
         })) {
             AtomicReference<Promise<String>> slow = new AtomicReference<>();
             AtomicReference<Promise<Response>> bad = new AtomicReference<>();
-            Object before = client.http().join();
+            Object before = client.currentJdkClient().join();
             loop(() -> {
                 // Both are sent at once, on the same JDK client (built before the loop).
                 slow.set(client.getText(server.uri("/slow").toString()));
@@ -120,7 +120,7 @@ class FetchMalformedLeakTest {
             });
             assertThat(fulfilled(slow.get())).isEqualTo("slow ok");
             rejected(bad.get(), FetchException.class);
-            assertThat(client.http().join()).as("the JDK client after the malformed response").isNotSameAs(before);
+            assertThat(client.currentJdkClient().join()).as("the JDK client after the malformed response").isNotSameAs(before);
             assertAllClosed(server);
         }
     }

@@ -281,8 +281,8 @@ class FetchRobustnessTest {
      * The JDK client refuses these with a {@link java.net.ProtocolException} quoting the line. (It
      * accepts a line whose three-digit code is followed by junk, such as "HTTP/1.1 2000 OK", as a
      * 200.) It does not close the connection then: the socket stays open, even after the server
-     * closed its side, until its JDK client is closed, which {@code FetchClient} now does by
-     * retiring that JDK client (FetchMalformedLeakTest). JDK 25.0.3; the same for the oversized
+     * closed its side, until its JDK client is closed, which {@code FetchClient} does by
+     * retiring that JDK client (FetchMalformedLeakTest). The same for the oversized
      * headers below.
      */
     @ParameterizedTest
@@ -743,7 +743,7 @@ class FetchRobustnessTest {
             assertThat(succeeded).hasValue(total);
             assertThat(maxInHandler.get()).isBetween(1, FetchClient.DEFAULT_MAX_REQUESTS_PER_HOST);
             assertThat(server.maxOpen()).isBetween(1, FetchClient.DEFAULT_MAX_REQUESTS_PER_HOST);
-            assertThat(client.limiter().load(Exchange.hostKey(URI.create(url)))).containsExactly(0, 0);
+            assertThat(client.limiter().inFlightAndWaiting(Exchange.hostKey(URI.create(url)))).containsExactly(0, 0);
             closeClient();
             assertAllClosed(server);
         }
@@ -1064,9 +1064,9 @@ class FetchRobustnessTest {
                 AtomicBoolean checked = new AtomicBoolean();
                 onArrival.set(() -> {
                     if (arrived.size() == 2 && !checked.getAndSet(true)) {
-                        loads.add(client.limiter().load(key));
+                        loads.add(client.limiter().inFlightAndWaiting(key));
                         texts.get(4).cancel(); // fetch 4 waits in line
-                        loads.add(client.limiter().load(key));
+                        loads.add(client.limiter().inFlightAndWaiting(key));
                         answer.release(100);
                     }
                 });
@@ -1084,7 +1084,7 @@ class FetchRobustnessTest {
             }
             assertThat(arrived).hasSize(9).doesNotContain("/4");
             assertThat(maxHeld).hasValue(2);
-            assertThat(client.limiter().load(key)).containsExactly(0, 0);
+            assertThat(client.limiter().inFlightAndWaiting(key)).containsExactly(0, 0);
             closeClient();
             assertAllClosed(server);
         }
@@ -1109,7 +1109,7 @@ class FetchRobustnessTest {
             assertThat(type).isNotSameAs(FetchClient.class);
             Object builder = type.getMethod("builder").invoke(null);
             Object own = builder.getClass().getMethod("build").invoke(builder);
-            java.lang.reflect.Method http = type.getDeclaredMethod("http");
+            java.lang.reflect.Method http = type.getDeclaredMethod("currentJdkClient");
             http.setAccessible(true);
             if (http.invoke(own) instanceof CompletableFuture<?> building) {
                 building.join(); // its JDK client and selector thread exist before the snapshot
@@ -1155,7 +1155,7 @@ class FetchRobustnessTest {
             return;
         }
         clientClosed = true;
-        Object http = client.http(); // the JDK client, or a future of it
+        Object http = client.currentJdkClient(); // the JDK client, or a future of it
         Object jdk = http instanceof CompletableFuture<?> f ? f.join() : http;
         Matcher m = CLIENT_ID.matcher(jdk.toString());
         assertThat(m.find()).as("the JDK client's id in %s", jdk).isTrue();

@@ -39,7 +39,7 @@ class FetchTimeoutTest {
      */
     private static FetchClient warm(FetchClient.Builder builder) {
         FetchClient c = builder.build();
-        c.http().join();
+        c.currentJdkClient().join();
         return c;
     }
 
@@ -145,7 +145,7 @@ class FetchTimeoutTest {
 
             FetchException e = rejected(lateText.get(), FetchException.class);
             assertThat(e).hasMessage("GET " + uri + " failed: the body did not arrive within 2000 ms (the request's timeout)");
-            assertThat(client.limiter().load(Exchange.hostKey(uri))).containsExactly(0, 0);
+            assertThat(client.limiter().inFlightAndWaiting(Exchange.hostKey(uri))).containsExactly(0, 0);
         }
     }
 
