@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * fetch against a well-behaved local server: what each form (promise, callback inline or by
  * reference, Node style, await) receives, on which thread, and how bad input fails. The
- * misbehaving servers are in {@link FetchRobustnessTest}.
+ * misbehaving servers are in the tests built on {@link RobustnessFixture}.
  */
 class FetchTest {
     private TestServer server;
