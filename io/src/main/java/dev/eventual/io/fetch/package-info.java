@@ -15,15 +15,19 @@
  *       limit or a configured JDK {@code HttpClient}.</li>
  *   <li>{@link dev.eventual.io.fetch.FetchException}: why a fetch or a body read rejected, and
  *       whether a retry may succeed.</li>
+ *   <li>{@link dev.eventual.io.fetch.ValueCallback}: the type of the value callback that
+ *       {@code getText(url, callback)} takes; you pass a lambda or a method reference and never
+ *       name it.</li>
  * </ul>
  *
  * <h2>Taking the result</h2>
  * Every operation returns a {@link dev.eventual.Promise} of the calling thread's loop; pass your
  * callback through it, inline or by reference:
  * {@code fetch(url).thenCompose(Response::text).thenAccept(this::show)}, or Node style
- * {@code .asCallback((error, text) -> ...)}. The get forms also take the callback directly, as
- * the browser's callback-style APIs do: {@code getText(url, text -> ...)},
- * {@code getText(url, this::show)}, {@code getText(url, (error, text) -> ...)}. The abort signal
+ * {@code .asCallback((error, text) -> ...)}. The get forms also take the callback directly, in
+ * JavaScript's callback style: {@code getText(url, text -> ...)},
+ * {@code getText(url, this::show)}, {@code getText(url, texts::add)},
+ * {@code getText(url, (error, text) -> ...)}. The abort signal
  * of an exchange is set in one place, {@link dev.eventual.io.fetch.Request.Builder#signal}.
  *
  * <h2>Inside</h2>
