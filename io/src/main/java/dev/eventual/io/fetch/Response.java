@@ -242,7 +242,7 @@ public final class Response {
         if (!JsonBinding.available()) {
             return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
+        return body.parseAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**
@@ -259,7 +259,7 @@ public final class Response {
         if (!JsonBinding.available()) {
             return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
+        return body.parseAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**
@@ -277,7 +277,7 @@ public final class Response {
         if (!JsonBinding.available()) {
             return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
+        return body.parseAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**

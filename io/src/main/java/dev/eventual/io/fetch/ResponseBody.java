@@ -148,9 +148,27 @@ final class ResponseBody {
         return used.get();
     }
 
-    /** Reads the whole body and returns a promise of {@code finish} applied to its bytes. */
+    /**
+     * Reads the whole body and returns a promise of {@code finish} applied to its bytes. A small
+     * body's bytes are at hand, and {@code finish} runs at once, on the calling thread: keep it
+     * cheap (decoding text), or use {@link #parseAll}.
+     */
     <T> Promise<T> readAll(String what, Function<byte[], T> finish) {
-        if (publisher instanceof SmallBody buffered && (signal == null || !signal.aborted())) {
+        return readAll(what, finish, false);
+    }
+
+    /**
+     * {@link #readAll} for a {@code parse} that may be slow (JSON: the first parse loads Jackson's
+     * classes): it never runs on the calling thread, which is the loop's. A large body's bytes
+     * are finished on the JDK thread that delivered the last of them; a small body's on a virtual
+     * thread of their own.
+     */
+    <T> Promise<T> parseAll(String what, Function<byte[], T> parse) {
+        return readAll(what, parse, true);
+    }
+
+    private <T> Promise<T> readAll(String what, Function<byte[], T> finish, boolean offTheCallingThread) {
+        if (publisher instanceof SmallBody small && (signal == null || !signal.aborted())) {
             lock.lock();
             try {
                 if (!take()) {
@@ -160,13 +178,28 @@ final class ResponseBody {
                 lock.unlock();
             }
             releaseSlot.run(); // nothing more to read: ends the deadline too
+            byte[] bytes = small.bytes().clone();
+            if (offTheCallingThread) {
+                CompletableFuture<T> parsed = new CompletableFuture<>();
+                Thread.ofVirtual().name("eventual-fetch-parse").start(() -> finish(what, finish, bytes, parsed));
+                return loop.from(parsed);
+            }
             try {
-                return loop.resolved(finish == null ? null : finish.apply(buffered.bytes().clone()));
+                return loop.resolved(finish == null ? null : finish.apply(bytes));
             } catch (Throwable e) {
                 return loop.rejected(e instanceof FetchException ? e : readFailure(what, e));
             }
         }
         return start(new WholeRead<>(what, finish));
+    }
+
+    /** Completes {@code result} with {@code finish} applied to {@code bytes}, or with its failure. */
+    private <T> void finish(String what, Function<byte[], T> finish, byte[] bytes, CompletableFuture<T> result) {
+        try {
+            result.complete(finish.apply(bytes));
+        } catch (Throwable e) { // an Error too (a linkage error from Jackson): never leave the read pending
+            result.completeExceptionally(e instanceof FetchException ? e : readFailure(what, e));
+        }
     }
 
     /** A read of a body already taken: by an earlier read, or by {@link #fail}. Under lock. */

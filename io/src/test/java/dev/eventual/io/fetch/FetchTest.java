@@ -242,6 +242,37 @@ class FetchTest {
 
     record Person(String name, List<String> langs, int age) {}
 
+    /**
+     * A body of at most 64 KiB with a Content-Length arrives with the response, read ahead; its
+     * JSON parse must not run on the loop thread all the same (a first parse loads Jackson's
+     * classes, which takes a loop-blocking second on a busy machine).
+     */
+    @Test
+    void json_ofASmallBody_isParsedOffTheLoopThread_andDeliveredOnIt() {
+        AtomicReference<Thread> loopThread = new AtomicReference<>();
+        AtomicReference<Thread> deliveredOn = new AtomicReference<>();
+        AtomicReference<ParsedOn> parsed = new AtomicReference<>();
+        run(() -> {
+            loopThread.set(Thread.currentThread());
+            Fetch.fetch(server.url("/json")).thenCompose(r -> r.json(ParsedOn.class)).thenAccept(p -> {
+                deliveredOn.set(Thread.currentThread());
+                parsed.set(p);
+            });
+        });
+        assertThat(parsed.get().name()).isEqualTo("Ada");
+        assertThat(parsed.get().thread()).as("the thread that parsed").isNotSameAs(loopThread.get());
+        assertThat(deliveredOn.get()).as("the thread the value was delivered on").isSameAs(loopThread.get());
+    }
+
+    /** The thread Jackson built it on, recorded by its constructor. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record ParsedOn(String name, Thread thread) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        ParsedOn(@com.fasterxml.jackson.annotation.JsonProperty("name") String name) {
+            this(name, Thread.currentThread());
+        }
+    }
+
     @Test
     void text_decodesWithTheCharsetTheResponseNames() {
         run(() -> Fetch.getText(server.url("/latin1bytes"), text -> log.add(text)));
