@@ -221,7 +221,9 @@ public final class Response {
      * the loop thread; handlers receive the value on the loop's thread. Needs Jackson
      * ({@code com.fasterxml.jackson.core:jackson-databind} 2.x) on the class or module path:
      * without it, rejects with an {@link IllegalStateException} that says so. A body that is not
-     * JSON rejects with a {@link FetchException} naming the URL and the parser's complaint.
+     * JSON rejects with a {@link FetchException} naming the URL and the parser's complaint. Pass
+     * your callback through the promise: {@code response.json().thenAccept(this::show)}, or Node
+     * style {@code response.json().asCallback((error, value) -> ...)}.
      *
      * @return a promise of the parsed value
      */
