@@ -28,8 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
  * test's {@link FetchClient} is left.
  *
  * <ul>
- *   <li>{@link #client}: built before each test ({@link #useClient} replaces it), closed after it
- *       by {@link #closeClient}, which checks that its JDK client's threads ended.</li>
+ *   <li>{@link #client}: built, and its JDK client ready, before each test ({@link #useClient}
+ *       replaces it), closed after it by {@link #closeClient}, which checks that its JDK
+ *       client's threads ended.</li>
  *   <li>{@link #settle}: runs a case in a new loop and returns its promise, settled;
  *       {@link #settleBesideSideWork} also starts side work on that loop first (a timer and a
  *       fetch to the {@link #healthy} server) and checks afterwards that both completed.</li>
@@ -60,9 +61,15 @@ abstract class RobustnessFixture {
         healthy.close();
     }
 
+    /**
+     * Builds the test's client and waits for its JDK client, which is built on a thread of its
+     * own: a test that takes a snapshot of the threads (ClientClose) must not see that one's
+     * selector thread start under it.
+     */
     @BeforeEach
     void buildClient() {
         client = FetchClient.builder().build();
+        client.currentJdkClient().join();
         clientClosed = false;
     }
 
@@ -75,6 +82,7 @@ abstract class RobustnessFixture {
     void useClient(FetchClient.Builder builder) throws InterruptedException {
         closeClient();
         client = builder.build();
+        client.currentJdkClient().join();
         clientClosed = false;
     }
 
