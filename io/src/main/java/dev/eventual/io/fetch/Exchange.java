@@ -2,25 +2,18 @@ package dev.eventual.io.fetch;
 
 import dev.eventual.AbortSignal;
 import dev.eventual.EventLoop;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -287,9 +280,12 @@ final class Exchange extends CompletableFuture<Response> {
                 client.retire(lease.jdkClient); // before done: a retired client with no user closes at once
             }
             done.run();
-            Throwable e = unwrap(error);
-            if (e instanceof ConnectException && messageless(e) && describe(e).endsWith("(refused or unreachable)")) {
-                diagnoseConnectFailure(e);
+            Throwable e = FailureText.unwrap(error);
+            if (FailureText.lostConnectCause(e, uri)) {
+                URI at = uri;
+                String m = method;
+                FailureText.diagnoseConnect(at, why -> completeExceptionally(new FetchException(m, at,
+                        "cannot connect to " + at.getHost() + ":" + port(at) + " (" + why + ")", e)));
                 return;
             }
             completeExceptionally(fetchFailure(error));
@@ -484,97 +480,17 @@ final class Exchange extends CompletableFuture<Response> {
         return result;
     }
 
+    /** The exchange's failure for {@code error}, naming the method and URL of the current hop. */
     FetchException fetchFailure(Throwable error) {
-        Throwable e = error;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return new FetchException(method, uri, describe(e), e);
-    }
-
-    private String describe(Throwable e) {
-        if (e instanceof HttpConnectTimeoutException) {
-            return "could not connect within the client's connect timeout";
-        }
-        if (e instanceof HttpTimeoutException) {
-            return "no response within " + request.timeout().map(FetchClient::formatDuration).orElse("the timeout")
-                    + " (the request's timeout)";
-        }
-        if (e instanceof CancellationException) {
-            return "cancelled";
-        }
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
-                return "cannot resolve host " + uri.getHost();
-            }
-        }
-        if (e instanceof ConnectException) {
-            String m = null;
-            for (Throwable c = e; c != null && m == null; c = c.getCause()) {
-                m = c.getMessage();
-            }
-            return "cannot connect to " + uri.getHost() + ":" + port(uri) + " ("
-                    + (m == null ? "refused or unreachable" : m) + ")";
-        }
-        if (e instanceof UncheckedIOException u) {
-            return u.getMessage();
-        }
-        String m = FetchException.decodeJdkMessage(e.getMessage());
-        return (m == null || m.isBlank() ? "" : m + " ") + "(" + e.getClass().getName() + ")" + FetchException.rootCauseSuffix(e);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable e = error;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    private static boolean messageless(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c.getMessage() != null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** How long {@link #diagnoseConnectFailure} waits for its own connection attempt. */
-    private static final int PROBE_MILLIS = 2_000;
-
-    /**
-     * The JDK retries a failed connect once, on the channel the first attempt closed, and then
-     * reports a {@code ConnectException} without a message caused by a
-     * {@code ClosedChannelException}: "Connection refused" (or "No route to host") is lost. To
-     * say which it was, one connection attempt of our own is made to the same host and port, on
-     * a virtual thread, at most {@value #PROBE_MILLIS} ms; the exchange then rejects with what
-     * that attempt met. Only on this failure path.
-     */
-    private void diagnoseConnectFailure(Throwable jdkError) {
-        String host = uri.getHost();
-        int port = port(uri);
-        Thread.ofVirtual().name("eventual-fetch-connect-diagnosis").start(() -> {
-            String why;
-            try (java.net.Socket probe = new java.net.Socket()) {
-                probe.connect(new java.net.InetSocketAddress(host, port), PROBE_MILLIS);
-                why = "refused or unreachable; a second attempt, made to diagnose it, connected";
-            } catch (java.net.SocketTimeoutException t) {
-                why = "refused or unreachable; a second attempt, made to diagnose it, had no answer within "
-                        + PROBE_MILLIS + " ms";
-            } catch (java.io.IOException | RuntimeException other) {
-                why = other.getMessage() == null ? "refused or unreachable" : other.getMessage();
-            }
-            completeExceptionally(new FetchException(method, uri, "cannot connect to " + host + ":" + port + " (" + why + ")",
-                    jdkError));
-        });
+        Throwable e = FailureText.unwrap(error);
+        return new FetchException(method, uri, FailureText.describe(e, uri, request.timeout()), e);
     }
 
     static String hostKey(URI uri) {
         return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port(uri);
     }
 
-    private static int port(URI uri) {
+    static int port(URI uri) {
         return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 

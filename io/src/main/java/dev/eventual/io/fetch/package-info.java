@@ -34,7 +34,8 @@
  * The implementation is package-private beside the API: {@code Exchange} (one fetch: its hops,
  * redirects, timeout and cancellation, until the headers), {@code HostLimiter} (the bounded slots
  * per host and the line for them), {@code ResponseBody} (the body's one read and the slot it
- * holds), {@code Deadline} (a request's timeout) and {@code JsonBinding} (the optional Jackson
+ * holds), {@code Deadline} (a request's timeout), {@code FailureText} (what went wrong, in the
+ * words of a {@code FetchException}'s message) and {@code JsonBinding} (the optional Jackson
  * binding).
  */
 package dev.eventual.io.fetch;
