@@ -2,7 +2,7 @@
  * Eventual's io: {@code fetch} over the JDK {@code HttpClient}, files and processes, each result
  * delivered on the calling event loop's thread.
  *
- * <p>Exported, one package per topic: {@code dev.eventual.io} ({@code fetch}),
+ * <p>Exported, one package per topic: {@code dev.eventual.io.fetch} (HTTP),
  * {@code dev.eventual.io.file} (files) and {@code dev.eventual.io.process} (programs). Each holds
  * its API and, package-private, its implementation; {@code dev.eventual.io.internal} (not
  * exported) holds what the topics share. Jackson is optional: {@code Response.json()} uses it
@@ -14,7 +14,7 @@ module dev.eventual.io {
     requires static com.fasterxml.jackson.databind;
     requires static com.fasterxml.jackson.core;
 
-    exports dev.eventual.io;
+    exports dev.eventual.io.fetch;
     exports dev.eventual.io.file;
     exports dev.eventual.io.process;
 }

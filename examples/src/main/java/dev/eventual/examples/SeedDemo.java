@@ -5,8 +5,8 @@ import static dev.eventual.Async.await;
 
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.io.Fetch;
-import dev.eventual.io.Response;
+import dev.eventual.io.fetch.Fetch;
+import dev.eventual.io.fetch.Response;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.eventual.AbortController;
 import dev.eventual.AsyncTimeoutException;
 import dev.eventual.EventLoop;
-import dev.eventual.io.FetchClient;
+import dev.eventual.io.fetch.FetchClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -2,10 +2,10 @@ package dev.eventual.faults;
 
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import dev.eventual.io.Fetch;
-import dev.eventual.io.FetchClient;
-import dev.eventual.io.Request;
-import dev.eventual.io.Response;
+import dev.eventual.io.fetch.Fetch;
+import dev.eventual.io.fetch.FetchClient;
+import dev.eventual.io.fetch.Request;
+import dev.eventual.io.fetch.Response;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -57,12 +57,12 @@ final class SnippetCompiler {
 
     /**
      * Compiles a {@code module-info.java} alone, with the library's modules (the directories or
-     * jars that hold {@code dev.eventual.Promise} and {@code dev.eventual.io.Fetch}) on the module
+     * jars that hold {@code dev.eventual.Promise} and {@code dev.eventual.io.fetch.Fetch}) on the module
      * path, as an application's build would; returns its errors, empty when it compiled.
      */
     List<String> compileModule(SnippetSource moduleInfo) {
         String modulePath = String.join(File.pathSeparator,
-                location(dev.eventual.Promise.class), location(dev.eventual.io.Fetch.class));
+                location(dev.eventual.Promise.class), location(dev.eventual.io.fetch.Fetch.class));
         return compileTogether(List.of(moduleInfo), List.of("--module-path", modulePath))
                 .getOrDefault(moduleInfo, List.of());
     }

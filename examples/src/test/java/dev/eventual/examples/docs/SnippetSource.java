@@ -25,7 +25,7 @@ final class SnippetSource {
             "import static dev.eventual.Async.async;",
             "import static dev.eventual.Async.await;",
             "import dev.eventual.*;",
-            "import dev.eventual.io.*;",
+            "import dev.eventual.io.fetch.*;",
             "import dev.eventual.io.file.*;",
             "import dev.eventual.io.process.*;",
             "import java.nio.file.Path;",

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import dev.eventual.AbortSignal;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import dev.eventual.AbortSignal;
 import dev.eventual.CloseHook;
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * forgotten body must not hold a connection and a host slot forever). The reader subscribes to
  * the publisher on the calling thread; the JDK then delivers on its own threads. Each read is a
  * {@link CompletableFuture} subclass turned into a promise of the response's loop with
- * {@code loop.from}, so its result arrives on the loop (rule 1), a {@code KeepAlive} keeps
+ * {@code loop.from}, so its result arrives on the loop (the contract's rule 1), a {@code KeepAlive} keeps
  * {@code EventLoop.run} waiting while the body is read (not while it lies unread), and the
  * promise's {@code cancel()} reaches {@link Read#cancel}, which cancels the subscription: the JDK
  * then closes the connection. {@code releaseSlot} runs exactly once (it is idempotent) when the
@@ -81,7 +81,7 @@ final class ResponseBody {
                 hook.remove(); // idempotent; a long-lived loop keeps no finished body
             }
         };
-        if (!(publisher instanceof Buffered)) {
+        if (!(publisher instanceof SmallBody)) {
             // Last: the hook may run at once (the loop has closed) and needs every field.
             closeHook = loop.onClose(() -> fail(new EventLoopClosedException(method + " " + uri
                     + ": event loop '" + loop.name() + "' closed before the body was read to its end")));
@@ -93,8 +93,8 @@ final class ResponseBody {
      * holds no connection and needs no cleaning.
      */
     void discardWhenUnreachable(Object owner) {
-        if (!(publisher instanceof Buffered)) {
-            cleanable = CLEANER.register(owner, this::discardIfUnused); // a method ref of this, never of owner
+        if (!(publisher instanceof SmallBody)) {
+            cleanable = CLEANER.register(owner, this::abort); // a method ref of this, never of owner
         }
     }
 
@@ -105,7 +105,7 @@ final class ResponseBody {
         }
         Cleaner.Cleanable c = cleanable;
         if (c != null) {
-            c.clean(); // runs discardIfUnused, which finds the body used: only the registration goes
+            c.clean(); // runs abort, which finds the body taken: only the registration goes
         }
         return true;
     }
@@ -115,7 +115,7 @@ final class ResponseBody {
      * {@code Content-Length}, see {@link Exchange}): its connection is already free, and a read
      * completes at once, without another hand-off from the JDK's threads to the loop.
      */
-    record Buffered(byte[] bytes) implements Flow.Publisher<List<ByteBuffer>> {
+    record SmallBody(byte[] bytes) implements Flow.Publisher<List<ByteBuffer>> {
         @Override
         public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> subscriber) {
             subscriber.onSubscribe(new Flow.Subscription() {
@@ -148,9 +148,27 @@ final class ResponseBody {
         return used.get();
     }
 
-    /** Reads the whole body and returns a promise of {@code finish} applied to its bytes. */
+    /**
+     * Reads the whole body and returns a promise of {@code finish} applied to its bytes. A small
+     * body's bytes are at hand, and {@code finish} runs at once, on the calling thread: keep it
+     * cheap (decoding text), or use {@link #parseAll}.
+     */
     <T> Promise<T> readAll(String what, Function<byte[], T> finish) {
-        if (publisher instanceof Buffered buffered && (signal == null || !signal.aborted())) {
+        return readAll(what, finish, false);
+    }
+
+    /**
+     * {@link #readAll} for a {@code parse} that may be slow (JSON: the first parse loads Jackson's
+     * classes): it never runs on the calling thread, which is the loop's. A large body's bytes
+     * are finished on the JDK thread that delivered the last of them; a small body's on a virtual
+     * thread of their own.
+     */
+    <T> Promise<T> parseAll(String what, Function<byte[], T> parse) {
+        return readAll(what, parse, true);
+    }
+
+    private <T> Promise<T> readAll(String what, Function<byte[], T> finish, boolean offTheCallingThread) {
+        if (publisher instanceof SmallBody small && (signal == null || !signal.aborted())) {
             lock.lock();
             try {
                 if (!take()) {
@@ -160,13 +178,28 @@ final class ResponseBody {
                 lock.unlock();
             }
             releaseSlot.run(); // nothing more to read: ends the deadline too
+            byte[] bytes = small.bytes().clone();
+            if (offTheCallingThread) {
+                CompletableFuture<T> parsed = new CompletableFuture<>();
+                Thread.ofVirtual().name("eventual-fetch-parse").start(() -> finish(what, finish, bytes, parsed));
+                return loop.from(parsed);
+            }
             try {
-                return loop.resolved(finish == null ? null : finish.apply(buffered.bytes().clone()));
+                return loop.resolved(finish == null ? null : finish.apply(bytes));
             } catch (Throwable e) {
-                return loop.rejected(e instanceof FetchException ? e : failure(what, e));
+                return loop.rejected(e instanceof FetchException ? e : readFailure(what, e));
             }
         }
-        return start(new Whole<>(what, finish));
+        return start(new WholeRead<>(what, finish));
+    }
+
+    /** Completes {@code result} with {@code finish} applied to {@code bytes}, or with its failure. */
+    private <T> void finish(String what, Function<byte[], T> finish, byte[] bytes, CompletableFuture<T> result) {
+        try {
+            result.complete(finish.apply(bytes));
+        } catch (Throwable e) { // an Error too (a linkage error from Jackson): never leave the read pending
+            result.completeExceptionally(e instanceof FetchException ? e : readFailure(what, e));
+        }
     }
 
     /** A read of a body already taken: by an earlier read, or by {@link #fail}. Under lock. */
@@ -201,13 +234,13 @@ final class ResponseBody {
         if (current != null) {
             current.abandon(reason);
         } else if (untaken) {
-            new Whole<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
+            new WholeRead<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
         }
     }
 
     /** Streams the body to {@code onChunk}, one chunk at a time, on the loop. */
     Promise<Void> stream(Consumer<? super ByteBuffer> onChunk) {
-        return start(new Chunks(Objects.requireNonNull(onChunk, "onChunk"), null));
+        return start(new StreamingRead(Objects.requireNonNull(onChunk, "onChunk"), null));
     }
 
     /**
@@ -215,7 +248,7 @@ final class ResponseBody {
      * the JDK for the next one only once that promise fulfils (an {@code AsyncIterator}'s pull).
      */
     Promise<Void> stream(Consumer<? super ByteBuffer> onChunk, Supplier<Promise<Void>> demand) {
-        return start(new Chunks(Objects.requireNonNull(onChunk, "onChunk"), Objects.requireNonNull(demand, "demand")));
+        return start(new StreamingRead(Objects.requireNonNull(onChunk, "onChunk"), Objects.requireNonNull(demand, "demand")));
     }
 
     private <T> Promise<T> start(Read<T> read) {
@@ -237,17 +270,13 @@ final class ResponseBody {
         return signal == null ? promise : promise.withSignal(signal);
     }
 
-    private void discardIfUnused() {
-        abort();
-    }
-
     /**
      * Takes the body if no one has, cancelling it at once: the JDK closes the connection, and the
      * slot is given back. For a response nobody will read (cancelled, unreachable).
      */
     void abort() {
         if (take()) {
-            new Whole<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
+            new WholeRead<Void>("discard", null).subscribeAndCancel(publisher, releaseSlot);
         }
     }
 
@@ -258,10 +287,10 @@ final class ResponseBody {
         return readAll("discarding the body", null);
     }
 
-    FetchException failure(String what, Throwable cause) {
-        String detail = cause instanceof JsonBody.NotJson ? cause.getMessage()
-                : FetchException.readable(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
-                + FetchException.rootCause(cause);
+    FetchException readFailure(String what, Throwable cause) {
+        String detail = cause instanceof JsonBinding.NotJson ? cause.getMessage()
+                : FetchException.decodeJdkMessage(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+                + FetchException.rootCauseSuffix(cause);
         return new FetchException(method, uri, what + " failed: " + detail, cause);
     }
 
@@ -308,7 +337,7 @@ final class ResponseBody {
 
         @Override
         public void onError(Throwable error) {
-            completeExceptionally(failure("reading the body", error));
+            completeExceptionally(readFailure("reading the body", error));
         }
 
         @Override
@@ -347,7 +376,7 @@ final class ResponseBody {
     };
 
     /** Collects every byte, then finishes on the JDK thread that delivered the last one. */
-    private final class Whole<T> extends Read<T> {
+    private final class WholeRead<T> extends Read<T> {
         private final String what;
         private final Function<byte[], T> finish;
         /** Written only by the subscriber's signals, which the Flow spec serializes; unused by a discard. */
@@ -355,7 +384,7 @@ final class ResponseBody {
         private int size;
 
         /** {@code finish} null: a discard, which keeps no byte. */
-        Whole(String what, Function<byte[], T> finish) {
+        WholeRead(String what, Function<byte[], T> finish) {
             this.what = what;
             this.finish = finish;
             this.bytes = finish == null ? null : new byte[256];
@@ -399,7 +428,7 @@ final class ResponseBody {
                 bytes = null;
                 result = finish.apply(all);
             } catch (Throwable e) { // an Error too (OutOfMemoryError, a linkage error from Jackson): never leave the read pending
-                completeExceptionally(e instanceof FetchException ? e : failure(what, e));
+                completeExceptionally(e instanceof FetchException ? e : readFailure(what, e));
                 return;
             }
             complete(result);
@@ -411,12 +440,12 @@ final class ResponseBody {
      * callback returned (and, with a {@code demand}, once its promise fulfilled): at most one
      * chunk is held, however large the body.
      */
-    private final class Chunks extends Read<Void> {
+    private final class StreamingRead extends Read<Void> {
         private final Consumer<? super ByteBuffer> onChunk;
         /** Null for a callback stream; else asked after each chunk, the next read waits for it. */
         private final Supplier<Promise<Void>> demand;
 
-        Chunks(Consumer<? super ByteBuffer> onChunk, Supplier<Promise<Void>> demand) {
+        StreamingRead(Consumer<? super ByteBuffer> onChunk, Supplier<Promise<Void>> demand) {
             this.onChunk = onChunk;
             this.demand = demand;
         }

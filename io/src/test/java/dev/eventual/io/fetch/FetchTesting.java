@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -10,9 +10,9 @@ import java.io.File;
 import java.time.Duration;
 
 /**
- * Helpers shared by the fetch test classes written after {@code FetchRobustnessTest}: run a loop
- * under a hang guard, read a settled promise, count this process's open file descriptors. Times
- * here are hang guards, never assertions.
+ * Helpers shared by the fetch test classes: run a loop under a hang guard, read a settled
+ * promise, count this process's open file descriptors. Times here are hang guards, never
+ * assertions.
  */
 final class FetchTesting {
     /** Hang guard for one test's loop and for waits on servers: generous, never a timing assertion. */
@@ -22,7 +22,12 @@ final class FetchTesting {
 
     /** Runs {@code main} in a new loop and returns when the loop has no work left; hang-guarded. */
     static void loop(Runnable main) {
-        assertTimeoutPreemptively(GUARD, () -> EventLoop.run(main), "EventLoop.run did not return");
+        loop(GUARD, main);
+    }
+
+    /** As {@link #loop(Runnable)} with a guard of its own, for a case that is CPU-bound. */
+    static void loop(Duration guard, Runnable main) {
+        assertTimeoutPreemptively(guard, () -> EventLoop.run(main), "EventLoop.run did not return");
     }
 
     /** Marks {@code p}'s rejection as expected (no unhandled-rejection warning) and returns it. */

@@ -1,26 +1,19 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import dev.eventual.AbortSignal;
 import dev.eventual.EventLoop;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,10 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the body handler, so the connection is free) and starts the next hop; a failure gives it back
  * and completes this future exceptionally with a {@link FetchException}; a response hands the
  * slot to its {@link ResponseBody}, which gives it back when the body has been read. A body with
- * a {@code Content-Length} of at most {@link #BUFFER_LIMIT} is read whole by the JDK before the
+ * a {@code Content-Length} of at most {@link #SMALL_BODY_LIMIT} is read whole by the JDK before the
  * response is delivered: the slot goes back at once, and the response and its body reach the
- * loop in one hand-off instead of two (which measured about 1.4x the raw client's time per
- * sequential localhost GET when every body was read in a second hand-off).
+ * loop in one hand-off, not two (the cost of the second hand-off: BENCHMARKS.md, {@code HttpGet}).
  *
  * <p>Each hop also leases the client's current JDK client ({@link FetchClient.Lease}) and gives
  * the lease back with the slot (the hop's {@code done}); a hop that fails with a response the
@@ -68,7 +60,7 @@ final class Exchange extends CompletableFuture<Response> {
     /** The web's limit (fetch standard, "HTTP-redirect fetch" step 5). */
     static final int MAX_REDIRECTS = 20;
     /** Bodies with a Content-Length up to this are read whole before the response is delivered. */
-    static final long BUFFER_LIMIT = 64 * 1024;
+    static final long SMALL_BODY_LIMIT = 64 * 1024;
 
     private final FetchClient client;
     private final EventLoop loop;
@@ -107,7 +99,7 @@ final class Exchange extends CompletableFuture<Response> {
         this.uri = request.uri();
         this.method = request.method();
         this.withBody = request.hasBody();
-        this.deadline = request.timeout().map(t -> new Deadline(t, this::expire)).orElse(null);
+        this.deadline = request.timeout().map(t -> new Deadline(t, this::onDeadline)).orElse(null);
         if (deadline != null) {
             whenComplete((r, e) -> {
                 if (e != null) {
@@ -124,15 +116,15 @@ final class Exchange extends CompletableFuture<Response> {
      * {@code UncheckedIOException}.
      */
     HttpRequest firstRequest() {
-        return build();
+        return buildHop();
     }
 
     /** Sends {@code first}, made by {@link #firstRequest()}, once a slot is free. */
     void start(HttpRequest first) {
-        hop(first);
+        queueHop(first);
     }
 
-    private HttpRequest build() {
+    private HttpRequest buildHop() {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).expectContinue(false);
         if (withBody) {
             b.method(method, request.bodyPublisher());
@@ -159,8 +151,8 @@ final class Exchange extends CompletableFuture<Response> {
         return b.build(); // no JDK timeout: the Deadline bounds the whole exchange
     }
 
-    private void hop(HttpRequest jdkRequest) {
-        HostLimiter.Ticket t = client.limiter().ticket(hostKey(jdkRequest.uri()), held -> send(held, jdkRequest));
+    private void queueHop(HttpRequest jdkRequest) {
+        HostLimiter.Ticket t = client.limiter().ticket(hostKey(jdkRequest.uri()), held -> onSlot(held, jdkRequest));
         lock.lock();
         try {
             if (cancelled) {
@@ -178,7 +170,7 @@ final class Exchange extends CompletableFuture<Response> {
      * Runs once {@code held} holds a slot, on the thread that freed it, or later, on the thread
      * that finished building the JDK client. Never throws.
      */
-    private void send(HostLimiter.Ticket held, HttpRequest jdkRequest) {
+    private void onSlot(HostLimiter.Ticket held, HttpRequest jdkRequest) {
         lock.lock();
         try {
             if (queuedSince != 0) { // out of the line (waiting for the client to be built is not in it)
@@ -190,7 +182,7 @@ final class Exchange extends CompletableFuture<Response> {
         } finally {
             lock.unlock();
         }
-        send(held, client.lease(), jdkRequest);
+        sendHop(held, client.lease(), jdkRequest);
     }
 
     /**
@@ -198,10 +190,10 @@ final class Exchange extends CompletableFuture<Response> {
      * ({@code done}: slot and lease given back) comes when it fails, is redirected, or its body
      * has ended.
      */
-    private void send(HostLimiter.Ticket held, FetchClient.Lease lease, HttpRequest jdkRequest) {
-        CompletableFuture<HttpClient> ready = lease.generation.http;
+    private void sendHop(HostLimiter.Ticket held, FetchClient.Lease lease, HttpRequest jdkRequest) {
+        CompletableFuture<HttpClient> ready = lease.jdkClient.http;
         if (!ready.isDone()) {
-            ready.whenComplete((c, e) -> send(held, lease, jdkRequest));
+            ready.whenComplete((c, e) -> sendHop(held, lease, jdkRequest));
             return;
         }
         Runnable done = () -> {
@@ -244,7 +236,7 @@ final class Exchange extends CompletableFuture<Response> {
             }
             return;
         }
-        sent.whenComplete((response, error) -> completed(done, lease, response, error));
+        sent.whenComplete((response, error) -> onHopEnded(done, lease, response, error));
     }
 
     /**
@@ -261,39 +253,42 @@ final class Exchange extends CompletableFuture<Response> {
             }
             headersArrived.set(true);
             long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (length >= 0 && length <= BUFFER_LIMIT) {
+            if (length >= 0 && length <= SMALL_BODY_LIMIT) {
                 // Small and of known length: read whole on the JDK thread, so the response and its
                 // body reach the loop in one hand-off, and the connection is free at once.
-                return BodySubscribers.mapping(BodySubscribers.ofByteArray(), ResponseBody.Buffered::new);
+                return BodySubscribers.mapping(BodySubscribers.ofByteArray(), ResponseBody.SmallBody::new);
             }
             return BodySubscribers.ofPublisher();
         };
     }
 
     /** Runs on a JDK thread when a hop ends; whatever happens, the exchange settles. */
-    private void completed(Runnable done, FetchClient.Lease lease, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+    private void onHopEnded(Runnable done, FetchClient.Lease lease, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
             Throwable error) {
         try {
-            settle(done, lease, response, error);
+            settleHop(done, lease, response, error);
         } catch (Throwable t) { // a bug guard: a throw here would vanish into the JDK's future
             done.run();
-            completeExceptionally(failure(t));
+            completeExceptionally(fetchFailure(t));
         }
     }
 
-    private void settle(Runnable done, FetchClient.Lease lease, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+    private void settleHop(Runnable done, FetchClient.Lease lease, HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
             Throwable error) {
         if (error != null) {
             if (keepsConnection(error)) {
-                client.retire(lease.generation); // before done: a retired client with no user closes at once
+                client.retire(lease.jdkClient); // before done: a retired client with no user closes at once
             }
             done.run();
-            Throwable e = unwrap(error);
-            if (e instanceof ConnectException && messageless(e) && describe(e).endsWith("(refused or unreachable)")) {
-                diagnoseConnectFailure(e);
+            Throwable e = FailureText.unwrap(error);
+            if (FailureText.lostConnectCause(e, uri)) {
+                URI at = uri;
+                String m = method;
+                FailureText.diagnoseConnect(at, why -> completeExceptionally(new FetchException(m, at,
+                        "cannot connect to " + at.getHost() + ":" + port(at) + " (" + why + ")", e)));
                 return;
             }
-            completeExceptionally(failure(error));
+            completeExceptionally(fetchFailure(error));
             return;
         }
         int status = response.statusCode();
@@ -303,7 +298,7 @@ final class Exchange extends CompletableFuture<Response> {
             return;
         }
         Flow.Publisher<List<ByteBuffer>> publisher = response.body();
-        if (publisher instanceof ResponseBody.Buffered) {
+        if (publisher instanceof ResponseBody.SmallBody) {
             done.run(); // read whole: the connection is back in the pool already
         }
         Deadline d = deadline;
@@ -374,12 +369,12 @@ final class Exchange extends CompletableFuture<Response> {
         redirects++;
         HttpRequest next;
         try {
-            next = build();
+            next = buildHop();
         } catch (RuntimeException e) {
-            completeExceptionally(failure(e));
+            completeExceptionally(fetchFailure(e));
             return;
         }
-        hop(next);
+        queueHop(next);
     }
 
     /**
@@ -408,7 +403,7 @@ final class Exchange extends CompletableFuture<Response> {
      * The deadline's expiry, on the timer thread: rejects the exchange (or, once its response
      * was delivered, fails the body) with the timeout. Never throws.
      */
-    private void expire() {
+    private void onDeadline() {
         try {
             ResponseBody delivered;
             HostLimiter.Ticket t;
@@ -437,7 +432,7 @@ final class Exchange extends CompletableFuture<Response> {
                 t.release(); // leaves the line
             }
         } catch (Throwable e) { // a bug guard: a throw here would vanish into the timer
-            completeExceptionally(failure(e));
+            completeExceptionally(fetchFailure(e));
         }
     }
 
@@ -447,9 +442,9 @@ final class Exchange extends CompletableFuture<Response> {
      * waiting in line, which the message says.
      */
     private FetchException timeoutFailure(boolean stillQueued) {
-        String within = FetchClient.format(deadline.timeout()) + " (the request's timeout)";
+        String within = FetchClient.formatDuration(deadline.timeout()) + " (the request's timeout)";
         String problem = headersArrived.get() ? "the body did not arrive within " + within : "no response within " + within;
-        String line = "a connection slot to " + hostKey(uri) + " (at most " + client.limiter().perHost()
+        String line = "a connection slot to " + hostKey(uri) + " (at most " + client.limiter().slotsPerHost()
                 + " at a time: FetchClient.Builder.maxRequestsPerHost)";
         if (stillQueued) {
             problem += ", spent waiting for " + line;
@@ -485,97 +480,17 @@ final class Exchange extends CompletableFuture<Response> {
         return result;
     }
 
-    FetchException failure(Throwable error) {
-        Throwable e = error;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return new FetchException(method, uri, describe(e), e);
-    }
-
-    private String describe(Throwable e) {
-        if (e instanceof HttpConnectTimeoutException) {
-            return "could not connect within the client's connect timeout";
-        }
-        if (e instanceof HttpTimeoutException) {
-            return "no response within " + request.timeout().map(FetchClient::format).orElse("the timeout")
-                    + " (the request's timeout)";
-        }
-        if (e instanceof CancellationException) {
-            return "cancelled";
-        }
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
-                return "cannot resolve host " + uri.getHost();
-            }
-        }
-        if (e instanceof ConnectException) {
-            String m = null;
-            for (Throwable c = e; c != null && m == null; c = c.getCause()) {
-                m = c.getMessage();
-            }
-            return "cannot connect to " + uri.getHost() + ":" + port(uri) + " ("
-                    + (m == null ? "refused or unreachable" : m) + ")";
-        }
-        if (e instanceof UncheckedIOException u) {
-            return u.getMessage();
-        }
-        String m = FetchException.readable(e.getMessage());
-        return (m == null || m.isBlank() ? "" : m + " ") + "(" + e.getClass().getName() + ")" + FetchException.rootCause(e);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable e = error;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    private static boolean messageless(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c.getMessage() != null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** How long {@link #diagnoseConnectFailure} waits for its own connection attempt. */
-    private static final int PROBE_MILLIS = 2_000;
-
-    /**
-     * The JDK retries a failed connect once, on the channel the first attempt closed, and then
-     * reports a {@code ConnectException} without a message caused by a
-     * {@code ClosedChannelException}: "Connection refused" (or "No route to host") is lost. To
-     * say which it was, one connection attempt of our own is made to the same host and port, on
-     * a virtual thread, at most {@value #PROBE_MILLIS} ms; the exchange then rejects with what
-     * that attempt met. Only on this failure path.
-     */
-    private void diagnoseConnectFailure(Throwable jdkError) {
-        String host = uri.getHost();
-        int port = port(uri);
-        Thread.ofVirtual().name("eventual-fetch-connect-diagnosis").start(() -> {
-            String why;
-            try (java.net.Socket probe = new java.net.Socket()) {
-                probe.connect(new java.net.InetSocketAddress(host, port), PROBE_MILLIS);
-                why = "refused or unreachable; a second attempt, made to diagnose it, connected";
-            } catch (java.net.SocketTimeoutException t) {
-                why = "refused or unreachable; a second attempt, made to diagnose it, had no answer within "
-                        + PROBE_MILLIS + " ms";
-            } catch (java.io.IOException | RuntimeException other) {
-                why = other.getMessage() == null ? "refused or unreachable" : other.getMessage();
-            }
-            completeExceptionally(new FetchException(method, uri, "cannot connect to " + host + ":" + port + " (" + why + ")",
-                    jdkError));
-        });
+    /** The exchange's failure for {@code error}, naming the method and URL of the current hop. */
+    FetchException fetchFailure(Throwable error) {
+        Throwable e = FailureText.unwrap(error);
+        return new FetchException(method, uri, FailureText.describe(e, uri, request.timeout()), e);
     }
 
     static String hostKey(URI uri) {
         return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port(uri);
     }
 
-    private static int port(URI uri) {
+    static int port(URI uri) {
         return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import dev.eventual.EventLoop;
 import dev.eventual.NodeCallback;
@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * A JDK {@link HttpClient} with the limits and rules of Eventual's {@code fetch}. {@link Fetch}'s
@@ -22,7 +21,7 @@ import java.util.function.Consumer;
  * time; the rest wait in line, in the order they were fetched, and start as earlier ones finish.
  * An exchange is in flight from its request until its response body has been read, failed or
  * been discarded. (The JDK client alone opens one HTTP/1.1 connection per exchange in flight,
- * with no cap: 20,000 concurrent requests to one host run out of file descriptors.)
+ * with no cap: enough concurrent requests to one host run out of file descriptors.)
  *
  * <h2>Malformed responses do not leak connections</h2>
  * After a response the JDK client cannot parse (a malformed status line, headers over its
@@ -48,12 +47,12 @@ public final class FetchClient implements AutoCloseable {
     }
 
     /**
-     * The JDK client new exchanges use, and how many use it ({@link Generation}). Guarded by
+     * The JDK client new exchanges use, and how many use it ({@link JdkClient}). Guarded by
      * {@code lock}, as {@code retiring} and {@code closed} are.
      */
-    private Generation current;
-    /** Retired generations not closed yet (exchanges still use them). */
-    private final java.util.Set<Generation> retiring = new java.util.HashSet<>();
+    private JdkClient current;
+    /** Retired JDK clients not closed yet (exchanges still use them). */
+    private final java.util.Set<JdkClient> retiring = new java.util.HashSet<>();
     private boolean closed;
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private final Duration connectTimeout;
@@ -66,7 +65,7 @@ public final class FetchClient implements AutoCloseable {
         this.shared = shared;
         this.ownsHttp = b.http == null;
         this.connectTimeout = b.connectTimeout;
-        this.current = new Generation(ownsHttp ? buildHttp(connectTimeout) : CompletableFuture.completedFuture(b.http));
+        this.current = new JdkClient(ownsHttp ? buildHttp(connectTimeout) : CompletableFuture.completedFuture(b.http));
         this.limiter = new HostLimiter(b.maxRequestsPerHost);
     }
 
@@ -90,32 +89,32 @@ public final class FetchClient implements AutoCloseable {
 
     /**
      * One JDK client and the count of hops using it (from the moment a hop is about to be sent
-     * until it failed, was redirected, or its body ended). A generation is retired after a
+     * until it failed, was redirected, or its body ended). One is retired after a
      * response that makes the JDK keep its connection ({@link #retire}); a retired one is closed
      * when its count reaches 0. {@code users} and {@code retired} are guarded by the client's lock.
      */
-    static final class Generation {
+    static final class JdkClient {
         final CompletableFuture<HttpClient> http;
         private int users;
         private boolean retired;
 
-        Generation(CompletableFuture<HttpClient> http) {
+        JdkClient(CompletableFuture<HttpClient> http) {
             this.http = http;
         }
     }
 
-    /** One hop's use of a generation; {@link #release()} is idempotent. */
+    /** One hop's use of a {@link JdkClient}; {@link #release()} is idempotent. */
     final class Lease {
-        final Generation generation;
+        final JdkClient jdkClient;
         private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
-        private Lease(Generation generation) {
-            this.generation = generation;
+        private Lease(JdkClient jdkClient) {
+            this.jdkClient = jdkClient;
         }
 
         void release() {
             if (released.compareAndSet(false, true)) {
-                FetchClient.this.release(generation);
+                FetchClient.this.release(jdkClient);
             }
         }
     }
@@ -131,7 +130,7 @@ public final class FetchClient implements AutoCloseable {
         }
     }
 
-    private void release(Generation g) {
+    private void release(JdkClient g) {
         boolean close;
         lock.lock();
         try {
@@ -148,9 +147,9 @@ public final class FetchClient implements AutoCloseable {
     /**
      * Retires {@code g} after a response its JDK client will keep the connection of: new hops
      * get a fresh JDK client; {@code g} is closed once no hop uses it. Does nothing for a JDK
-     * client the user gave, for a generation already retired, or once this client is closed.
+     * client the user gave, for one already retired, or once this client is closed.
      */
-    void retire(Generation g) {
+    void retire(JdkClient g) {
         if (!ownsHttp) {
             return;
         }
@@ -160,7 +159,7 @@ public final class FetchClient implements AutoCloseable {
             if (g != current || closed) {
                 return;
             }
-            current = new Generation(buildHttp(connectTimeout));
+            current = new JdkClient(buildHttp(connectTimeout));
             g.retired = true;
             close = g.users == 0;
             if (!close) {
@@ -178,7 +177,7 @@ public final class FetchClient implements AutoCloseable {
      * Closes a retired JDK client on a virtual thread of its own: {@code close()} waits for the
      * client's threads, and the last hop may end on one of them.
      */
-    private static void closeLater(Generation g) {
+    private static void closeLater(JdkClient g) {
         g.http.whenComplete((client, error) -> {
             if (client != null) {
                 Thread.ofVirtual().name("eventual-fetch-client-retire").start(() -> {
@@ -211,7 +210,7 @@ public final class FetchClient implements AutoCloseable {
     }
 
     /** The JDK client new exchanges use, once built: for tests. */
-    CompletableFuture<HttpClient> http() {
+    CompletableFuture<HttpClient> currentJdkClient() {
         lock.lock();
         try {
             return current.http;
@@ -270,7 +269,7 @@ public final class FetchClient implements AutoCloseable {
         try {
             first = exchange.firstRequest();
         } catch (UncheckedIOException e) { // a body file that cannot be read: a failure of this fetch
-            return loop.rejected(exchange.failure(e));
+            return loop.rejected(exchange.fetchFailure(e));
         } catch (IllegalArgumentException e) { // a header or method the JDK client refuses: bad input
             throw new IllegalArgumentException(request + ": " + e.getMessage(), e);
         }
@@ -281,54 +280,6 @@ public final class FetchClient implements AutoCloseable {
         exchange.whenComplete((r, e) -> hook.remove());
         exchange.start(first);
         return request.signal().map(promise::withSignal).orElse(promise);
-    }
-
-    /**
-     * Calls {@code callback} with the response to a GET of {@code url}; see
-     * {@link Fetch#get(String, Consumer)}.
-     *
-     * @param url an absolute http(s) URL
-     * @param callback receives the response
-     * @return a promise of the callback's end
-     */
-    public Promise<Void> get(String url, Consumer<? super Response> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return fetch(url).thenAccept(callback);
-    }
-
-    /**
-     * Calls {@code callback} once, Node style; see {@link Fetch#get(String, NodeCallback)}.
-     *
-     * @param url an absolute http(s) URL
-     * @param callback receives {@code (null, response)} or {@code (error, null)}
-     */
-    public void get(String url, NodeCallback<? super Response> callback) {
-        Objects.requireNonNull(callback, "callback");
-        fetch(url).asCallback(callback);
-    }
-
-    /**
-     * Calls {@code callback} with the response to {@code request}; see
-     * {@link Fetch#fetch(Request, Consumer)}.
-     *
-     * @param request what to send
-     * @param callback receives the response
-     * @return a promise of the callback's end
-     */
-    public Promise<Void> fetch(Request request, Consumer<? super Response> callback) {
-        Objects.requireNonNull(callback, "callback");
-        return fetch(request).thenAccept(callback);
-    }
-
-    /**
-     * Calls {@code callback} once, Node style; see {@link Fetch#fetch(Request, NodeCallback)}.
-     *
-     * @param request what to send
-     * @param callback receives {@code (null, response)} or {@code (error, null)}
-     */
-    public void fetch(Request request, NodeCallback<? super Response> callback) {
-        Objects.requireNonNull(callback, "callback");
-        fetch(request).asCallback(callback);
     }
 
     /**
@@ -354,13 +305,14 @@ public final class FetchClient implements AutoCloseable {
 
     /**
      * Calls {@code callback} with the body of a GET of {@code url} as text; see
-     * {@link Fetch#getText(String, Consumer)}.
+     * {@link Fetch#getText(String, ValueCallback)}.
      *
      * @param url an absolute http(s) URL
      * @param callback receives the text
-     * @return a promise of the callback's end
+     * @return a promise that fulfils after the callback returned, or rejects with the fetch's
+     *     failure or what the callback threw
      */
-    public Promise<Void> getText(String url, Consumer<? super String> callback) {
+    public Promise<Void> getText(String url, ValueCallback<? super String> callback) {
         Objects.requireNonNull(callback, "callback");
         return getText(url).thenAccept(callback);
     }
@@ -414,7 +366,7 @@ public final class FetchClient implements AutoCloseable {
             throw new UnsupportedOperationException("the shared FetchClient cannot be closed");
         }
         if (ownsHttp) {
-            java.util.List<Generation> all;
+            java.util.List<JdkClient> all;
             lock.lock();
             try {
                 closed = true;
@@ -424,7 +376,7 @@ public final class FetchClient implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            for (Generation g : all) {
+            for (JdkClient g : all) {
                 HttpClient client = g.http.join();
                 client.shutdownNow();
                 client.close();
@@ -432,7 +384,7 @@ public final class FetchClient implements AutoCloseable {
         }
     }
 
-    static String format(Duration d) {
+    static String formatDuration(Duration d) {
         return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 

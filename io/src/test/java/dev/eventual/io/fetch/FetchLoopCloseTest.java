@@ -1,8 +1,8 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
-import static dev.eventual.io.FetchTesting.GUARD;
-import static dev.eventual.io.FetchTesting.assertAllClosed;
-import static dev.eventual.io.FetchTesting.openDescriptors;
+import static dev.eventual.io.fetch.FetchTesting.GUARD;
+import static dev.eventual.io.fetch.FetchTesting.assertAllClosed;
+import static dev.eventual.io.fetch.FetchTesting.openDescriptors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventual.EventLoop;
@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  * A loop that closes while a fetch of it holds a connection (waiting for the headers, a body
  * being read whole, a body being streamed with a chunk waiting in the loop's queue, a body nobody
  * read) releases that connection: the server sees it closed, without the client being closed,
- * and the process's descriptors come back to where they were. (A chunk of {@code stream} queued
- * on a loop that closed used to be dropped with the read left waiting for it, and a whole read
- * kept reading: the connection stayed open for good.)
+ * and the process's descriptors come back to where they were. The hazard: a chunk of
+ * {@code stream} queued on a loop that closes is dropped with the loop's queue, and nothing else
+ * would ask the JDK for the next one, so the connection would stay open for good.
  */
 class FetchLoopCloseTest {
     private FetchClient client;
@@ -28,7 +28,7 @@ class FetchLoopCloseTest {
     @BeforeEach
     void start() {
         client = FetchClient.builder().build();
-        client.http().join();
+        client.currentJdkClient().join();
         loop = EventLoop.builder().name("fetch-loop-close").daemon(true).start();
     }
 

@@ -1,18 +1,18 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 /**
  * JSON for {@link Response#json}, through Jackson when it is on the class or module path. The
- * Jackson types are only named in {@link Parser}, which is loaded on the first parse, so without
+ * Jackson types are only named in {@link Jackson}, which is loaded on the first parse, so without
  * Jackson this class still loads and {@link #available()} says no.
  */
-final class JsonBody {
+final class JsonBinding {
     static final String MISSING = "Response.json() needs Jackson: add com.fasterxml.jackson.core:jackson-databind"
             + " (2.x) to the class path (Maven: <groupId>com.fasterxml.jackson.core</groupId>"
             + "<artifactId>jackson-databind</artifactId>), or read the body with text() and parse it yourself";
 
     private static final boolean AVAILABLE = detect();
 
-    private JsonBody() {}
+    private JsonBinding() {}
 
     static boolean available() {
         return AVAILABLE;
@@ -20,7 +20,7 @@ final class JsonBody {
 
     private static boolean detect() {
         try {
-            Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, JsonBody.class.getClassLoader());
+            Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, JsonBinding.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
@@ -28,18 +28,18 @@ final class JsonBody {
     }
 
     static <T> T parse(byte[] json, Class<T> type) {
-        return Parser.parse(json, type);
+        return Jackson.parse(json, type);
     }
 
     /** {@code type} is a Jackson {@code TypeReference}: named here only as Object, so that this class loads without Jackson. */
     @SuppressWarnings("unchecked")
     static <T> T parse(byte[] json, Object typeReference) {
-        return (T) Parser.parseReference(json, typeReference);
+        return (T) Jackson.parseReference(json, typeReference);
     }
 
     @SuppressWarnings("unchecked")
     static <T> T parse(byte[] json, java.lang.reflect.Type type) {
-        return (T) Parser.parseType(json, type);
+        return (T) Jackson.parseType(json, type);
     }
 
     /**
@@ -55,7 +55,7 @@ final class JsonBody {
     }
 
     /** Holds the one shared mapper (thread-safe once configured, as Jackson documents). */
-    private static final class Parser {
+    private static final class Jackson {
         private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
                 new com.fasterxml.jackson.databind.ObjectMapper();
 

@@ -1,9 +1,9 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
-import static dev.eventual.io.FetchTesting.fulfilled;
-import static dev.eventual.io.FetchTesting.loop;
-import static dev.eventual.io.FetchTesting.quiet;
-import static dev.eventual.io.FetchTesting.rejected;
+import static dev.eventual.io.fetch.FetchTesting.fulfilled;
+import static dev.eventual.io.fetch.FetchTesting.loop;
+import static dev.eventual.io.fetch.FetchTesting.quiet;
+import static dev.eventual.io.fetch.FetchTesting.rejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,12 +1,12 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
-import static dev.eventual.io.FetchTesting.GUARD;
-import static dev.eventual.io.FetchTesting.assertAllClosed;
-import static dev.eventual.io.FetchTesting.fulfilled;
-import static dev.eventual.io.FetchTesting.loop;
-import static dev.eventual.io.FetchTesting.openDescriptors;
-import static dev.eventual.io.FetchTesting.quiet;
-import static dev.eventual.io.FetchTesting.rejected;
+import static dev.eventual.io.fetch.FetchTesting.GUARD;
+import static dev.eventual.io.fetch.FetchTesting.assertAllClosed;
+import static dev.eventual.io.fetch.FetchTesting.fulfilled;
+import static dev.eventual.io.fetch.FetchTesting.loop;
+import static dev.eventual.io.fetch.FetchTesting.openDescriptors;
+import static dev.eventual.io.fetch.FetchTesting.quiet;
+import static dev.eventual.io.fetch.FetchTesting.rejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventual.Promise;
@@ -108,7 +108,7 @@ class FetchMalformedLeakTest {
         })) {
             AtomicReference<Promise<String>> slow = new AtomicReference<>();
             AtomicReference<Promise<Response>> bad = new AtomicReference<>();
-            Object before = client.http().join();
+            Object before = client.currentJdkClient().join();
             loop(() -> {
                 // Both are sent at once, on the same JDK client (built before the loop).
                 slow.set(client.getText(server.uri("/slow").toString()));
@@ -120,7 +120,7 @@ class FetchMalformedLeakTest {
             });
             assertThat(fulfilled(slow.get())).isEqualTo("slow ok");
             rejected(bad.get(), FetchException.class);
-            assertThat(client.http().join()).as("the JDK client after the malformed response").isNotSameAs(before);
+            assertThat(client.currentJdkClient().join()).as("the JDK client after the malformed response").isNotSameAs(before);
             assertAllClosed(server);
         }
     }

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -10,11 +10,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** A well-behaved localhost HTTP server for tests: JDK {@code HttpServer} on virtual threads. */
-final class TestServer implements AutoCloseable {
+/**
+ * A well-behaved localhost HTTP server for tests: JDK {@code HttpServer} on virtual threads. Public
+ * for the io tests outside this package that read a response (the async iteration tests).
+ */
+public final class TestServer implements AutoCloseable {
     private final HttpServer server;
 
-    TestServer() {
+    public TestServer() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000);
         } catch (IOException e) {
@@ -24,13 +27,13 @@ final class TestServer implements AutoCloseable {
         server.start();
     }
 
-    TestServer route(String path, HttpHandler handler) {
+    public TestServer route(String path, HttpHandler handler) {
         server.createContext(path, handler);
         return this;
     }
 
     /** Answers {@code path} with {@code status} and {@code body} as UTF-8 text. */
-    TestServer text(String path, int status, String contentType, String body) {
+    public TestServer text(String path, int status, String contentType, String body) {
         return route(path, ex -> send(ex, status, contentType, body));
     }
 
@@ -45,7 +48,7 @@ final class TestServer implements AutoCloseable {
         ex.close();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import static dev.eventual.Async.async;
 import static dev.eventual.Async.await;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * fetch against a well-behaved local server: what each form (promise, callback inline or by
  * reference, Node style, await) receives, on which thread, and how bad input fails. The
- * misbehaving servers are in {@link FetchRobustnessTest}.
+ * misbehaving servers are in the tests built on {@link RobustnessFixture}.
  */
 class FetchTest {
     private TestServer server;
@@ -122,18 +122,49 @@ class FetchTest {
             Fetch.getText(server.url("/hello"), this::show);
             Fetch.getText(server.url("/hello"), (error, text) -> log.add("node: " + error + " " + text));
             Fetch.getText(server.url("/missing"), (error, text) -> log.add("node: " + error.getClass().getSimpleName() + " " + text));
-            Fetch.get(server.url("/hello"), response -> {
-                log.add("get: " + response.status());
-                response.discard();
-            });
-            Fetch.get(server.url("/hello"), (error, response) -> {
-                log.add("get node: " + error + " " + response.status());
-                response.discard();
-            });
         });
         assertThat(log).containsExactlyInAnyOrder(
                 "inline: hello, wörld", "by reference: hello, wörld", "node: null hello, wörld",
-                "node: FetchException null", "get: 200", "get node: null 200");
+                "node: FetchException null");
+    }
+
+    /**
+     * {@code List.add} has a one- and a two-parameter overload, so {@code texts::add} fits a
+     * Node-style callback as well as a value callback: with {@code Consumer} and
+     * {@code NodeCallback} overloads this call would not compile ("reference to getText is
+     * ambiguous"). That it compiles is half the test.
+     */
+    @Test
+    void getText_takesAReferenceToAMethodOverloadedWithOneAndTwoParameters_asTheValueCallback() {
+        List<String> texts = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        run(() -> {
+            Fetch.getText(server.url("/hello"), texts::add);
+            Fetch.getText(server.url("/hello"), values::add);
+            FetchClient.shared().getText(server.url("/hello"), texts::add);
+        });
+        assertThat(texts).containsExactly("hello, wörld", "hello, wörld");
+        assertThat(values).containsExactly("hello, wörld");
+    }
+
+    @Test
+    void theOtherOperations_takeTheCallbackThroughTheirPromise_inlineByReferenceOrNodeStyle() {
+        List<String> texts = new ArrayList<>();
+        run(() -> {
+            Fetch.fetch(server.url("/hello")).thenCompose(Response::text).thenAccept(texts::add);
+            Fetch.fetch(server.url("/hello")).asCallback((error, response) -> {
+                log.add("fetch node: " + error + " " + response.status());
+                response.discard();
+            });
+            Fetch.fetch(server.url("/hello")).thenCompose(Response::bytes)
+                    .asCallback((error, bytes) -> log.add("bytes node: " + error + " " + bytes.length));
+            Fetch.fetch(server.url("/missing")).thenCompose(Response::requireOk)
+                    .asCallback((error, response) -> log.add("requireOk node: " + error.getMessage() + " " + response));
+        });
+        assertThat(texts).containsExactly("hello, wörld");
+        assertThat(log).containsExactlyInAnyOrder("fetch node: null 200",
+                "bytes node: null " + "hello, wörld".getBytes(StandardCharsets.UTF_8).length,
+                "requireOk node: GET " + server.url("/missing") + ": HTTP 404 Not Found null");
     }
 
     @Test
@@ -211,6 +242,37 @@ class FetchTest {
 
     record Person(String name, List<String> langs, int age) {}
 
+    /**
+     * A body of at most 64 KiB with a Content-Length arrives with the response, read ahead; its
+     * JSON parse must not run on the loop thread all the same (a first parse loads Jackson's
+     * classes, which takes a loop-blocking second on a busy machine).
+     */
+    @Test
+    void json_ofASmallBody_isParsedOffTheLoopThread_andDeliveredOnIt() {
+        AtomicReference<Thread> loopThread = new AtomicReference<>();
+        AtomicReference<Thread> deliveredOn = new AtomicReference<>();
+        AtomicReference<ParsedOn> parsed = new AtomicReference<>();
+        run(() -> {
+            loopThread.set(Thread.currentThread());
+            Fetch.fetch(server.url("/json")).thenCompose(r -> r.json(ParsedOn.class)).thenAccept(p -> {
+                deliveredOn.set(Thread.currentThread());
+                parsed.set(p);
+            });
+        });
+        assertThat(parsed.get().name()).isEqualTo("Ada");
+        assertThat(parsed.get().thread()).as("the thread that parsed").isNotSameAs(loopThread.get());
+        assertThat(deliveredOn.get()).as("the thread the value was delivered on").isSameAs(loopThread.get());
+    }
+
+    /** The thread Jackson built it on, recorded by its constructor. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record ParsedOn(String name, Thread thread) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        ParsedOn(@com.fasterxml.jackson.annotation.JsonProperty("name") String name) {
+            this(name, Thread.currentThread());
+        }
+    }
+
     @Test
     void text_decodesWithTheCharsetTheResponseNames() {
         run(() -> Fetch.getText(server.url("/latin1bytes"), text -> log.add(text)));
@@ -286,7 +348,7 @@ class FetchTest {
         run(() -> {
             assertThatThrownBy(() -> Fetch.fetch((String) null)).isInstanceOf(NullPointerException.class).hasMessage("url");
             assertThatThrownBy(() -> Fetch.fetch((Request) null)).isInstanceOf(NullPointerException.class).hasMessage("request");
-            assertThatThrownBy(() -> Fetch.getText(server.url("/hello"), (java.util.function.Consumer<String>) null))
+            assertThatThrownBy(() -> Fetch.getText(server.url("/hello"), (ValueCallback<String>) null))
                     .isInstanceOf(NullPointerException.class).hasMessage("callback");
             assertThatThrownBy(() -> Fetch.fetch("not a url")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("\"not a url\"");

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +33,7 @@ class JsonWithoutJacksonTest {
         assertThat(lines).containsExactly(
                 "jackson present: false",
                 "text: {\"a\":1}",
-                "json: IllegalStateException: " + JsonBody.MISSING);
+                "json: IllegalStateException: " + JsonBinding.MISSING);
         assertThat(process.exitValue()).isZero();
     }
 
@@ -44,7 +44,7 @@ class JsonWithoutJacksonTest {
      */
     public static void main(String[] args) {
         try (TestServer server = new TestServer().text("/json", 200, "application/json", "{\"a\":1}")) {
-            System.out.println("jackson present: " + JsonBody.available());
+            System.out.println("jackson present: " + JsonBinding.available());
             EventLoop.run(() -> Fetch.getText(server.url("/json"))
                     .thenAccept(text -> System.out.println("text: " + text))
                     .thenCompose(v -> Fetch.fetch(server.url("/json")))

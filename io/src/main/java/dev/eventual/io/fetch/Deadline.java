@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -26,7 +26,7 @@ final class Deadline {
         this.startNanos = System.nanoTime();
         this.timeout = timeout;
         this.timeoutNanos = saturatedNanos(timeout);
-        this.task = Timer.INSTANCE.schedule(onExpiry, timeoutNanos, TimeUnit.NANOSECONDS);
+        this.task = Scheduler.INSTANCE.schedule(onExpiry, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     Duration timeout() {
@@ -52,7 +52,7 @@ final class Deadline {
     }
 
     /** The shared timer, created on the first timeout. */
-    private static final class Timer {
+    private static final class Scheduler {
         static final ScheduledThreadPoolExecutor INSTANCE = create();
 
         private static ScheduledThreadPoolExecutor create() {

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import java.net.URI;
 import java.util.Objects;
@@ -73,7 +73,7 @@ public class FetchException extends RuntimeException {
     private static boolean transientCause(Throwable cause) {
         boolean network = false;
         for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.net.ProtocolException || c instanceof JsonBody.NotJson
+            if (c instanceof java.net.ProtocolException || c instanceof JsonBinding.NotJson
                     || (c.getMessage() != null && c.getMessage().startsWith("Illegal character in chunk size"))) {
                 return false; // the server answered something unparsable: it would again
             }
@@ -127,7 +127,7 @@ public class FetchException extends RuntimeException {
      * message leaves out (the JDK describes its parser's state and keeps "Connection reset" or
      * "EOF reached while reading" in the cause), else "".
      */
-    static String rootCause(Throwable e) {
+    static String rootCauseSuffix(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -136,7 +136,7 @@ public class FetchException extends RuntimeException {
         if (root == e || m == null || m.isBlank() || (e.getMessage() != null && e.getMessage().contains(m))) {
             return "";
         }
-        return ": " + readable(m);
+        return ": " + decodeJdkMessage(m);
     }
 
     private static final java.util.regex.Pattern CHUNK_SIZE_CODE =
@@ -146,7 +146,7 @@ public class FetchException extends RuntimeException {
      * Rewrites the JDK's messages that need decoding: "Illegal character in chunk size: 90" (a
      * character code) becomes "... chunk size: 'Z' (0x5A)". Other messages are returned as they are.
      */
-    static String readable(String jdkMessage) {
+    static String decodeJdkMessage(String jdkMessage) {
         if (jdkMessage == null) {
             return null;
         }
@@ -167,6 +167,6 @@ public class FetchException extends RuntimeException {
     }
 
     static FetchException badStatus(String method, URI uri, int status) {
-        return new FetchException(method, uri, status, method + " " + uri + ": HTTP " + status + " " + Response.reason(status), null);
+        return new FetchException(method, uri, status, method + " " + uri + ": HTTP " + status + " " + Response.reasonPhrase(status), null);
     }
 }

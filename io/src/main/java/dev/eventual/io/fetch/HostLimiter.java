@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -9,11 +9,11 @@ import java.util.function.Consumer;
 /**
  * Bounds the exchanges in flight to one host (scheme, host and port) and queues the rest in
  * arrival order: the JDK client opens one HTTP/1.1 connection per exchange in flight with no
- * cap of its own, so without this 20,000 fetches to one host ask for 20,000 sockets.
+ * cap of its own, so without this every fetch to one host in flight holds a socket of its own.
  *
  * <p>Overview: one {@link Host} per key with requests in flight or waiting, removed when it has
  * neither (so the map does not grow with every host ever seen). A {@link Ticket} is a place in
- * line: WAITING, then ACTIVE (it holds one of {@code perHost} slots), then RELEASED; or WAITING
+ * line: WAITING, then ACTIVE (it holds one of {@code slotsPerHost} slots), then RELEASED; or WAITING
  * then CANCELLED. A released slot passes straight to the next waiting ticket, so {@code active}
  * only drops when no one waits. Everything is guarded by {@code lock}; a ticket's start action
  * runs after the lock is released, on the thread that made the slot free (the caller of
@@ -29,13 +29,13 @@ final class HostLimiter {
     /** Start actions queued on this thread while one already runs here; null when none runs. */
     private static final ThreadLocal<ArrayDeque<Runnable>> TRAMPOLINE = new ThreadLocal<>();
 
-    private final int perHost;
+    private final int slotsPerHost;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@code lock}. */
     private final Map<String, Host> hosts = new HashMap<>();
 
-    HostLimiter(int perHost) {
-        this.perHost = perHost;
+    HostLimiter(int slotsPerHost) {
+        this.slotsPerHost = slotsPerHost;
     }
 
     /** Exchanges of one host; guarded by the limiter's lock. */
@@ -100,7 +100,7 @@ final class HostLimiter {
                 return; // released (cancelled) before it entered
             }
             Host host = hosts.computeIfAbsent(ticket.key, k -> new Host());
-            now = host.active < perHost;
+            now = host.active < slotsPerHost;
             if (now) {
                 host.active++;
                 ticket.state = ACTIVE;
@@ -159,12 +159,12 @@ final class HostLimiter {
     }
 
     /** Slots per host. */
-    int perHost() {
-        return perHost;
+    int slotsPerHost() {
+        return slotsPerHost;
     }
 
     /** Exchanges in flight to {@code key} and waiting for it: for tests and diagnostics. */
-    int[] load(String key) {
+    int[] inFlightAndWaiting(String key) {
         lock.lock();
         try {
             Host host = hosts.get(key);

@@ -1,8 +1,7 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import dev.eventual.NodeCallback;
 import dev.eventual.Promise;
-import java.util.function.Consumer;
 
 /**
  * The web's {@code fetch} for Java: ask a server for data, keep running, and receive the
@@ -10,23 +9,32 @@ import java.util.function.Consumer;
  * methods use {@link FetchClient#shared()}; a {@link FetchClient} of your own has the same methods.
  *
  * <pre>{@code
- * import static dev.eventual.io.Fetch.*;
- *
- * fetch("http://localhost:8080/user/1")            // a promise
- *     .thenCompose(Response::text)
- *     .thenAccept(text -> System.out.println(text));
+ * import static dev.eventual.io.fetch.Fetch.*;
  *
  * getText("http://localhost:8080/user/1", text -> show(text));      // a callback inline
  * getText("http://localhost:8080/user/1", this::show);             // or by reference
  * getText("http://localhost:8080/user/1", (error, text) -> ...);   // Node style
  *
+ * fetch("http://localhost:8080/user/1")            // a promise: the callback goes through it
+ *     .thenCompose(Response::text)
+ *     .thenAccept(this::show);                      // or .asCallback((error, text) -> ...)
+ *
  * String text = await(getText("http://localhost:8080/user/1"));   // in an async body
  * }</pre>
  *
+ * <h2>One way to take a callback</h2>
+ * Every method returns a promise, and you pass your callback through it, inline or by reference
+ * ({@code .thenAccept(this::show)}, {@code .asCallback((error, response) -> ...)}). The get
+ * forms, {@code getText(url, callback)}, also take the callback directly, as the seed's
+ * "tell the asynchronous function what to do when it completes" does: with the text alone
+ * ({@link ValueCallback}) or Node style ({@link NodeCallback}). Settings of one exchange,
+ * its abort {@link Request.Builder#signal signal} included, are set on its {@link Request}.
+ *
  * <h2>What you receive, where and when</h2>
  * Every promise belongs to the loop of the calling thread, and every callback runs on that
- * loop's thread as a microtask, never inside the call and never on the JDK client's threads (rule
- * 1): the request is sent on your behalf by the JDK {@code HttpClient} while your code keeps
+ * loop's thread as a microtask, never inside the call and never on the JDK client's threads (the
+ * contract's rule 1, see the {@code dev.eventual} package overview): the request is sent on your
+ * behalf by the JDK {@code HttpClient} while your code keeps
  * running; a response settles the promise, and its handlers run on your loop once its current
  * callback has finished. {@code fetch} resolves once the status and headers arrived; the body is
  * read afterwards through the {@link Response}. (A small body, with a {@code Content-Length} of at
@@ -62,7 +70,10 @@ public final class Fetch {
      * Returns a promise of the response to a GET of {@code url}. Handlers receive the
      * {@link Response} (status and headers; the body is read from it later) on the calling
      * loop's thread, once the headers arrived; any status fulfils. See the class javadoc for
-     * failures and cancellation.
+     * failures and cancellation. Pass a callback through it:
+     * {@code fetch(url).thenAccept(this::show)}, or Node style
+     * {@code fetch(url).asCallback((error, response) -> ...)}; read or
+     * {@link Response#discard() discard} the body either way.
      *
      * @param url an absolute http(s) URL
      * @return a promise of the calling thread's loop
@@ -85,62 +96,12 @@ public final class Fetch {
     }
 
     /**
-     * Sends {@code request} and calls {@code callback} with the {@link Response} on the calling
-     * loop's thread, once its headers arrived.
-     *
-     * @param request what to send
-     * @param callback receives the response; may return normally or throw
-     * @return a promise that fulfils after the callback returned, or rejects with the fetch's
-     *     failure or what the callback threw; if you ignore it, such a failure is reported as an
-     *     unhandled rejection, never lost
-     */
-    public static Promise<Void> fetch(Request request, Consumer<? super Response> callback) {
-        return FetchClient.shared().fetch(request, callback);
-    }
-
-    /**
-     * Sends {@code request} and calls {@code callback} once, Node style, on the calling loop's
-     * thread: {@code (null, response)} when the headers arrived, {@code (error, null)} with the
-     * {@link FetchException} when the exchange failed.
-     *
-     * @param request what to send
-     * @param callback receives the outcome
-     */
-    public static void fetch(Request request, NodeCallback<? super Response> callback) {
-        FetchClient.shared().fetch(request, callback);
-    }
-
-    /**
-     * GETs {@code url} and calls {@code callback} with the {@link Response} on the calling loop's
-     * thread once its headers arrived: the seed's "tell the asynchronous function what to do when
-     * it completes". Pass the callback inline ({@code get(url, response -> ...)}) or by reference
-     * ({@code get(url, this::show)}).
-     *
-     * @param url an absolute http(s) URL
-     * @param callback receives the response
-     * @return a promise that fulfils after the callback returned, or rejects with the fetch's
-     *     failure or what the callback threw (reported as unhandled if you ignore it)
-     */
-    public static Promise<Void> get(String url, Consumer<? super Response> callback) {
-        return FetchClient.shared().get(url, callback);
-    }
-
-    /**
-     * GETs {@code url} and calls {@code callback} once, Node style: {@code (null, response)} or
-     * {@code (error, null)}, on the calling loop's thread.
-     *
-     * @param url an absolute http(s) URL
-     * @param callback receives the outcome
-     */
-    public static void get(String url, NodeCallback<? super Response> callback) {
-        FetchClient.shared().get(url, callback);
-    }
-
-    /**
      * Returns a promise of the body of a GET of {@code url} as text (decoded with the response's
      * charset, UTF-8 by default). Handlers receive the whole text on the calling loop's thread
      * after the last byte arrived. A status outside 200-299 rejects with a {@link FetchException}
      * naming the status and URL (the body is discarded); network failures as {@link #fetch(String)}.
+     * To pass a callback directly, see {@link #getText(String, ValueCallback)} and
+     * {@link #getText(String, NodeCallback)}.
      *
      * @param url an absolute http(s) URL
      * @return a promise of the text
@@ -163,21 +124,27 @@ public final class Fetch {
     }
 
     /**
-     * Calls {@code callback} with the body of a GET of {@code url} as text ({@link #getText(String)})
-     * on the calling loop's thread.
+     * GETs {@code url} and calls {@code callback} with the body as text, on the calling loop's
+     * thread, after the last byte arrived ({@link #getText(String)}): the seed's "tell the
+     * asynchronous function what to do when it completes". Pass it inline
+     * ({@code getText(url, text -> show(text))}) or by reference ({@code getText(url, this::show)},
+     * {@code getText(url, texts::add)}). The callback is not called when the fetch fails.
      *
      * @param url an absolute http(s) URL
-     * @param callback receives the text
-     * @return a promise that fulfils after the callback returned, or rejects with the failure or
-     *     what the callback threw (reported as unhandled if you ignore it)
+     * @param callback receives the text; may return normally or throw
+     * @return a promise that fulfils after the callback returned, or rejects with the fetch's
+     *     failure or what the callback threw; if you ignore it, such a failure is reported as an
+     *     unhandled rejection, never lost
      */
-    public static Promise<Void> getText(String url, Consumer<? super String> callback) {
+    public static Promise<Void> getText(String url, ValueCallback<? super String> callback) {
         return FetchClient.shared().getText(url, callback);
     }
 
     /**
-     * Calls {@code callback} once, Node style, with {@code (null, text)} or {@code (error, null)}
-     * on the calling loop's thread ({@link #getText(String)}).
+     * GETs {@code url} and calls {@code callback} once, Node style, on the calling loop's thread:
+     * {@code (null, text)} after the last byte arrived, or {@code (error, null)} with the
+     * {@link FetchException} (a network failure, or a status outside 200-299) when it failed
+     * ({@link #getText(String)}). What the callback throws is reported to the loop's error handler.
      *
      * @param url an absolute http(s) URL
      * @param callback receives the outcome
@@ -191,7 +158,8 @@ public final class Fetch {
      * {@link Response#json()} gives it ({@code Map}, {@code List}, {@code String}, numbers,
      * {@code Boolean}, {@code null}); sends {@code Accept: application/json}. Needs Jackson on the
      * class path. Fails as {@link #getText(String)}, and with a {@link FetchException} when the
-     * body is not JSON.
+     * body is not JSON. Pass a callback through it: {@code getJson(url).thenAccept(this::show)},
+     * or Node style {@code getJson(url).asCallback((error, value) -> ...)}.
      *
      * @param url an absolute http(s) URL
      * @return a promise of the parsed value

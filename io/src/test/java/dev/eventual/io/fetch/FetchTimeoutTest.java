@@ -1,11 +1,11 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
-import static dev.eventual.io.FetchTesting.GUARD;
-import static dev.eventual.io.FetchTesting.assertAllClosed;
-import static dev.eventual.io.FetchTesting.fulfilled;
-import static dev.eventual.io.FetchTesting.loop;
-import static dev.eventual.io.FetchTesting.quiet;
-import static dev.eventual.io.FetchTesting.rejected;
+import static dev.eventual.io.fetch.FetchTesting.GUARD;
+import static dev.eventual.io.fetch.FetchTesting.assertAllClosed;
+import static dev.eventual.io.fetch.FetchTesting.fulfilled;
+import static dev.eventual.io.fetch.FetchTesting.loop;
+import static dev.eventual.io.fetch.FetchTesting.quiet;
+import static dev.eventual.io.fetch.FetchTesting.rejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventual.Promise;
@@ -39,7 +39,7 @@ class FetchTimeoutTest {
      */
     private static FetchClient warm(FetchClient.Builder builder) {
         FetchClient c = builder.build();
-        c.http().join();
+        c.currentJdkClient().join();
         return c;
     }
 
@@ -145,7 +145,7 @@ class FetchTimeoutTest {
 
             FetchException e = rejected(lateText.get(), FetchException.class);
             assertThat(e).hasMessage("GET " + uri + " failed: the body did not arrive within 2000 ms (the request's timeout)");
-            assertThat(client.limiter().load(Exchange.hostKey(uri))).containsExactly(0, 0);
+            assertThat(client.limiter().inFlightAndWaiting(Exchange.hostKey(uri))).containsExactly(0, 0);
         }
     }
 

@@ -1,7 +1,6 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import dev.eventual.AsyncIterator;
-import dev.eventual.NodeCallback;
 import dev.eventual.Promise;
 import dev.eventual.io.internal.PullQueue;
 import java.net.URI;
@@ -105,7 +104,7 @@ public final class Response {
      * @return the reason phrase, or {@code ""} for a status without a standard one
      */
     public String statusText() {
-        return reason(status);
+        return reasonPhrase(status);
     }
 
     /**
@@ -167,7 +166,9 @@ public final class Response {
      * Returns a promise of the body as text, decoded with the {@code charset} of the
      * {@code Content-Type} header (UTF-8 when it names none or one this JVM does not know).
      * Handlers receive the whole text on the fetch's loop thread, as a microtask after the last
-     * byte arrived. Fails as the class javadoc says.
+     * byte arrived. Fails as the class javadoc says. Pass your callback through the promise:
+     * {@code response.text().thenAccept(this::show)}, or Node style
+     * {@code response.text().asCallback((error, text) -> ...)}.
      *
      * @return a promise of the text
      */
@@ -177,58 +178,16 @@ public final class Response {
     }
 
     /**
-     * Calls {@code callback} with the body as text ({@link #text()}) on the loop's thread.
-     *
-     * @param callback receives the text
-     * @return a promise that fulfils after the callback returned, or rejects with the read's
-     *     failure or what the callback threw (reported as unhandled if nobody handles it)
-     */
-    public Promise<Void> text(Consumer<? super String> callback) {
-        Objects.requireNonNull(callback, "callback"); // before the body is taken
-        return text().thenAccept(callback);
-    }
-
-    /**
-     * Calls {@code callback} once with {@code (null, text)} or {@code (error, null)}, Node style,
-     * on the loop's thread.
-     *
-     * @param callback receives the outcome
-     */
-    public void text(NodeCallback<? super String> callback) {
-        Objects.requireNonNull(callback, "callback");
-        text().asCallback(callback);
-    }
-
-    /**
      * Returns a promise of the body's bytes; handlers receive the array (theirs to keep) on the
      * fetch's loop thread after the last byte arrived. A body over 2 GB rejects: use
-     * {@link #stream}.
+     * {@link #stream}. Pass your callback through the promise:
+     * {@code response.bytes().thenAccept(this::save)}, or Node style
+     * {@code response.bytes().asCallback((error, bytes) -> ...)}.
      *
      * @return a promise of the bytes
      */
     public Promise<byte[]> bytes() {
         return body.readAll("reading the body", bytes -> bytes);
-    }
-
-    /**
-     * Calls {@code callback} with the body's bytes ({@link #bytes()}) on the loop's thread.
-     *
-     * @param callback receives the bytes
-     * @return a promise that fulfils after the callback returned, or rejects with the read's failure
-     */
-    public Promise<Void> bytes(Consumer<? super byte[]> callback) {
-        Objects.requireNonNull(callback, "callback"); // before the body is taken
-        return bytes().thenAccept(callback);
-    }
-
-    /**
-     * Calls {@code callback} once with {@code (null, bytes)} or {@code (error, null)}.
-     *
-     * @param callback receives the outcome
-     */
-    public void bytes(NodeCallback<? super byte[]> callback) {
-        Objects.requireNonNull(callback, "callback");
-        bytes().asCallback(callback);
     }
 
     /**
@@ -262,7 +221,9 @@ public final class Response {
      * the loop thread; handlers receive the value on the loop's thread. Needs Jackson
      * ({@code com.fasterxml.jackson.core:jackson-databind} 2.x) on the class or module path:
      * without it, rejects with an {@link IllegalStateException} that says so. A body that is not
-     * JSON rejects with a {@link FetchException} naming the URL and the parser's complaint.
+     * JSON rejects with a {@link FetchException} naming the URL and the parser's complaint. Pass
+     * your callback through the promise: {@code response.json().thenAccept(this::show)}, or Node
+     * style {@code response.json().asCallback((error, value) -> ...)}.
      *
      * @return a promise of the parsed value
      */
@@ -280,10 +241,10 @@ public final class Response {
      */
     public <T> Promise<T> json(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        if (!JsonBody.available()) {
-            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        if (!JsonBinding.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+        return body.parseAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**
@@ -297,10 +258,10 @@ public final class Response {
      */
     public <T> Promise<T> json(com.fasterxml.jackson.core.type.TypeReference<T> type) {
         Objects.requireNonNull(type, "type");
-        if (!JsonBody.available()) {
-            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        if (!JsonBinding.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+        return body.parseAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**
@@ -315,10 +276,10 @@ public final class Response {
      */
     public <T> Promise<T> json(java.lang.reflect.Type type) {
         Objects.requireNonNull(type, "type");
-        if (!JsonBody.available()) {
-            return body.loop().rejected(new IllegalStateException(JsonBody.MISSING));
+        if (!JsonBinding.available()) {
+            return body.loop().rejected(new IllegalStateException(JsonBinding.MISSING));
         }
-        return body.readAll("parsing the body as JSON", bytes -> JsonBody.parse(bytes, type));
+        return body.parseAll("parsing the body as JSON", bytes -> JsonBinding.parse(bytes, type));
     }
 
     /**
@@ -402,7 +363,7 @@ public final class Response {
         return StandardCharsets.UTF_8;
     }
 
-    static String reason(int status) {
+    static String reasonPhrase(int status) {
         return switch (status) {
             case 200 -> "OK";
             case 201 -> "Created";

@@ -1,4 +1,4 @@
-package dev.eventual.io;
+package dev.eventual.io.fetch;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -100,7 +100,7 @@ final class MisbehavingServer implements AutoCloseable {
     /** A response with {@code Content-Length} and the given extra header lines (each ending in CRLF). */
     static String response(int status, String extraHeaders, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return "HTTP/1.1 " + status + " " + Response.reason(status) + "\r\n" + extraHeaders
+        return "HTTP/1.1 " + status + " " + Response.reasonPhrase(status) + "\r\n" + extraHeaders
                 + "Content-Length: " + bytes.length + "\r\n\r\n" + body;
     }
 
