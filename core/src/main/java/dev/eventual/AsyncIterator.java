@@ -11,7 +11,7 @@ import java.util.Optional;
  * event loop (its thread or one of its async bodies); items are never {@code null} (as in
  * {@link java.util.concurrent.Flow}); after the end, a failure or {@code close()}, the source holds
  * nothing (no file, no connection). A source reads ahead only as far as its own javadoc says
- * (the sources of {@code dev.eventual.io} read one chunk or batch of lines at a time, and the
+ * (the sources of module {@code dev.eventual.io} read one chunk or batch of lines at a time, and the
  * next only once the consumer has taken the last one and asks for more).
  *
  * @param <T> the type of the items
@@ -38,7 +38,7 @@ public interface AsyncIterator<T> {
      * source. Call it on the source's loop.
      *
      * @return a promise, of the source's loop, that fulfils once the source has been told to stop
-     *     (the sources of {@code dev.eventual.io} fulfil at once: their file or connection is
+     *     (the sources of module {@code dev.eventual.io} fulfil at once: their file or connection is
      *     closed on another thread right after), or rejects if stopping it failed
      */
     Promise<Void> close();
