@@ -77,7 +77,7 @@ import org.openjdk.jmh.annotations.Warmup;
 // annotation's jvmArgsAppend instead of adding to it.
 // Two forks: with the short warm-up, runs of the same column an hour apart gave 139 and 194 us
 // per GET with 64 in flight (2026-12-02, idle machine), most of it the warm-up's drift.
-@Fork(value = 2, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
+@Fork(value = Settings.FORKS, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
 public class HttpGet {
     static final int IN_FLIGHT = 64;
     static final int BODY_SIZE = 100;

@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 // times each call alone when a benchmark has one), so it costs no accuracy at 0.1 ms per call.
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(1)
+@Fork(Settings.FORKS)
 public class Timers {
     @Param({"1000", "100000", "1000000"})
     public int n;
