@@ -75,8 +75,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 4)
 // Prepend, not append: a -jvmArgsAppend on the command line (bench/run passes one) replaces the
 // annotation's jvmArgsAppend instead of adding to it.
-// Two forks: with the short warm-up, runs of the same column an hour apart gave 139 and 194 us
-// per GET with 64 in flight (2026-12-02, idle machine), most of it the warm-up's drift.
+// As many forks as every scenario (Settings.FORKS): a fork's own compilation shows in the error.
 @Fork(value = Settings.FORKS, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
 public class HttpGet {
     static final int IN_FLIGHT = 64;

@@ -27,8 +27,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Every loop-based benchmark hands a batch of thousands of operations to its loop as one task
  * and waits with {@link Done}: one hand-off per batch, whatever the loop's idle policy (a loop
- * that parks at once pays a futex wake-up of 5 to 10 us there, one that spins first less), so
- * the hand-off is under 2% of every batch. {@code SmallBatch} is the one scenario that shows the
+ * that parks at once pays a futex wake-up there, one that spins first usually does not), so the
+ * hand-off is a small part of every batch (BENCHMARKS.md gives the figures). {@code SmallBatch} is the one scenario that shows the
  * hand-off itself.
  */
 @State(Scope.Benchmark)

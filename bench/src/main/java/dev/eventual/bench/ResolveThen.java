@@ -29,8 +29,8 @@ import reactor.core.publisher.Sinks;
  * One operation is one promise. An invocation posts {@value #TASKS} tasks of {@value #BATCH}
  * operations each to the implementation's loop, back to back, and waits for the last handler:
  * the loop finds the next task queued when one ends, so it goes idle (and, for a loop that parks
- * at once, pays a wake-up) once per {@value #OPS} operations, under 2% of the floor's time and
- * far less of every other column's. CompletableFuture runs inline on the benchmark thread, as its
+ * at once, pays a wake-up) once per {@value #OPS} operations, a small part of even the floor's
+ * time. CompletableFuture runs inline on the benchmark thread, as its
  * users run it.
  *
  * <p>Columns: {@code guava} delivers each callback as a task of its single-thread executor (its
