@@ -393,7 +393,7 @@ def goals(table, footprint, node):
     if footprint and "eventual" in footprint:
         ok = MET if footprint["eventual"] <= 64 else NOT_MET
         out.append(f"| Timers: at most 64 bytes retained per pending timer (one measurement, no interval) "
-                   f"| {footprint['eventual']:.1f} B | {fmt_verdict(ok)} |")
+                   f"| {footprint['eventual']:.1f} B (run {footprint.get('run') or 'unknown'}) | {fmt_verdict(ok)} |")
     out.append("")
     return out
 
@@ -593,9 +593,23 @@ def runs_table(meta, used):
     return out + [""]
 
 
+def parse_footprint(text):
+    """{implementation: bytes per pending timer, "run": run id or None} from footprint.txt."""
+    out = {"run": None}
+    for line in text.splitlines():
+        m = re.match(r"# run (\S+)$", line.strip())
+        if m:
+            out["run"] = m.group(1)
+        m = re.match(r"(\w+) ([0-9.]+)$", line.strip())
+        if m:
+            out[m.group(1)] = float(m.group(2))
+    return out
+
+
 def results_section(entries, meta, node, footprint, dropped):
     table = rows_by_scenario(entries)
     used = {e["run"] for e in entries} | ({node["run"]} if node and node.get("run") else set())
+    used |= {footprint["run"]} if footprint.get("run") else set()
     out = [BEGIN, "", "## Latest results", ""]
     out.append("Every row names the `bench/run` invocation that measured it (UTC start time); the runs:")
     out.append("")
@@ -614,12 +628,14 @@ def results_section(entries, meta, node, footprint, dropped):
     for s in SCENARIOS:
         if s in table:
             out += scenario_table(s, table[s], node)
-    if footprint:
+    impls = {k: v for k, v in footprint.items() if k != "run"}
+    if impls:
         out += ["### Retained bytes per pending timer", "",
                 "`TimerFootprint`: heap growth after GC with 1,000,000 pending one-hour timers, divided by their number "
-                "(includes the 4-byte slot of the array that holds the handles).", "",
+                "(includes the 4-byte slot of the array that holds the handles); "
+                f"run {footprint.get('run') or 'unknown (before runs had ids)'}.", "",
                 "| implementation | bytes per pending timer |", "|---|---:|"]
-        out += [f"| {k} | {v:.1f} |" for k, v in footprint.items()]
+        out += [f"| {k} | {v:.1f} |" for k, v in impls.items()]
         out.append("")
     out += ["![cost per item against n](benchmarks.svg)", "", END]
     return out, table
@@ -645,6 +661,7 @@ def main(argv):
     ap.add_argument("--machine")
     ap.add_argument("--load", default="?")
     ap.add_argument("--node", help="Node's figures measured in this run (stored with its run id)")
+    ap.add_argument("--footprint", help="TimerFootprint's output from this run (stored with its run id)")
     ap.add_argument("--results", default=RESULTS)
     ap.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--svg", default=os.path.join(ROOT, "benchmarks.svg"))
@@ -668,12 +685,9 @@ def main(argv):
         node = dict(load_json(a.node, {}), run=a.run_id)
         save_json(node_path, node)
     node = load_json(node_path, None)
-    footprint = {}
-    if os.path.exists(footprint_path):
-        for line in read_text(footprint_path).splitlines():
-            m = re.match(r"(\w+) ([0-9.]+)$", line.strip())
-            if m:
-                footprint[m.group(1)] = float(m.group(2))
+    if a.footprint:
+        write_text(footprint_path, f"# run {a.run_id}\n" + read_text(a.footprint))
+    footprint = parse_footprint(read_text(footprint_path)) if os.path.exists(footprint_path) else {}
     shown, dropped = current(entries)
     out, table = results_section(shown, meta, node, footprint, dropped)
     write_section(a.markdown, out)

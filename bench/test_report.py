@@ -218,6 +218,14 @@ class Section(unittest.TestCase):
             self.assertIn("| 2026-12-03T13:00Z | quick | `bench/run --quick ResolveThen.e` |", text)
 
 
+class Footprint(unittest.TestCase):
+    def test_footprint_keeps_its_run(self):
+        fp = report.parse_footprint("# run R1\neventual 60.6\nnetty 52.1\n")
+        self.assertEqual(fp, {"run": "R1", "eventual": 60.6, "netty": 52.1})
+        self.assertIn("60.6 B (run R1) | met |", "\n".join(report.goals({}, fp, None)))
+        self.assertIsNone(report.parse_footprint("eventual 60.6\n")["run"])
+
+
 class EndToEnd(unittest.TestCase):
     def test_main_merges_tags_and_writes(self):
         with tempfile.TemporaryDirectory() as d:
