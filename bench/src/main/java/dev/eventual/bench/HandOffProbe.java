@@ -33,6 +33,7 @@ public final class HandOffProbe {
         MultiThreadIoEventLoopGroup nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         DefaultEventLoop nettyDefault = new DefaultEventLoop();
         Executor parkThread = parkingThread();
+        FloorLoop floor = new FloorLoop("probe-floor");
         try {
             for (int repeat = 0; repeat < 3; repeat++) {
                 print("eventual", eventual, rounds);
@@ -40,12 +41,14 @@ public final class HandOffProbe {
                 print("netty NIO event loop", nio.next(), rounds);
                 print("netty DefaultEventLoop", nettyDefault, rounds);
                 print("bare park/unpark thread", parkThread, rounds);
+                print("floor loop (FloorLoop: spin 1 us, then park)", floor, rounds);
             }
         } finally {
             eventual.close();
             vertx.close();
             nio.shutdownGracefully();
             nettyDefault.shutdownGracefully();
+            floor.stop();
         }
     }
 
