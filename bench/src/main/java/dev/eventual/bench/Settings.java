@@ -2,8 +2,9 @@ package dev.eventual.bench;
 
 /**
  * The JMH settings every scenario of the fair harness shares (BENCHMARKS.md says why): three forks,
- * so that a fork's own JIT and heap layout show in the error; ten warm-up iterations of one second,
- * which the warm-up check of bench/run shows levelling off for every column; five measured ones.
+ * so that a fork's own JIT and heap layout show in the error; ten warm-up iterations of one second
+ * (bench/run's bench/results/warmup.txt shows, per fork, whether they reached the measured level,
+ * and the report marks a row whose measured iterations still drift); five measured ones.
  * {@code bench/run --quick} overrides them on the command line.
  */
 final class Settings {
