@@ -18,7 +18,8 @@ b-eb <= 0). A goal "ratio at most G" is met when the whole interval is at most G
 whole interval is above G, and undecided otherwise; also undecided when a score has no error (one
 iteration), when the rows come from different runs, or when a row is still drifting (see below).
 A goal over several rows is met when every row meets it, not met when one row does not, and
-undecided otherwise. Node's figures are medians of timed rounds; their interval is the
+undecided otherwise. The timer footprint is one heap measurement without an interval: its goal is
+judged on the value +-FOOTPRINT_MARGIN. Node's figures are medians of timed rounds; their interval is the
 distribution-free 99.9% confidence interval of the median (order statistics of the rounds),
 written by bench/node/reference.js.
 
@@ -46,6 +47,9 @@ END = "<!-- bench:results:end -->"
 # 100,000 operations, scores per operation, fair floors, the peers' fast columns, 3 forks).
 HARNESS = 2
 DRIFT_LIMIT = 0.10
+# TimerFootprint is one heap measurement (retained bytes after GC) with no interval; repeated runs
+# agree within a few tenths of a byte, so its goal is decided outside this relative margin.
+FOOTPRINT_MARGIN = 0.02
 
 IMPLS = ["eventual", "completableFuture", "netty", "nettyNio", "vertx", "guava", "guavaDirect",
          "reactor", "reactorDirect", "floor"]
@@ -391,8 +395,9 @@ def goals(table, footprint, node):
              [("per timer", per_timer["1000000"], per_timer["1000"])], 2.0)
     goal("Await: at most 1.0x CompletableFuture.join on a virtual thread", time_vs("Await", "completableFuture"), 1.0)
     if footprint and "eventual" in footprint:
-        ok = MET if footprint["eventual"] <= 64 else NOT_MET
-        out.append(f"| Timers: at most 64 bytes retained per pending timer (one measurement, no interval) "
+        # One heap measurement, no interval: decided only outside a margin of FOOTPRINT_MARGIN.
+        ok = verdict((footprint["eventual"] * (1 - FOOTPRINT_MARGIN), footprint["eventual"] * (1 + FOOTPRINT_MARGIN)), 64)
+        out.append(f"| Timers: at most 64 bytes retained per pending timer (one measurement, ±{FOOTPRINT_MARGIN:.0%} margin) "
                    f"| {footprint['eventual']:.1f} B (run {footprint.get('run') or 'unknown'}) | {fmt_verdict(ok)} |")
     out.append("")
     return out

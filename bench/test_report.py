@@ -223,6 +223,8 @@ class Footprint(unittest.TestCase):
         fp = report.parse_footprint("# run R1\neventual 60.6\nnetty 52.1\n")
         self.assertEqual(fp, {"run": "R1", "eventual": 60.6, "netty": 52.1})
         self.assertIn("60.6 B (run R1) | met |", "\n".join(report.goals({}, fp, None)))
+        self.assertIn("63.5 B (run R1) | undecided |", "\n".join(report.goals({}, dict(fp, eventual=63.5), None)))
+        self.assertIn("66.0 B (run R1) | **not met** |", "\n".join(report.goals({}, dict(fp, eventual=66.0), None)))
         self.assertIsNone(report.parse_footprint("eventual 60.6\n")["run"])
 
 
