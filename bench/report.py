@@ -1,48 +1,158 @@
 #!/usr/bin/env python3
-"""Turns a JMH JSON run (plus Node's reference figures and the timer footprint) into the results
+"""Turns JMH JSON runs (plus Node's reference figures and the timer footprint) into the results
 section of BENCHMARKS.md and the chart benchmarks.svg. Called by bench/run; see it for the inputs.
 
-The results of a run are merged into bench/results/latest.json by (benchmark, params), so a run of
-one scenario updates that scenario's rows and leaves the others as the last run left them; every
-scenario's section says when and how it was measured.
+Rows and runs. Every JMH entry of bench/results/latest.json carries the id of the bench/run
+invocation that measured it ("run") and the harness version it was measured with ("harness"); a
+run replaces the rows it measured (same benchmark and params) and leaves the others as they were,
+with their own run id. Every table row shows its run, and a ratio between two rows is only
+computed (and a goal only judged) when both come from the same run: a filtered run's fresh
+numbers are never compared with stale peers. Entries of an older harness (other units, other
+setups) are left out of the tables.
+
+Errors and verdicts. JMH's score error is the half-width of the 99.9% confidence interval of the
+score (Student's t over every measured iteration of every fork). For a ratio a/b of two scores
+with intervals [a-ea, a+ea] and [b-eb, b+eb] the interval is [(a-ea)/(b+eb), (a+ea)/(b-eb)]
+(interval arithmetic: every a and b in their intervals gives a ratio inside it; unbounded when
+b-eb <= 0). A goal "ratio at most G" is met when the whole interval is at most G, not met when the
+whole interval is above G, and undecided otherwise; also undecided when a score has no error (one
+iteration), when the rows come from different runs, or when a row is still drifting (see below).
+A goal over several rows is met when every row meets it, not met when one row does not, and
+undecided otherwise. The timer footprint is one heap measurement without an interval: its goal is
+judged on the value +-FOOTPRINT_MARGIN. Node's figures are medians of timed rounds; their interval is the
+distribution-free 99.9% confidence interval of the median (order statistics of the rounds),
+written by bench/node/reference.js.
+
+Steady state. For every row, drift = the mean over forks of (mean of the second half of the fork's
+measured iterations - mean of the first half) / the fork's mean. A row whose |drift| exceeds
+DRIFT_LIMIT is marked "drifting": its warm-up did not reach steady state, and goals using it are
+undecided. `report.py --warmup jmh.txt` prints every fork's warm-up and measured iterations from
+JMH's text output (bench/run writes that table to bench/results/warmup.txt).
+
+Tests: python3 bench/test_report.py
 """
+import argparse
 import json
 import math
 import os
 import re
 import sys
-from datetime import date
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "bench", "results")
 BEGIN = "<!-- bench:results:begin (written by bench/run; edits here are lost) -->"
 END = "<!-- bench:results:end -->"
 
-IMPLS = ["eventual", "completableFuture", "netty", "vertx", "guava", "reactor", "floor"]
-SCENARIOS = ["ResolveThen", "Chain", "AllOf", "CrossThreadSubmit", "Timers", "Await", "HttpGet"]
-# Scenarios whose JMH score is per batch of `n` items: the tables show cost per item.
-PER_N = {"Chain": "link", "AllOf": "input", "Timers": "timer", "HttpGet": "GET"}
-PER_OP = {"ResolveThen": "promise", "CrossThreadSubmit": "task", "Await": "await"}
-TO_NS = {"ns/op": 1.0, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}
-# Peers that deliver handlers asynchronously on a loop (scenarios 1-3 goal: at most 1.0x each).
-LOOP_PEERS = ["netty", "vertx", "guava", "reactor"]
+# Version of the harness: rows measured with another version are not shown (2: one hand-off per
+# 100,000 operations, scores per operation, fair floors, the peers' fast columns, 3 forks).
+HARNESS = 2
+DRIFT_LIMIT = 0.10
+# TimerFootprint is one heap measurement (retained bytes after GC) with no interval; repeated runs
+# agree within a few tenths of a byte, so its goal is decided outside this relative margin.
+FOOTPRINT_MARGIN = 0.02
 
+IMPLS = ["eventual", "completableFuture", "netty", "nettyNio", "vertx", "guava", "guavaDirect",
+         "reactor", "reactorDirect", "floor"]
+SCENARIOS = ["ResolveThen", "Chain", "AllOf", "CrossThreadSubmit", "SmallBatch", "Timers", "Await", "HttpGet"]
+# Scenarios whose JMH score is per batch of `n` items: the tables show cost per item.
+PER_N = {"Timers": "timer", "HttpGet": "GET"}
+# The others' JMH score is already per operation (@OperationsPerInvocation) or per invocation.
+PER_OP = {"ResolveThen": "promise", "Chain": "link", "AllOf": "input", "CrossThreadSubmit": "task",
+          "SmallBatch": "hand-off (chain of 10)", "Await": "await"}
+TO_NS = {"ns/op": 1.0, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}
+
+MET, NOT_MET, UNDECIDED = "met", "not met", "undecided"
+
+
+# ------------------------------------------------------------------ figures with errors
+
+class Figure:
+    """A score (ns per item) with the half-width of its 99.9% interval (None: unknown), or an
+    explicit interval [lo, hi] (Node's medians)."""
+
+    def __init__(self, value, err=None, lo=None, hi=None, run=None, drift=None):
+        self.value = value
+        self.err = err
+        self._lo = lo
+        self._hi = hi
+        self.run = run
+        self.drift = drift
+
+    def interval(self):
+        if self._lo is not None and self._hi is not None:
+            return self._lo, self._hi
+        if self.err is None:
+            return None
+        return self.value - self.err, self.value + self.err
+
+    def steady(self):
+        return self.drift is None or abs(self.drift) <= DRIFT_LIMIT
+
+
+def ratio_interval(a, b):
+    """Interval of a / b from the intervals of a and b (a, b: Figure); None when either has none."""
+    ia, ib = a.interval(), b.interval()
+    if ia is None or ib is None:
+        return None
+    lo = max(ia[0], 0.0) / ib[1] if ib[1] > 0 else math.inf
+    hi = ia[1] / ib[0] if ib[0] > 0 else math.inf
+    return lo, hi
+
+
+def verdict(interval, bound):
+    """met / not met / undecided for "ratio at most bound", from the ratio's interval."""
+    if interval is None:
+        return UNDECIDED
+    lo, hi = interval
+    if hi <= bound:
+        return MET
+    if lo > bound:
+        return NOT_MET
+    return UNDECIDED
+
+
+def combine(verdicts):
+    """A goal over several rows: met if all are, not met if one is not, else undecided."""
+    if not verdicts:
+        return UNDECIDED
+    if any(v == NOT_MET for v in verdicts):
+        return NOT_MET
+    if all(v == MET for v in verdicts):
+        return MET
+    return UNDECIDED
+
+
+def compare(a, b, bound):
+    """(ratio, interval, verdict, note) of a / b against "at most bound"."""
+    r = a.value / b.value if b.value > 0 else math.inf
+    if a.run != b.run:
+        return r, None, UNDECIDED, "different runs"
+    iv = ratio_interval(a, b)
+    if iv is None:
+        return r, None, UNDECIDED, "no error"
+    if not (a.steady() and b.steady()):
+        return r, iv, UNDECIDED, "drifting"
+    return r, iv, verdict(iv, bound), ""
+
+
+def drift(raw):
+    """Mean over forks of (second-half mean - first-half mean) / fork mean; None if no fork has 2 iterations."""
+    ds = []
+    for fork in raw or []:
+        k = len(fork) // 2
+        if k == 0:
+            continue
+        mean = sum(fork) / len(fork)
+        if mean <= 0:
+            continue
+        ds.append((sum(fork[-k:]) / k - sum(fork[:k]) / k) / mean)
+    return sum(ds) / len(ds) if ds else None
+
+
+# ------------------------------------------------------------------ entries and runs
 
 def key(entry):
     return entry["benchmark"] + json.dumps(entry.get("params", {}), sort_keys=True)
-
-
-def merge(latest_path, run_path, meta_path, run_meta):
-    latest = json.load(open(latest_path)) if os.path.exists(latest_path) else []
-    run = json.load(open(run_path))
-    meta = json.load(open(meta_path)) if os.path.exists(meta_path) else {}
-    fresh = {key(e) for e in run}
-    merged = [e for e in latest if key(e) not in fresh] + run
-    for e in run:
-        meta[scenario_of(e)] = run_meta
-    json.dump(merged, open(latest_path, "w"), indent=1)
-    json.dump(meta, open(meta_path, "w"), indent=1, sort_keys=True)
-    return merged, meta
 
 
 def scenario_of(entry):
@@ -53,36 +163,84 @@ def impl_of(entry):
     return entry["benchmark"].split(".")[-1]
 
 
+def merge(latest, run, run_id):
+    """latest (list of entries) with run's entries, tagged with run_id and HARNESS, replacing the
+    rows they measure; every other row keeps its own run id."""
+    tagged = [dict(e, run=run_id, harness=HARNESS) for e in run]
+    fresh = {key(e) for e in tagged}
+    return [e for e in latest if key(e) not in fresh] + tagged
+
+
+def current(entries):
+    """The entries of this harness version, and how many older ones were left out."""
+    kept = [e for e in entries if e.get("harness") == HARNESS]
+    return kept, len(entries) - len(kept)
+
+
 def normalise(entry):
-    """(ns per item, error, bytes per item or None) for one JMH entry."""
+    """(time Figure in ns per item, bytes Figure per item or None) for one JMH entry."""
     scenario = scenario_of(entry)
     pm = entry["primaryMetric"]
     div = float(entry["params"]["n"]) if scenario in PER_N else 1.0
-    ns = pm["score"] * TO_NS[pm["scoreUnit"]] / div
-    err = pm["scoreError"]
-    err = err * TO_NS[pm["scoreUnit"]] / div if isinstance(err, (int, float)) and not math.isnan(err) else None
+    scale = TO_NS[pm["scoreUnit"]] / div
+    err = pm.get("scoreError")
+    err = err * scale if isinstance(err, (int, float)) and not math.isnan(err) else None
+    raw = pm.get("rawData")
+    time = Figure(pm["score"] * scale, err, run=entry.get("run"), drift=drift(raw))
     alloc = entry.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
-    b = alloc["score"] / div if alloc else None
-    return ns, err, b
+    b = None
+    if alloc:
+        aerr = alloc.get("scoreError")
+        aerr = aerr / div if isinstance(aerr, (int, float)) and not math.isnan(aerr) else None
+        b = Figure(alloc["score"] / div, aerr, run=entry.get("run"))
+    return time, b
 
 
 def rows_by_scenario(entries):
     table = {}
     for e in entries:
-        s = scenario_of(e)
         params = tuple(sorted(e.get("params", {}).items()))
-        table.setdefault(s, {}).setdefault(params, {})[impl_of(e)] = normalise(e)
+        table.setdefault(scenario_of(e), {}).setdefault(params, {})[impl_of(e)] = normalise(e)
     return table
 
+
+def node_figure(scenario, params, node):
+    """Node's figure (ns per item, with its interval and run) for a row, or None."""
+    if not node:
+        return None
+    if scenario == "Chain":
+        k = f"chain.{params['source']}.{params['n']}.total"
+    elif scenario in ("ResolveThen", "Await"):
+        k = scenario[0].lower() + scenario[1:]
+    else:
+        return None
+    if k not in node:
+        return None
+    return Figure(node[k], lo=node.get(k + ".lo"), hi=node.get(k + ".hi"), run=node.get("run"))
+
+
+# ------------------------------------------------------------------ formatting
 
 def fmt_ns(x):
     if x is None:
         return ""
+    if math.isinf(x):
+        return "inf"
     if x >= 100:
         return f"{x:,.0f}"
     if x >= 10:
         return f"{x:.1f}"
     return f"{x:.2f}"
+
+
+def fmt_ratio(r, iv):
+    if iv is None:
+        return f"{r:.2f}x"
+    return f"{r:.2f}x [{fmt_r(iv[0])}, {fmt_r(iv[1])}]"
+
+
+def fmt_r(x):
+    return "inf" if math.isinf(x) else f"{x:.2f}"
 
 
 def fmt_params(params):
@@ -93,122 +251,242 @@ def param_sort_key(params):
     return tuple((k, int(v) if v.isdigit() else v) for k, v in params)
 
 
-def scenario_table(name, rows, meta, node):
+def fmt_verdict(v):
+    return {MET: "met", NOT_MET: "**not met**", UNDECIDED: "undecided"}[v]
+
+
+def scenario_table(name, rows, node):
     unit = PER_N.get(name) or PER_OP.get(name, "op")
     out = [f"### {name}", ""]
-    if meta:
-        out.append(f"Measured {meta['date']}, mode `{meta['mode']}`, command `{meta['command']}`.")
-        out.append("")
-    out.append(f"| params | implementation | ns per {unit} | ± error | B per {unit} | Eventual ÷ this |")
-    out.append("|---|---|---:|---:|---:|---:|")
+    if name == "SmallBatch":
+        out += ["The hand-off itself, not a goal: one chain of 10 links per task, one task per invocation "
+                "(the other scenarios spread one hand-off over 100,000 operations).", ""]
+    out.append(f"| params | implementation | ns per {unit} | ± error | B per {unit} | Eventual ÷ this [99.9% interval] "
+               f"| steady | run |")
+    out.append("|---|---|---:|---:|---:|---:|---|---|")
     for params in sorted(rows, key=param_sort_key):
         impls = rows[params]
         ev = impls.get("eventual")
         for impl in IMPLS:
             if impl not in impls:
                 continue
-            ns, err, b = impls[impl]
-            ratio = f"{ev[0] / ns:.2f}x" if ev and impl != "eventual" and ns > 0 else ""
-            out.append(f"| {fmt_params(params)} | {impl} | {fmt_ns(ns)} | {fmt_ns(err)} | "
-                       f"{'' if b is None else f'{b:.1f}'} | {ratio} |")
-        node_ns = node_figure(name, dict(params), node)
-        if node_ns is not None:
-            ratio = f"{ev[0] / node_ns:.2f}x" if ev else ""
-            out.append(f"| {fmt_params(params)} | Node.js (outside JMH) | {fmt_ns(node_ns)} | | | {ratio} |")
+            t, b = impls[impl]
+            ratio = ""
+            if ev and impl != "eventual":
+                r, iv, _, note = compare(ev[0], t, math.inf)
+                ratio = "other run" if note == "different runs" else fmt_ratio(r, iv)
+            steady = "" if t.drift is None else ("yes" if t.steady() else f"**drifting {t.drift:+.0%}**")
+            out.append(f"| {fmt_params(params)} | {impl} | {fmt_ns(t.value)} | {fmt_ns(t.err)} | "
+                       f"{'' if b is None else f'{b.value:.1f}'} | {ratio} | {steady} | {t.run or ''} |")
+        nf = node_figure(name, dict(params), node)
+        if nf is not None:
+            ratio = ""
+            if ev:
+                r, iv, _, note = compare(ev[0], nf, math.inf)
+                ratio = "other run" if note == "different runs" else fmt_ratio(r, iv)
+            out.append(f"| {fmt_params(params)} | Node.js (outside JMH) | {fmt_ns(nf.value)} | | | {ratio} | | {nf.run or ''} |")
     out.append("")
     return out
 
 
-def node_figure(scenario, params, node):
-    if not node:
-        return None
-    if scenario == "Chain":
-        return node.get(f"chain.{params['source']}.{params['n']}.total")
-    if scenario == "ResolveThen":
-        return node.get("resolveThen")
-    if scenario == "Await":
-        return node.get("await")
-    return None
+# ------------------------------------------------------------------ goals
 
-
-def goals(table, footprint):
-    """One row per goal of the benchmark issue: what, measured ratio(s), met or not."""
+def goals(table, footprint, node):
+    """One row per goal: the measured ratios with their intervals, and the verdict."""
     out = ["### Goals", "",
-           "Ratio = Eventual's time per operation ÷ the peer's (lower is better for Eventual). "
-           "A goal is met when every listed ratio is within its bound.", "",
-           "| goal | measured | met |", "|---|---|---|"]
+           "Ratio = Eventual's time (or bytes) per operation ÷ the peer's, both from one run. Each ratio is shown "
+           "with its 99.9% interval [lo, hi], from the two scores' 99.9% intervals. A row is met when the whole "
+           "interval is within the bound, not met when the whole interval is beyond it, undecided otherwise "
+           "(and when the rows come from different runs, or a row is still drifting); a goal over several rows "
+           "is met when all are, not met when one is not.", "",
+           "| goal | measured | verdict |", "|---|---|---|"]
 
-    def ratios(scenario, peer, bound_for=None):
-        found = []
+    def rows(scenario, where=None):
         for params, impls in sorted(table.get(scenario, {}).items(), key=lambda kv: param_sort_key(kv[0])):
-            if "eventual" in impls and peer in impls:
-                r = impls["eventual"][0] / impls[peer][0]
-                bound = bound_for(dict(params)) if bound_for else None
-                found.append((fmt_params(params), r, bound))
-        return found
+            if where is None or where(dict(params)):
+                yield params, impls
 
-    def row(goal, found, bound):
-        if not found:
-            out.append(f"| {goal} | not measured | - |")
+    def time_vs(scenario, peer, where=None):
+        return [(fmt_params(p), impls["eventual"][0], impls[peer][0]) for p, impls in rows(scenario, where)
+                if "eventual" in impls and peer in impls]
+
+    def goal(text, pairs, bound):
+        """pairs: (label, Figure a, Figure b): a / b at most bound."""
+        if not pairs:
+            out.append(f"| {text} | not measured | undecided |")
             return
-        text = "; ".join(f"{p}: {r:.2f}x" for p, r, _ in found)
-        ok = all(r <= (b if b is not None else bound) for _, r, b in found)
-        out.append(f"| {goal} | {text} | {'yes' if ok else '**no**'} |")
+        parts, vs = [], []
+        for label, a, b in pairs:
+            r, iv, v, note = compare(a, b, bound)
+            vs.append(v)
+            parts.append(f"{label}: {fmt_ratio(r, iv)}" + (f" ({note})" if note else ""))
+        out.append(f"| {text} | {'; '.join(parts)} | {fmt_verdict(combine(vs))} |")
 
-    for scenario in ["ResolveThen", "Chain", "AllOf"]:
-        for peer in LOOP_PEERS:
-            row(f"{scenario}: at most 1.0x {peer}", ratios(scenario, peer), 1.0)
-        cf_bound = (lambda p: 2.0 if p.get("source") == "resolved" else 1.0) if scenario == "Chain" else None
-        row(f"{scenario}: at most 1.0x completableFuture" + (" (2.0x for source=resolved)" if scenario == "Chain" else ""),
-            ratios(scenario, "completableFuture", cf_bound), 1.0)
-        row(f"{scenario}: at most 2.0x floor", ratios(scenario, "floor"), 2.0)
-        for peer in ["guava", "vertx"]:
-            found = []
-            for params, impls in sorted(table.get(scenario, {}).items(), key=lambda kv: param_sort_key(kv[0])):
-                if "eventual" in impls and peer in impls and impls["eventual"][2] is not None and impls[peer][2]:
-                    found.append((fmt_params(params), impls["eventual"][2] / impls[peer][2], None))
-            row(f"{scenario}: bytes per operation at most {peer}'s (ratio of bytes)", found, 1.0)
-    chain = table.get("Chain", {})
+    def absolute(text, figs, bound, unit):
+        """figs: (label, Figure): the figure at most bound (its interval's upper end decides)."""
+        if not figs:
+            out.append(f"| {text} | not measured | undecided |")
+            return
+        parts, vs = [], []
+        for label, f in figs:
+            iv = f.interval()
+            vs.append(verdict(iv, bound))
+            parts.append(f"{label}: {f.value:.1f} {unit}" + (f" [{iv[0]:.1f}, {iv[1]:.1f}]" if iv else " (no error)"))
+        out.append(f"| {text} | {'; '.join(parts)} | {fmt_verdict(combine(vs))} |")
+
+    big = lambda p: p.get("n") in ("1000", "100000")
+    pending = lambda p: big(p) and p.get("source") == "pending"
+    resolved = lambda p: big(p) and p.get("source") == "resolved"
+    n10k = lambda p: p.get("n") == "10000"
+
+    # Goals of issue 18 (the fair harness).
+    goal("ResolveThen: at most 0.7x completableFuture", time_vs("ResolveThen", "completableFuture"), 0.7)
+    goal("ResolveThen: at most 1.3x netty (DefaultPromise on its own loop)", time_vs("ResolveThen", "netty"), 1.3)
+    goal("ResolveThen: at most 2.5x floor", time_vs("ResolveThen", "floor"), 2.5)
+    absolute("ResolveThen: at most 48 B per operation",
+             [(fmt_params(p), impls["eventual"][1]) for p, impls in rows("ResolveThen")
+              if "eventual" in impls and impls["eventual"][1] is not None], 48, "B")
+    goal("Chain n=1,000 and 100,000: at most 0.6x completableFuture built then completed (source=pending)",
+         time_vs("Chain", "completableFuture", pending), 0.6)
+    goal("Chain n=1,000 and 100,000: at most 2.0x completableFuture on a completed source (source=resolved)",
+         time_vs("Chain", "completableFuture", resolved), 2.0)
+    node_pairs = []
+    for p, impls in rows("Chain", big):
+        nf = node_figure("Chain", dict(p), node)
+        if "eventual" in impls and nf is not None:
+            node_pairs.append((fmt_params(p), impls["eventual"][0], nf))
+    goal("Chain n=1,000 and 100,000: at most 0.5x Node.js per link", node_pairs, 0.5)
+    absolute("Chain n=1,000 and 100,000: at most 40 B per link",
+             [(fmt_params(p), impls["eventual"][1]) for p, impls in rows("Chain", big)
+              if "eventual" in impls and impls["eventual"][1] is not None], 40, "B")
     lin = []
     for source in ["resolved", "pending"]:
-        per = {int(dict(p)["n"]): impls["eventual"][0] for p, impls in chain.items()
-               if dict(p).get("source") == source and "eventual" in impls}
-        if 1000 in per and 100000 in per:
-            lin.append((f"source={source}, per link n=100000 ÷ n=1000", per[100000] / per[1000], None))
-    row("Chain: cost linear in n (per-link cost at n=100,000 at most 2x that at n=1,000)", lin, 2.0)
-    row("CrossThreadSubmit: throughput at least Netty's (time ratio at most 1.0x)", ratios("CrossThreadSubmit", "netty"), 1.0)
-    row("CrossThreadSubmit: throughput at least 0.8x the floor (time ratio at most 1.25x)",
-        ratios("CrossThreadSubmit", "floor"), 1.25)
-    row("Timers: schedule+cancel at most 1.0x Netty HashedWheelTimer", ratios("Timers", "netty"), 1.0)
-    row("Timers: schedule+cancel at most 0.5x ScheduledThreadPoolExecutor (column completableFuture)",
-        ratios("Timers", "completableFuture"), 0.5)
-    per_timer = {int(dict(p)["n"]): impls["eventual"][0] for p, impls in table.get("Timers", {}).items() if "eventual" in impls}
-    if 1000 in per_timer and 1000000 in per_timer:
-        row("Timers: cost per timer flat from 1,000 to 1,000,000 (n=1,000,000 ÷ n=1,000 at most 2x)",
-            [("per timer", per_timer[1000000] / per_timer[1000], None)], 2.0)
-    row("Await: at most 1.0x CompletableFuture.join on a virtual thread", ratios("Await", "completableFuture"), 1.0)
-    # Throughput at least 0.95x the raw client's: time ratio at most 1 / 0.95; both ratios shown.
-    http_goal = ("HttpGet: fetch at least 0.95x the raw HttpClient's throughput "
-                 "(time ratio at most 1.053x; column completableFuture)")
-    http = ratios("HttpGet", "completableFuture")
-    if http:
-        text = "; ".join(f"{p}: {r:.2f}x (throughput {1 / r:.2f}x)" for p, r, _ in http)
-        ok = all(r <= 1 / 0.95 for _, r, _ in http)
-        out.append(f"| {http_goal} | {text} | {'yes' if ok else '**no**'} |")
-    else:
-        row(http_goal, http, 1 / 0.95)
+        per = {dict(p)["n"]: impls["eventual"][0] for p, impls in rows("Chain", lambda q: q.get("source") == source)
+               if "eventual" in impls}
+        if "1000" in per and "100000" in per:
+            lin.append((f"source={source}, n=100000 ÷ n=1000", per["100000"], per["1000"]))
+    goal("Chain: linear in n (per-link cost at n=100,000 at most 2x that at n=1,000)", lin, 2.0)
+    goal("AllOf n=10,000: at most 0.7x completableFuture (allOf, values collected with join)",
+         time_vs("AllOf", "completableFuture", n10k), 0.7)
+    goal("CrossThreadSubmit: throughput at least Netty's NIO loop's (time ratio at most 1.0x)",
+         time_vs("CrossThreadSubmit", "nettyNio"), 1.0)
+    goal("CrossThreadSubmit: throughput at least 0.8x the floor (time ratio at most 1.25x)",
+         time_vs("CrossThreadSubmit", "floor"), 1.25)
+    goal("HttpGet: fetch at least 0.95x the raw HttpClient's throughput (time ratio at most 1.053x; "
+         "column completableFuture)", time_vs("HttpGet", "completableFuture"), 1 / 0.95)
+
+    # Earlier goals, kept: against every loop peer in both its setups, and the floors.
+    for scenario in ["ResolveThen", "Chain", "AllOf"]:
+        for peers in (["netty"], ["vertx"], ["guava", "guavaDirect"], ["reactor", "reactorDirect"]):
+            pairs = []
+            for peer in peers:
+                pairs += [(f"{peer} {label}", a, b) for label, a, b in time_vs(scenario, peer)]
+            goal(f"{scenario}: at most 1.0x {' and '.join(peers)}", pairs, 1.0)
+        if scenario != "ResolveThen":
+            goal(f"{scenario}: at most 2.0x floor", time_vs(scenario, "floor"), 2.0)
+    goal("CrossThreadSubmit: throughput at least Netty's DefaultEventLoop's (time ratio at most 1.0x)",
+         time_vs("CrossThreadSubmit", "netty"), 1.0)
+    goal("Timers: schedule+cancel at most 1.0x Netty HashedWheelTimer", time_vs("Timers", "netty"), 1.0)
+    goal("Timers: schedule+cancel at most 0.5x ScheduledThreadPoolExecutor (column completableFuture)",
+         time_vs("Timers", "completableFuture"), 0.5)
+    per_timer = {dict(p)["n"]: impls["eventual"][0] for p, impls in rows("Timers") if "eventual" in impls}
+    if "1000" in per_timer and "1000000" in per_timer:
+        goal("Timers: cost per timer flat from 1,000 to 1,000,000 (n=1,000,000 ÷ n=1,000 at most 2x)",
+             [("per timer", per_timer["1000000"], per_timer["1000"])], 2.0)
+    goal("Await: at most 1.0x CompletableFuture.join on a virtual thread", time_vs("Await", "completableFuture"), 1.0)
     if footprint and "eventual" in footprint:
-        ok = footprint["eventual"] <= 64
-        out.append(f"| Timers: at most 64 bytes retained per pending timer | {footprint['eventual']:.1f} B "
-                   f"| {'yes' if ok else '**no**'} |")
+        # One heap measurement, no interval: decided only outside a margin of FOOTPRINT_MARGIN.
+        ok = verdict((footprint["eventual"] * (1 - FOOTPRINT_MARGIN), footprint["eventual"] * (1 + FOOTPRINT_MARGIN)), 64)
+        out.append(f"| Timers: at most 64 bytes retained per pending timer (one measurement, ±{FOOTPRINT_MARGIN:.0%} margin) "
+                   f"| {footprint['eventual']:.1f} B (run {footprint.get('run') or 'unknown'}) | {fmt_verdict(ok)} |")
     out.append("")
+    return out
+
+
+# ------------------------------------------------------------------ warm-up
+
+ITER = re.compile(r"^(# Warmup Iteration|Iteration)\s+(\d+):\s+([0-9.,]+|≈\s*\S+)\s+(\S+)")
+
+
+def parse_number(text):
+    text = text.strip()
+    if text.startswith("≈"):
+        return 0.0
+    # JMH prints with the default locale: "1,234.567" or "1234,567"; a comma before exactly three
+    # digits and a later dot is a thousands separator.
+    if "," in text and "." in text:
+        text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", ".")
+    return float(text)
+
+
+def parse_jmh_text(lines):
+    """{(benchmark, params): [{"warmup": [...], "measured": [...], "unit": u}, one per fork]} from
+    JMH's human-readable output."""
+    out = {}
+    bench = params = None
+    fork = None
+    for line in lines:
+        line = line.rstrip("\n")
+        if line.startswith("# Benchmark:"):
+            bench = line.split(":", 1)[1].strip()
+            params = ""
+        elif line.startswith("# Parameters:"):
+            params = line.split(":", 1)[1].strip()
+        elif line.startswith("# Fork:") or (line.startswith("# Warmup Iteration") and fork is None):
+            fork = {"warmup": [], "measured": [], "unit": ""}
+            out.setdefault((bench, params), []).append(fork)
+        m = ITER.match(line)
+        if m and bench is not None:
+            if fork is None:
+                fork = {"warmup": [], "measured": [], "unit": ""}
+                out.setdefault((bench, params), []).append(fork)
+            fork["unit"] = m.group(4)
+            (fork["warmup"] if m.group(1).startswith("#") else fork["measured"]).append(parse_number(m.group(3)))
+        if line.startswith("# Run complete") or line.startswith("Result \""):
+            fork = None
+        if line.startswith("# Benchmark:"):
+            fork = None
+    return out
+
+
+def warmup_report(parsed):
+    """Lines: per benchmark and fork, the warm-up and measured iterations, and a check of each."""
+    out = ["Warm-up check: per fork, the warm-up iterations, then the measured ones (JMH's units).",
+           "settle = mean of the last 3 warm-up iterations ÷ mean of the measured ones - 1 (near 0: the warm-up "
+           "reached the measured level); drift = (mean of the second half of the measured iterations - mean of "
+           f"the first half) ÷ their mean; a row is flagged when the mean drift over its forks exceeds {DRIFT_LIMIT:.0%}.",
+           ""]
+    flagged = []
+    for (bench, params), forks in sorted(parsed.items()):
+        name = bench.replace("dev.eventual.bench.", "") + (f" {params}" if params else "")
+        out.append(name)
+        drifts = []
+        for i, f in enumerate(forks, 1):
+            w, m = f["warmup"], f["measured"]
+            settle = ""
+            if w and m:
+                tail = w[-3:]
+                settle = f"settle {sum(tail) / len(tail) / (sum(m) / len(m)) - 1:+.0%}"
+            d = drift([m])
+            if d is not None:
+                drifts.append(d)
+            out.append(f"  fork {i}: warm-up {' '.join(fmt_ns(x) for x in w) or '-'} | measured "
+                       f"{' '.join(fmt_ns(x) for x in m) or '-'} {f['unit']} | {settle}"
+                       f"{'' if d is None else f', drift {d:+.0%}'}")
+        if drifts and abs(sum(drifts) / len(drifts)) > DRIFT_LIMIT:
+            flagged.append(f"{name}: mean drift {sum(drifts) / len(drifts):+.0%}")
+    out.append("")
+    out.append("Drifting rows: " + ("; ".join(flagged) if flagged else "none"))
     return out
 
 
 # ------------------------------------------------------------------ chart
 
-COLORS = {"eventual": "#d62728", "completableFuture": "#1f77b4", "netty": "#2ca02c", "vertx": "#9467bd",
-          "guava": "#8c564b", "reactor": "#e377c2", "floor": "#7f7f7f", "Node.js": "#ff7f0e"}
+COLORS = {"eventual": "#d62728", "completableFuture": "#1f77b4", "netty": "#2ca02c", "nettyNio": "#98df8a",
+          "vertx": "#9467bd", "guava": "#8c564b", "guavaDirect": "#c49c94", "reactor": "#e377c2",
+          "reactorDirect": "#f7b6d2", "floor": "#7f7f7f", "Node.js": "#ff7f0e"}
 
 
 def panel(title, series, x0, y0, w, h):
@@ -267,16 +545,16 @@ def chart(table, node, path):
             p = dict(params)
             if p.get("source") != source:
                 continue
-            for impl, (ns, _, _) in impls.items():
-                series.setdefault(impl, []).append((int(p["n"]), ns))
+            for impl, (t, _) in impls.items():
+                series.setdefault(impl, []).append((int(p["n"]), t.value))
         if node:
             series["Node.js"] = [(n, node[f"chain.{source}.{n}.total"]) for n in (10, 1000, 100000, 1000000)
                                  if f"chain.{source}.{n}.total" in node]
         panels.append((f"Chain, source={source}: ns per link", series))
     series = {}
     for params, impls in table.get("Timers", {}).items():
-        for impl, (ns, _, _) in impls.items():
-            series.setdefault(impl, []).append((int(dict(params)["n"]), ns))
+        for impl, (t, _) in impls.items():
+            series.setdefault(impl, []).append((int(dict(params)["n"]), t.value))
     panels.append(("Timers: ns per timer (schedule, cancel 90%)", series))
     w, h = 760, 300
     body = []
@@ -284,56 +562,142 @@ def chart(table, node, path):
         body += panel(title, {k: series[k] for k in IMPLS + ["Node.js"] if k in series}, 0, i * h, w, h)
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h * len(panels)}" '
            f'font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>'] + body + ["</svg>"]
-    open(path, "w").write("\n".join(svg) + "\n")
+    write_text(path, "\n".join(svg) + "\n")
 
 
 # ------------------------------------------------------------------ main
 
-def main():
-    run_path, mode, command, jdk, machine = sys.argv[1:6]
-    node_path = os.path.join(RESULTS, "node.json")
-    footprint_path = os.path.join(RESULTS, "footprint.txt")
-    run_meta = {"date": date.today().isoformat(), "mode": mode, "command": command, "jdk": jdk, "machine": machine}
-    entries, meta = merge(os.path.join(RESULTS, "latest.json"), run_path, os.path.join(RESULTS, "latest-meta.json"), run_meta)
-    node = json.load(open(node_path)) if os.path.exists(node_path) else None
-    footprint = {}
-    if os.path.exists(footprint_path):
-        for line in open(footprint_path):
-            m = re.match(r"(\w+) ([0-9.]+)$", line.strip())
-            if m:
-                footprint[m.group(1)] = float(m.group(2))
-    table = rows_by_scenario(entries)
+def load_json(path, default):
+    if not os.path.exists(path):
+        return default
+    with open(path) as f:
+        return json.load(f)
 
+
+def save_json(path, value, **kwargs):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=1, **kwargs)
+
+
+def read_text(path):
+    with open(path) as f:
+        return f.read()
+
+
+def write_text(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def runs_table(meta, used):
+    out = ["| run | mode | command | load average (start; end) | JDK | machine |", "|---|---|---|---|---|---|"]
+    for run_id in sorted(used):
+        m = meta.get(run_id, {})
+        out.append(f"| {run_id} | {m.get('mode', '?')} | `{m.get('command', '?')}` | {m.get('load', '?')} | "
+                   f"{m.get('jdk', '?')} | {m.get('machine', '?')} |")
+    return out + [""]
+
+
+def parse_footprint(text):
+    """{implementation: bytes per pending timer, "run": run id or None} from footprint.txt."""
+    out = {"run": None}
+    for line in text.splitlines():
+        m = re.match(r"# run (\S+)$", line.strip())
+        if m:
+            out["run"] = m.group(1)
+        m = re.match(r"(\w+) ([0-9.]+)$", line.strip())
+        if m:
+            out[m.group(1)] = float(m.group(2))
+    return out
+
+
+def results_section(entries, meta, node, footprint, dropped):
+    table = rows_by_scenario(entries)
+    used = {e["run"] for e in entries} | ({node["run"]} if node and node.get("run") else set())
+    used |= {footprint["run"]} if footprint.get("run") else set()
     out = [BEGIN, "", "## Latest results", ""]
-    jdks = sorted({m["jdk"] for m in meta.values()})
-    machines = sorted({m["machine"] for m in meta.values()})
-    out.append(f"JDK: {'; '.join(jdks)}. Machine: {'; '.join(machines)}.")
-    if node:
-        out.append(f"Node.js {node['node']} ran `bench/node/reference.js` in the same `bench/run` invocation "
-                   "(outside JMH: medians of timed rounds after warm-up rounds, `process.hrtime`).")
+    out.append("Every row names the `bench/run` invocation that measured it (UTC start time); the runs:")
     out.append("")
-    out += goals(table, footprint)
+    out += runs_table(meta, used)
+    if any(meta.get(r, {}).get("mode") != "full" for r in used):
+        out += ["Rows from a `quick` run (one fork, two half-second iterations) check the harness; they are not "
+                "results, and their errors leave most goals undecided.", ""]
+    if dropped:
+        out += [f"{dropped} rows measured with an earlier harness (other units and setups) are not shown; "
+                "they stay in `bench/results/latest.json`.", ""]
+    if node:
+        out.append(f"Node.js {node['node']} ran `bench/node/reference.js` (outside JMH: medians of timed rounds "
+                   "after warm-up rounds, `process.hrtime`; interval: the 99.9% confidence interval of the median).")
+        out.append("")
+    out += goals(table, footprint, node)
     for s in SCENARIOS:
         if s in table:
-            out += scenario_table(s, table[s], meta.get(s), node)
-    if footprint:
+            out += scenario_table(s, table[s], node)
+    impls = {k: v for k, v in footprint.items() if k != "run"}
+    if impls:
         out += ["### Retained bytes per pending timer", "",
                 "`TimerFootprint`: heap growth after GC with 1,000,000 pending one-hour timers, divided by their number "
-                "(includes the 4-byte slot of the array that holds the handles).", "",
+                "(includes the 4-byte slot of the array that holds the handles); "
+                f"run {footprint.get('run') or 'unknown (before runs had ids)'}.", "",
                 "| implementation | bytes per pending timer |", "|---|---:|"]
-        out += [f"| {k} | {v:.1f} |" for k, v in footprint.items()]
+        out += [f"| {k} | {v:.1f} |" for k, v in impls.items()]
         out.append("")
     out += ["![cost per item against n](benchmarks.svg)", "", END]
+    return out, table
 
-    md_path = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(md_path).read() if os.path.exists(md_path) else "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n"
+
+def write_section(md_path, out):
+    text = read_text(md_path) if os.path.exists(md_path) else "# Benchmarks\n\n" + BEGIN + "\n" + END + "\n"
     if BEGIN not in text:
         text += "\n" + BEGIN + "\n" + END + "\n"
     head, rest = text.split(BEGIN, 1)
     tail = rest.split(END, 1)[1] if END in rest else ""
-    open(md_path, "w").write(head + "\n".join(out) + tail)
-    chart(table, node, os.path.join(ROOT, "benchmarks.svg"))
+    write_text(md_path, head + "\n".join(out) + tail)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--warmup", metavar="JMH_TXT", help="only print the warm-up check of JMH's text output")
+    ap.add_argument("--run-json")
+    ap.add_argument("--run-id")
+    ap.add_argument("--mode")
+    ap.add_argument("--command")
+    ap.add_argument("--jdk")
+    ap.add_argument("--machine")
+    ap.add_argument("--load", default="?")
+    ap.add_argument("--node", help="Node's figures measured in this run (stored with its run id)")
+    ap.add_argument("--footprint", help="TimerFootprint's output from this run (stored with its run id)")
+    ap.add_argument("--results", default=RESULTS)
+    ap.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    ap.add_argument("--svg", default=os.path.join(ROOT, "benchmarks.svg"))
+    a = ap.parse_args(argv)
+    if a.warmup:
+        print("\n".join(warmup_report(parse_jmh_text(read_text(a.warmup).splitlines()))))
+        return
+    latest_path = os.path.join(a.results, "latest.json")
+    meta_path = os.path.join(a.results, "latest-meta.json")
+    node_path = os.path.join(a.results, "node.json")
+    footprint_path = os.path.join(a.results, "footprint.txt")
+    meta = load_json(meta_path, {})
+    meta = meta.get("runs", {}) if "runs" in meta else {}  # the per-scenario format before runs had ids
+    entries = load_json(latest_path, [])
+    if a.run_json:
+        entries = merge(entries, load_json(a.run_json, []), a.run_id)
+        meta[a.run_id] = {"mode": a.mode, "command": a.command, "jdk": a.jdk, "machine": a.machine, "load": a.load}
+        save_json(latest_path, entries)
+        save_json(meta_path, {"runs": meta}, sort_keys=True)
+    if a.node:
+        node = dict(load_json(a.node, {}), run=a.run_id)
+        save_json(node_path, node)
+    node = load_json(node_path, None)
+    if a.footprint:
+        write_text(footprint_path, f"# run {a.run_id}\n" + read_text(a.footprint))
+    footprint = parse_footprint(read_text(footprint_path)) if os.path.exists(footprint_path) else {}
+    shown, dropped = current(entries)
+    out, table = results_section(shown, meta, node, footprint, dropped)
+    write_section(a.markdown, out)
+    chart(table, node, a.svg)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -8,7 +8,9 @@
 //                             handler ran (batches of 10,000, as the JMH scenario)
 //   await                     an async function awaits a pending promise that a microtask then
 //                             resolves, per await (batches of 1,000, as the JMH Await scenario)
-// Each figure is the median of the measured rounds after warm-up rounds.
+// Each figure is the median of the measured rounds after warm-up rounds; <key>.lo and <key>.hi
+// bound its distribution-free 99.9% confidence interval (order statistics of the rounds, ranks
+// n/2 -+ 3.29 sqrt(n)/2; with few rounds, the lowest and highest round, which covers less).
 'use strict';
 
 const quick = process.argv.includes('--quick');
@@ -19,6 +21,16 @@ const inc = v => v + 1;
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+// Sets out[key] to the median of xs and out[key + '.lo'], out[key + '.hi'] to its 99.9% interval.
+function putMedian(out, key, xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  const half = 3.29 * Math.sqrt(n) / 2;
+  out[key] = s[Math.floor(n / 2)];
+  out[key + '.lo'] = s[Math.max(0, Math.floor(n / 2 - half) - 1)];
+  out[key + '.hi'] = s[Math.min(n - 1, Math.ceil(1 + n / 2 + half) - 1)];
 }
 
 async function chainOnce(n, source) {
@@ -79,17 +91,18 @@ async function main() {
       for (let i = 0; i < warm; i++) await chainOnce(n, source);
       const runs = [];
       for (let i = 0; i < reps; i++) runs.push(await chainOnce(n, source));
-      for (const k of ['build', 'drain', 'total']) out[`chain.${source}.${n}.${k}`] = median(runs.map(r => r[k]));
+      for (const k of ['build', 'drain']) out[`chain.${source}.${n}.${k}`] = median(runs.map(r => r[k]));
+      putMedian(out, `chain.${source}.${n}.total`, runs.map(r => r.total));
     }
   }
   const rt = [];
   for (let i = 0; i < warmups * 20; i++) await resolveThenOnce(10000);
   for (let i = 0; i < rounds * 20; i++) rt.push(await resolveThenOnce(10000));
-  out.resolveThen = median(rt);
+  putMedian(out, 'resolveThen', rt);
   const aw = [];
   for (let i = 0; i < warmups * 20; i++) await awaitOnce(1000);
   for (let i = 0; i < rounds * 20; i++) aw.push(await awaitOnce(1000));
-  out.await = median(aw);
+  putMedian(out, 'await', aw);
   console.log(JSON.stringify(out));
 }
 

@@ -3,9 +3,7 @@ package dev.eventual.bench;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.jctools.queues.MpscUnboundedArrayQueue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,19 +21,22 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Scenario 4: {@code producers} threads submit {@value #TASKS} tasks in all to one loop; the score
- * is the time per task until the loop has run them all. Peers: Netty's event loop, a single-thread
- * {@code ExecutorService} (the "guava" column: Guava users submit to one), a Vert.x context; the
- * floor is a JCTools {@code MpscUnboundedArrayQueue} drained by one thread that parks when empty.
- * Reactor and CompletableFuture have no loop to submit to: no column.
+ * is the time per task until the loop has run them all. Peers: Netty's {@code DefaultEventLoop}
+ * (a lock per offer: its slowest executor) and its NIO event loop ({@code nettyNio}: an MPSC queue,
+ * the loop Netty's network code and Vert.x run on), a single-thread {@code ExecutorService} (the
+ * "guava" column: Guava users submit to one), a Vert.x context; the floor is a {@link FloorLoop}:
+ * JCTools' {@code MpscUnboundedArrayQueue} drained with {@code relaxedPoll} (the consumer's own
+ * index and the slot only) by one thread with an Eventual loop's idle policy (a 1 us spin, then
+ * park). Reactor and CompletableFuture have no loop to submit to: no column.
  *
  * <p>Run: {@code bench/run CrossThreadSubmit}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Warmup(iterations = Settings.WARMUP_ITERATIONS, time = Settings.WARMUP_SECONDS)
+@Measurement(iterations = Settings.ITERATIONS, time = Settings.SECONDS)
+@Fork(Settings.FORKS)
 public class CrossThreadSubmit {
     static final int TASKS = 100_000;
 
@@ -58,7 +59,7 @@ public class CrossThreadSubmit {
 
     @Setup(Level.Trial)
     public void setup() {
-        floorLoop = new FloorLoop();
+        floorLoop = new FloorLoop("bench-submit-floor");
         start = new CyclicBarrier(producers);
         if (producers == 2) {
             helper = Thread.ofPlatform().daemon().start(() -> {
@@ -112,6 +113,12 @@ public class CrossThreadSubmit {
 
     @Benchmark
     @OperationsPerInvocation(TASKS)
+    public void nettyNio(Peers peers) throws Exception {
+        submitAll(peers.nettyNio::execute);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TASKS)
     public void vertx(Peers peers) throws Exception {
         submitAll(peers::onVertx);
     }
@@ -126,40 +133,5 @@ public class CrossThreadSubmit {
     @OperationsPerInvocation(TASKS)
     public void floor() throws Exception {
         submitAll(floorLoop::execute);
-    }
-
-    /** JCTools' MPSC queue, one consumer thread that parks when empty; producers unpark it. */
-    static final class FloorLoop {
-        private final MpscUnboundedArrayQueue<Runnable> queue = new MpscUnboundedArrayQueue<>(1024);
-        private final AtomicInteger sleeping = new AtomicInteger();
-        private volatile boolean stopped;
-        private final Thread thread = Thread.ofPlatform().daemon().start(this::drain);
-
-        void execute(Runnable r) {
-            queue.offer(r);
-            if (sleeping.get() == 1 && sleeping.compareAndSet(1, 0)) {
-                LockSupport.unpark(thread);
-            }
-        }
-
-        private void drain() {
-            while (!stopped) {
-                Runnable r = queue.relaxedPoll();
-                if (r != null) {
-                    r.run();
-                    continue;
-                }
-                sleeping.set(1);
-                if (queue.isEmpty() && !stopped) {
-                    LockSupport.park(this);
-                }
-                sleeping.set(0);
-            }
-        }
-
-        void stop() {
-            stopped = true;
-            LockSupport.unpark(thread);
-        }
     }
 }

@@ -11,9 +11,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The cost of handing one task to an idle loop thread and seeing it run, the part of every
- * small-batch scenario ({@code Chain} and {@code AllOf} at n=10, {@code Timers} at n=1,000) that
- * JMH cannot separate: post a task, spin until it has run, post the next at once. The next post
+ * The cost of handing one task to an idle loop thread and seeing it run, the part of a
+ * small-batch scenario ({@code SmallBatch}: one chain of 10 links per hand-off; {@code Timers} at
+ * n=1,000) that JMH cannot separate: post a task, spin until it has run, post the next at once. The next post
  * comes while the loop is on its way to sleep, so a loop that parks at once pays a wake-up per
  * round trip and one that is still awake pays none. Prints, per loop, the best of 5 rounds of
  * {@code rounds} round trips, three times over, in ns per round trip.
@@ -33,6 +33,7 @@ public final class HandOffProbe {
         MultiThreadIoEventLoopGroup nio = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         DefaultEventLoop nettyDefault = new DefaultEventLoop();
         Executor parkThread = parkingThread();
+        FloorLoop floor = new FloorLoop("probe-floor");
         try {
             for (int repeat = 0; repeat < 3; repeat++) {
                 print("eventual", eventual, rounds);
@@ -40,12 +41,14 @@ public final class HandOffProbe {
                 print("netty NIO event loop", nio.next(), rounds);
                 print("netty DefaultEventLoop", nettyDefault, rounds);
                 print("bare park/unpark thread", parkThread, rounds);
+                print("floor loop (FloorLoop: spin 1 us, then park)", floor, rounds);
             }
         } finally {
             eventual.close();
             vertx.close();
             nio.shutdownGracefully();
             nettyDefault.shutdownGracefully();
+            floor.stop();
         }
     }
 

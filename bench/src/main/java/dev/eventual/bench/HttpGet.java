@@ -74,9 +74,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 4)
 // Prepend, not append: a -jvmArgsAppend on the command line (bench/run passes one) replaces the
 // annotation's jvmArgsAppend instead of adding to it.
-// Two forks: one fork's figure drifts from run to run of the same column (figures: BENCHMARKS.md,
-// "Figures behind code decisions").
-@Fork(value = 2, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
+// As many forks as every scenario (Settings.FORKS): a fork's own compilation shows in the error.
+@Fork(value = Settings.FORKS, jvmArgsPrepend = "-Dsun.net.httpserver.nodelay=true")
 public class HttpGet {
     static final int IN_FLIGHT = 64;
     static final int BODY_SIZE = 100;

@@ -1,7 +1,9 @@
 package dev.eventual.bench;
 
-import dev.eventual.EventLoop;
 import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
@@ -19,19 +21,29 @@ import reactor.core.scheduler.Schedulers;
 /**
  * One single-threaded loop per implementation, set up as its users would: an Eventual loop from
  * {@code EventLoop.start}, a Netty {@link DefaultEventLoop}, a Vert.x context, a single-thread
- * executor for Guava's listeners, Reactor's {@code Schedulers.single()}, and a plain single-thread
- * executor for the floor. Every loop-based benchmark hands its whole batch to its loop as one task
- * and waits with {@link Done}, so each pays the same one hand-off per batch.
+ * executor for Guava's listeners (both Guava columns run their batch there), a Reactor
+ * {@code Schedulers.newSingle} scheduler (both Reactor columns), and a plain single-thread
+ * {@link FloorLoop} for the floor; {@code CrossThreadSubmit.nettyNio} also gets Netty's NIO event loop.
+ *
+ * <p>Every loop-based benchmark hands a batch of thousands of operations to its loop as one task
+ * and waits with {@link Done}: one hand-off per batch, whatever the loop's idle policy (a loop
+ * that parks at once pays a futex wake-up there, one that spins first usually does not), so the
+ * hand-off is a small part of every batch (BENCHMARKS.md gives the figures). {@code SmallBatch} is the one scenario that shows the
+ * hand-off itself.
  */
 @State(Scope.Benchmark)
 public class Peers {
-    EventLoop eventual;
+    dev.eventual.EventLoop eventual;
     DefaultEventLoop netty;
+    /** Netty's NIO event loop (one thread), started only in the forks of {@code .nettyNio} benchmarks. */
+    MultiThreadIoEventLoopGroup nettyNioGroup;
+    EventLoop nettyNio;
     Vertx vertx;
     Context vertxContext;
     ExecutorService guava;
     Scheduler reactor;
-    ExecutorService floor;
+    /** The floors' loop: a bare task queue with the idle policy of an Eventual loop. */
+    FloorLoop floor;
 
     /**
      * Starts the loops. Vert.x takes about a second to start and is only started in the forks
@@ -41,7 +53,7 @@ public class Peers {
      */
     @Setup
     public void start(BenchmarkParams params) throws InterruptedException {
-        eventual = EventLoop.builder().name("bench-eventual").daemon(true).start();
+        eventual = dev.eventual.EventLoop.builder().name("bench-eventual").daemon(true).start();
         netty = new DefaultEventLoop();
         String benchmark = params.getBenchmark();
         if (benchmark.endsWith(".vertx") || benchmark.contains(".Timers.")) {
@@ -53,21 +65,28 @@ public class Peers {
             });
             onContext.await(10, TimeUnit.SECONDS);
         }
+        if (benchmark.endsWith(".nettyNio")) {
+            nettyNioGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            nettyNio = nettyNioGroup.next();
+        }
         guava = Executors.newSingleThreadExecutor();
         reactor = Schedulers.newSingle("bench-reactor");
-        floor = Executors.newSingleThreadExecutor();
+        floor = new FloorLoop("bench-floor");
     }
 
     @TearDown
     public void stop() {
         eventual.close();
         netty.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        if (nettyNioGroup != null) {
+            nettyNioGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
         if (vertx != null) {
             vertx.close();
         }
         guava.shutdownNow();
         reactor.dispose();
-        floor.shutdownNow();
+        floor.stop();
     }
 
     void onVertx(Runnable task) {

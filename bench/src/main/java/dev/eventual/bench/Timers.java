@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 // has one), which costs no accuracy while a call is long next to the timing around it.
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(1)
+@Fork(Settings.FORKS)
 public class Timers {
     @Param({"1000", "100000", "1000000"})
     public int n;
