@@ -47,6 +47,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         return this;
     }
 
+    /** Before publication and before {@link #link}: async stack traces are on, {@code site} names this registration. */
+    final void trace(Trace site) {
+        handler = new Traced(handler, site);
+    }
+
     /** Before publication: cancelling this promise may cancel {@code source} (consumer rule). */
     final void link(PromiseImpl<?> source) {
         handler = new Linked(handler, source);
@@ -104,6 +109,37 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         if (h instanceof Linked linked) {
             h = linked.handler;
         }
+        if (h instanceof Traced traced) {
+            runTraced(traced, r);
+            return;
+        }
+        runHandler(h, r);
+    }
+
+    /**
+     * Runs the handler with the loop's trace field naming this registration's run, caused by the
+     * trigger the field holds now (see Traces); a reason the handler receives gets the chain.
+     */
+    private void runTraced(Traced traced, Object r) {
+        Trace saved = loop.trace;
+        Trace run = Trace.run(traced.site, saved);
+        loop.trace = run;
+        try {
+            if (r instanceof Failure f && receives(f.reason)) {
+                Traces.attach(f.reason, run);
+            }
+            runHandler(traced.handler, r);
+        } finally {
+            loop.trace = saved;
+        }
+    }
+
+    /** Whether the handler is called with rejection reason {@code reason} (so it reaches user code). */
+    boolean receives(Throwable reason) {
+        return false;
+    }
+
+    private void runHandler(Object h, Object r) {
         try {
             run(h, r);
         } catch (Throwable t) {
@@ -123,6 +159,9 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     private static <E extends Throwable> E rethrow(Throwable t) throws E {
         throw (E) t;
     }
+
+    /** The handler with its async-stack site (traces on). Immutable. */
+    private record Traced(Object handler, Trace site) {}
 
     /** The handler of a derived promise whose source has a producer, with that source. Immutable. */
     private record Linked(Object handler, PromiseImpl<?> source) {}
@@ -171,6 +210,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         }
 
         @Override
+        boolean receives(Throwable reason) {
+            return true;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         void run(Object h, Object r) {
             fulfil(r instanceof Failure f ? onRejected.apply(f.reason) : ((Function<Object, Object>) h).apply(decode(r)));
@@ -204,6 +248,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         }
 
         @Override
+        boolean receives(Throwable reason) {
+            return true;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         void run(Object h, Object r) {
             Object next = r instanceof Failure f ? onRejected.apply(f.reason) : ((Function<Object, Object>) h).apply(decode(r));
@@ -218,6 +267,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         CaughtCompose(EventLoopImpl loop, Class<?> type, Function<?, ?> fn) {
             super(loop, fn);
             this.type = type;
+        }
+
+        @Override
+        boolean receives(Throwable reason) {
+            return type == null || type.isInstance(reason);
         }
 
         @Override
@@ -255,6 +309,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         }
 
         @Override
+        boolean receives(Throwable reason) {
+            return true;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         void run(Object h, Object r) {
             if (r instanceof Failure f) {
@@ -271,6 +330,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         CaughtType(EventLoopImpl loop, Class<?> type, Function<?, ?> fn) {
             super(loop, fn);
             this.type = type;
+        }
+
+        @Override
+        boolean receives(Throwable reason) {
+            return type.isInstance(reason);
         }
 
         @Override
