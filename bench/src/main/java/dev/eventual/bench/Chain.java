@@ -64,6 +64,15 @@ public class Chain {
         return source.equals("resolved");
     }
 
+    /**
+     * {@link #eventual} on a loop with async stack traces on (see {@link Peers}): what a
+     * registration's capture costs.
+     */
+    @Benchmark
+    public long eventualTraced(Peers peers) {
+        return eventual(peers);
+    }
+
     @Benchmark
     public long eventual(Peers peers) {
         peers.eventual.execute(done.guard(() -> {
