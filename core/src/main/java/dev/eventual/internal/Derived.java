@@ -21,6 +21,11 @@ import java.util.function.Function;
  * {@code handler} is written before the CAS or queue handoff that publishes this object to the
  * thread that runs it, and only that thread changes it afterwards; so it needs no volatile.
  *
+ * <p>Async stack traces (see {@link Traces}): when the loop records them, the handler is wrapped
+ * with its registration site ({@link Traced}, inside any {@link Linked}), one allocation then
+ * only; {@link #react} runs a traced handler with the loop's trace field naming its run, and
+ * attaches the chain to a reason the handler receives ({@link #receives}).
+ *
  * <p>Cancellation (rule 6; see {@link PromiseImpl}'s overview). When the source has a producer,
  * the handler is wrapped with it ({@link Linked}); when a handler's returned promise has one, the
  * follower marker is a {@link Following} that names it. So a derived promise knows the promise it
