@@ -118,7 +118,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
             runTraced(traced, r);
             return;
         }
-        runHandler(h, r);
+        try {
+            run(h, r);
+        } catch (Throwable t) {
+            handlerThrew(t);
+        }
     }
 
     /**
@@ -133,7 +137,9 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
             if (r instanceof Failure f && receives(f.reason)) {
                 Traces.attach(f.reason, run);
             }
-            runHandler(traced.handler, r);
+            run(traced.handler, r);
+        } catch (Throwable t) {
+            handlerThrew(t);
         } finally {
             loop.trace = saved;
         }
@@ -144,18 +150,15 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         return false;
     }
 
-    private void runHandler(Object h, Object r) {
+    /** The handler threw {@code t}: this promise rejects with it, unwrapped. */
+    private void handlerThrew(Throwable t) {
         try {
-            run(h, r);
-        } catch (Throwable t) {
-            try {
-                complete(new Failure(t));
-            } catch (Throwable settling) {
-                // Rejecting failed too (an OutOfMemoryError in the bookkeeping): the loop gets the
-                // handler's error, the first, with this one on it, not this one alone.
-                EventLoopImpl.suppress(t, settling);
-                throw Derived.<RuntimeException>rethrow(t);
-            }
+            complete(new Failure(t));
+        } catch (Throwable settling) {
+            // Rejecting failed too (an OutOfMemoryError in the bookkeeping): the loop gets the
+            // handler's error, the first, with this one on it, not this one alone.
+            EventLoopImpl.suppress(t, settling);
+            throw Derived.<RuntimeException>rethrow(t);
         }
     }
 

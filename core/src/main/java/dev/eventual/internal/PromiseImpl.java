@@ -355,20 +355,19 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      */
     final void dispatch(Object taken, Object r) {
         assert loop.inEventLoop() : "dispatch off the loop thread";
-        if (loop.traces) {
-            Trace op = operationSite();
+        Trace op = loop.traces ? operationSite() : null;
+        Trace saved = null;
+        if (op != null) {
+            saved = loop.trace;
+            loop.trace = Trace.run(op, saved); // its reactions run as the operation's outcome
+        }
+        try {
+            dispatchReactions(taken, r);
+        } finally {
             if (op != null) {
-                Trace saved = loop.trace;
-                loop.trace = Trace.run(op, saved); // its reactions run as the operation's outcome
-                try {
-                    dispatchReactions(taken, r);
-                } finally {
-                    loop.trace = saved;
-                }
-                return;
+                loop.trace = saved;
             }
         }
-        dispatchReactions(taken, r);
     }
 
     /** {@link #dispatch} proper. */
