@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * Overview
  *
- * Off (the default) costs one read of the loop's final {@code traces} field per registration, and
+ * Off (the default) costs one read of the loop's final {@code traces} field per registration and per settle, and
  * of its {@code trace} field (always null then) per reaction scheduled: nothing is captured, no
  * stack is walked, nothing is wrapped.
  *
