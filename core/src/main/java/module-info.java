@@ -2,7 +2,7 @@
  * Eventual's core: promises, event loops, microtasks and timers with JavaScript's rules.
  *
  * <p>Only {@code dev.eventual} is exported. The implementation lives in
- * {@code dev.eventual.internal}, which no other module can read but the testkit: it drives a
+ * {@code dev.eventual.internal}, which no other module can read but the testkit and io: the testkit drives a
  * loop step by step on a virtual clock (LoopDriver, LoopClock) and is not an API.
  */
 module dev.eventual {
@@ -11,5 +11,5 @@ module dev.eventual {
     // API
     exports dev.eventual;
     // The testkit's virtual time; not an API (see the comment above)
-    exports dev.eventual.internal to dev.eventual.testkit;
+    exports dev.eventual.internal to dev.eventual.testkit, dev.eventual.io;
 }

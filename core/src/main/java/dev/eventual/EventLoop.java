@@ -481,6 +481,30 @@ public interface EventLoop extends Executor, AutoCloseable {
         }
 
         /**
+         * Turns async stack traces on or off for this loop. On, every registration made on the loop
+         * ({@code then}, {@code thenCompose}, {@code thenAccept}, {@code caught}, {@code lastly},
+         * {@code asCallback}, {@code toCompletableFuture}, {@code await}, {@code async},
+         * {@code setTimeout}, {@code setInterval}, {@code queueMicrotask}, {@code execute},
+         * {@code submit}, {@code timeout}, {@code from}, and the io module's {@code fetch}, file
+         * and process calls) remembers the first frame of the calling code outside Eventual, and a
+         * rejection reason that reaches user code (a rejection handler, {@code await}, a
+         * {@code CompletableFuture}, the unhandled-rejection report) carries, as a suppressed
+         * {@link AsyncStackTrace}, the chain of those sites from where it was raised back to the
+         * code that started the work, newest first. Off costs nothing measurable; on, a
+         * registration costs a few small objects, and a stack walk the first time a lambda class
+         * is registered (or every time, for a handler that is not a lambda, and for {@code await}).
+         * The default is the system property {@code eventual.asyncStackTraces} ({@code true} turns
+         * them on for every loop), else off.
+         *
+         * @param on whether this loop records async stack traces
+         * @return this builder
+         */
+        public Builder asyncStackTraces(boolean on) {
+            config.asyncStackTraces = on;
+            return this;
+        }
+
+        /**
          * Runs {@code main} on a new loop on the calling thread; see {@link EventLoop#run(Runnable)}.
          *
          * @param main the first task; must not be null

@@ -112,6 +112,15 @@ public class Chain {
         }
     };
 
+    /**
+     * {@link #eventual} on a loop with async stack traces on (see {@link Peers}): what a
+     * registration's capture costs.
+     */
+    @Benchmark
+    public long eventualTraced(Peers peers) {
+        return eventual(peers);
+    }
+
     @Benchmark
     @OperationsPerInvocation(LINKS)
     public long eventual(Peers peers) {

@@ -53,7 +53,9 @@ public class Peers {
      */
     @Setup
     public void start(BenchmarkParams params) throws InterruptedException {
-        eventual = dev.eventual.EventLoop.builder().name("bench-eventual").daemon(true).start();
+        // Async stack traces on only for the eventualTraced variants (BENCHMARKS.md, "Async stack traces: cost")
+        eventual = dev.eventual.EventLoop.builder().name("bench-eventual").daemon(true)
+                .asyncStackTraces(params.getBenchmark().endsWith(".eventualTraced")).start();
         netty = new DefaultEventLoop();
         String benchmark = params.getBenchmark();
         if (benchmark.endsWith(".vertx") || benchmark.contains(".Timers.")) {

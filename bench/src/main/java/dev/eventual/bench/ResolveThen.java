@@ -105,6 +105,16 @@ public class ResolveThen {
         done.await();
     }
 
+    /**
+     * {@link #eventual} on a loop with async stack traces on (see {@link Peers}): what a
+     * registration's capture costs.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long eventualTraced(Peers peers) {
+        return eventual(peers);
+    }
+
     @Benchmark
     @OperationsPerInvocation(OPS)
     public long eventual(Peers peers) {

@@ -111,6 +111,8 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     final PromiseImpl<T> result;
     /** The context of the async(...) call, installed on the body's thread; null when empty. */
     private final AsyncContext context;
+    /** The async(...) call's async-stack site when traces are on, else null. */
+    private final Trace site;
     /** The user's code; turn-confined, cleared when it starts. */
     private Callable<?> body;
     /** The thread parked in {@link #enter} for this body; turn-confined. */
@@ -133,10 +135,11 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     private volatile int turn;
 
     private AsyncBody(EventLoopImpl loop, Callable<?> body, AsyncContext context, PromiseImpl<T> result,
-                      AsyncBodies bodies) {
+                      AsyncBodies bodies, Trace site) {
         this.loop = loop;
         this.body = body;
         this.context = context;
+        this.site = site;
         this.result = result;
         this.thread = bodies.newThread(this);
     }
@@ -167,20 +170,22 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         boolean onLoop = loop.inEventLoop();
         Result<T> result = new Result<>(loop, compose, !onLoop);
         AsyncContext context = AsyncContext.current();
+        Trace site = loop.traces ? Traces.site(loop, compose ? "asyncCompose" : "async", body) : null;
         if (onLoop) {
-            begin(loop, body, context, result);
+            begin(loop, body, context, result, site);
         } else {
-            loop.execute(() -> begin(loop, body, context, result));
+            loop.execute(() -> begin(loop, body, context, result, site), site);
         }
         return result;
     }
 
-    private static <T> void begin(EventLoopImpl loop, Callable<?> body, AsyncContext context, Result<T> result) {
+    private static <T> void begin(EventLoopImpl loop, Callable<?> body, AsyncContext context, Result<T> result,
+                                  Trace site) {
         if (result.isSettled()) {
             return; // cancelled before its task started: the body never runs
         }
         AsyncBodies bodies = AsyncBodies.of(loop);
-        AsyncBody<T> b = new AsyncBody<>(loop, body, context, result, bodies);
+        AsyncBody<T> b = new AsyncBody<>(loop, body, context, result, bodies, site);
         result.body = b;
         bodies.link(b);
         b.enter(null);
@@ -263,6 +268,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     void enter(Object in) {
         assert loop.inEventLoop() : "enter off the loop's turn";
         AsyncBody<?> previous = loop.turn;
+        Trace trace = loop.trace; // the body sets its own (traces on); the giver's comes back below
         giver = Thread.currentThread();
         input = in;
         state = RUNNING;
@@ -294,6 +300,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             interrupted |= Thread.interrupted();
         }
         loop.turn = previous;
+        loop.trace = trace;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -323,6 +330,9 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         }
         Callable<?> code = body;
         body = null;
+        if (site != null) {
+            loop.trace = site; // with the turn: see Traces
+        }
         try {
             Object value;
             try {
@@ -385,6 +395,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             promise.releaseConsumer(); // this body would have been its consumer: a delay only it awaits stops
             return cancelledFailure();
         }
+        Trace awaitSite = loop.traces ? Traces.site(loop, "await", null) : null;
         state = SUSPENDED;
         awaited = promise;
         promise.register(this);
@@ -392,6 +403,13 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         awaited = null;
         Object in = input;
         input = null;
+        if (awaitSite != null) {
+            // The trace field is the giver's: what settled the promise (the trigger), or null.
+            loop.trace = Trace.run(awaitSite, loop.trace);
+            if (in instanceof Failure f) {
+                Traces.attach(f.reason, loop.trace);
+            }
+        }
         if (cancelled && !(in instanceof Failure f && f.reason instanceof EventLoopClosedException)) {
             return cancelledFailure();
         }

@@ -9,6 +9,8 @@ import dev.eventual.NodeCallback;
 final class CallbackReaction<T> implements Reaction {
     private final EventLoopImpl loop;
     private final NodeCallback<? super T> callback;
+    /** Its async-stack site when traces are on, set before registration; else null. */
+    Trace site;
 
     CallbackReaction(EventLoopImpl loop, NodeCallback<? super T> callback) {
         this.loop = loop;
@@ -17,6 +19,24 @@ final class CallbackReaction<T> implements Reaction {
 
     @Override
     public void react(Object r) {
+        if (site == null) {
+            call(r);
+            return;
+        }
+        Trace saved = loop.trace;
+        Trace run = Trace.run(site, saved);
+        loop.trace = run;
+        try {
+            if (r instanceof Failure f) {
+                Traces.attach(f.reason, run);
+            }
+            call(r);
+        } finally {
+            loop.trace = saved;
+        }
+    }
+
+    private void call(Object r) {
         try {
             if (r instanceof Failure f) {
                 callback.call(f.reason, null);

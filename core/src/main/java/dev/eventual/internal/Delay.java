@@ -44,7 +44,7 @@ public final class Delay extends TriggeredPromise<Void> implements Runnable {
                 return d;
             }
         }
-        d.timer = loop.setTimeout(d, delay.toMillis());
+        d.timer = loop.addTimer(d, delay.toMillis(), false, "delay", "delay");
         if (d.isSettled()) {
             d.clearTimer(); // aborted from another thread before the timer was stored
         }

@@ -21,6 +21,11 @@ import java.util.function.Function;
  * {@code handler} is written before the CAS or queue handoff that publishes this object to the
  * thread that runs it, and only that thread changes it afterwards; so it needs no volatile.
  *
+ * <p>Async stack traces (see {@link Traces}): when the loop records them, the handler is wrapped
+ * with its registration site ({@link Traced}, inside any {@link Linked}), one allocation then
+ * only; {@link #react} runs a traced handler with the loop's trace field naming its run, and
+ * attaches the chain to a reason the handler receives ({@link #receives}).
+ *
  * <p>Cancellation (rule 6; see {@link PromiseImpl}'s overview). When the source has a producer,
  * the handler is wrapped with it ({@link Linked}); when a handler's returned promise has one, the
  * follower marker is a {@link Following} that names it. So a derived promise knows the promise it
@@ -45,6 +50,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     final Reaction adoptionJob() {
         handler = ADOPTING; // this promise is locked and its handler has run: reuse it
         return this;
+    }
+
+    /** Before publication and before {@link #link}: async stack traces are on, {@code site} names this registration. */
+    final void trace(Trace site) {
+        handler = new Traced(handler, site);
     }
 
     /** Before publication: cancelling this promise may cancel {@code source} (consumer rule). */
@@ -104,17 +114,51 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         if (h instanceof Linked linked) {
             h = linked.handler;
         }
+        if (h instanceof Traced traced) {
+            runTraced(traced, r);
+            return;
+        }
         try {
             run(h, r);
         } catch (Throwable t) {
-            try {
-                complete(new Failure(t));
-            } catch (Throwable settling) {
-                // Rejecting failed too (an OutOfMemoryError in the bookkeeping): the loop gets the
-                // handler's error, the first, with this one on it, not this one alone.
-                EventLoopImpl.suppress(t, settling);
-                throw Derived.<RuntimeException>rethrow(t);
+            handlerThrew(t);
+        }
+    }
+
+    /**
+     * Runs the handler with the loop's trace field naming this registration's run, caused by the
+     * trigger the field holds now (see Traces); a reason the handler receives gets the chain.
+     */
+    private void runTraced(Traced traced, Object r) {
+        Trace saved = loop.trace;
+        Trace run = Trace.run(traced.site, saved);
+        loop.trace = run;
+        try {
+            if (r instanceof Failure f && receives(f.reason)) {
+                Traces.attach(f.reason, run);
             }
+            run(traced.handler, r);
+        } catch (Throwable t) {
+            handlerThrew(t);
+        } finally {
+            loop.trace = saved;
+        }
+    }
+
+    /** Whether the handler is called with rejection reason {@code reason} (so it reaches user code). */
+    boolean receives(Throwable reason) {
+        return false;
+    }
+
+    /** The handler threw {@code t}: this promise rejects with it, unwrapped. */
+    private void handlerThrew(Throwable t) {
+        try {
+            complete(new Failure(t));
+        } catch (Throwable settling) {
+            // Rejecting failed too (an OutOfMemoryError in the bookkeeping): the loop gets the
+            // handler's error, the first, with this one on it, not this one alone.
+            EventLoopImpl.suppress(t, settling);
+            throw Derived.<RuntimeException>rethrow(t);
         }
     }
 
@@ -123,6 +167,9 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     private static <E extends Throwable> E rethrow(Throwable t) throws E {
         throw (E) t;
     }
+
+    /** The handler with its async-stack site (traces on). Immutable. */
+    private record Traced(Object handler, Trace site) {}
 
     /** The handler of a derived promise whose source has a producer, with that source. Immutable. */
     private record Linked(Object handler, PromiseImpl<?> source) {}
@@ -171,6 +218,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         }
 
         @Override
+        boolean receives(Throwable reason) {
+            return true;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         void run(Object h, Object r) {
             fulfil(r instanceof Failure f ? onRejected.apply(f.reason) : ((Function<Object, Object>) h).apply(decode(r)));
@@ -204,6 +256,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         }
 
         @Override
+        boolean receives(Throwable reason) {
+            return true;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         void run(Object h, Object r) {
             Object next = r instanceof Failure f ? onRejected.apply(f.reason) : ((Function<Object, Object>) h).apply(decode(r));
@@ -218,6 +275,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         CaughtCompose(EventLoopImpl loop, Class<?> type, Function<?, ?> fn) {
             super(loop, fn);
             this.type = type;
+        }
+
+        @Override
+        boolean receives(Throwable reason) {
+            return type == null || type.isInstance(reason);
         }
 
         @Override
@@ -255,6 +317,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         }
 
         @Override
+        boolean receives(Throwable reason) {
+            return true;
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         void run(Object h, Object r) {
             if (r instanceof Failure f) {
@@ -271,6 +338,11 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         CaughtType(EventLoopImpl loop, Class<?> type, Function<?, ?> fn) {
             super(loop, fn);
             this.type = type;
+        }
+
+        @Override
+        boolean receives(Throwable reason) {
+            return type.isInstance(reason);
         }
 
         @Override

@@ -137,6 +137,13 @@ public final class EventLoopImpl implements EventLoop {
     final TurnMark mark = new TurnMark();
     /** The blocked-loop threshold in ms; 0: not watched. */
     private final long blockedThresholdMillis;
+    /** Whether registrations capture their site (async stack traces; see Traces). */
+    final boolean traces;
+    /**
+     * The async-stack link of the work running now (see Traces); always null when traces are off.
+     * Turn-confined, like the loop's other state.
+     */
+    Trace trace;
     final RejectionTracker rejections;
     /** Promises with external reactions, flushed at close. Pruned of settled ones as it grows. */
     private final Set<PromiseImpl<?>> watched = ConcurrentHashMap.newKeySet();
@@ -190,6 +197,7 @@ public final class EventLoopImpl implements EventLoop {
         this.clockSource = config.clock;
         this.blockedThresholdMillis = config.blockedThresholdMillis >= 0 ? config.blockedThresholdMillis
                 : Watchdog.defaultThresholdMillis();
+        this.traces = Traces.enabled(config);
     }
 
     // ------------------------------------------------------------------ entry points
@@ -585,7 +593,8 @@ public final class EventLoopImpl implements EventLoop {
     /** Queues a reaction as a microtask; from another thread, through one task. */
     void schedule(Reaction reaction, Object result) {
         if (inEventLoop() && !closed) {
-            microtasks.add(reaction, result);
+            Trace trigger = trace; // null unless traces are on and traced work runs
+            microtasks.add(trigger == null ? reaction : new TriggeredReaction(this, reaction, trigger), result);
         } else if (!post(new ScheduledReaction(this, reaction, result)) && reaction.external()) {
             reaction.react(result); // the loop is gone; tell the outside caller from here
         }
@@ -684,7 +693,13 @@ public final class EventLoopImpl implements EventLoop {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (!post(AsyncContext.capture(task))) {
+        execute(task, traces ? Traces.site(this, "execute", task) : null);
+    }
+
+    /** {@link #execute(Runnable)} with its async-stack site (null when traces are off). */
+    void execute(Runnable task, Trace site) {
+        Runnable r = AsyncContext.capture(task);
+        if (!post(site == null ? r : new TracedRun(this, r, site))) {
             throw closedError("execute");
         }
     }
@@ -699,7 +714,7 @@ public final class EventLoopImpl implements EventLoop {
             } catch (Throwable t) {
                 promise.tryReject(t);
             }
-        });
+        }, traces ? Traces.site(this, "submit", task) : null);
         return promise;
     }
 
@@ -707,17 +722,18 @@ public final class EventLoopImpl implements EventLoop {
     public void queueMicrotask(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         checkLoopThread("queueMicrotask");
-        microtasks.add(AsyncContext.capture(callback), null);
+        Runnable r = AsyncContext.capture(callback);
+        microtasks.add(traces ? new TracedRun(this, r, Traces.site(this, "queueMicrotask", callback)) : r, null);
     }
 
     @Override
     public Timeout setTimeout(Runnable callback, long delayMillis) {
-        return addTimer(callback, delayMillis, false, "delayMillis");
+        return addTimer(callback, delayMillis, false, "delayMillis", "setTimeout");
     }
 
     @Override
     public Timeout setInterval(Runnable callback, long periodMillis) {
-        return addTimer(callback, periodMillis, true, "periodMillis");
+        return addTimer(callback, periodMillis, true, "periodMillis", "setInterval");
     }
 
     /**
@@ -735,13 +751,18 @@ public final class EventLoopImpl implements EventLoop {
         return due(now, delay);
     }
 
-    private Timeout addTimer(Runnable callback, long millis, boolean repeat, String parameter) {
+    /** setTimeout / setInterval; {@code kind} names the registration in async stack traces. */
+    Timeout addTimer(Runnable callback, long millis, boolean repeat, String parameter, String kind) {
         Objects.requireNonNull(callback, "callback");
         if (millis < 0) {
             throw new IllegalArgumentException(parameter + " must be >= 0: " + millis);
         }
         long delay = Math.max(1, millis); // Node: a delay below 1 ms is 1 ms
-        TimerTask t = new TimerTask(this, AsyncContext.capture(callback), repeat ? delay : 0);
+        Runnable r = AsyncContext.capture(callback);
+        if (traces) {
+            r = new TracedRun(this, r, Traces.site(this, kind, callback));
+        }
+        TimerTask t = new TimerTask(this, r, repeat ? delay : 0);
         if (inEventLoop()) {
             // A fresh clock read, not the iteration's `now`: Node counts from the call (see overview).
             timers.add(t, due(clock(), delay));

@@ -31,6 +31,13 @@ final class Failure {
     }
 
     final Throwable reason;
+    /**
+     * The async-stack link that rejected the promise when it was found unhandled (async stack
+     * traces on), for the report and as the trigger of reactions registered later; null otherwise.
+     * Written on the loop thread after the state is published: a registration on another thread
+     * may read null (its reaction then has no trigger) or the link, whose fields are all final.
+     */
+    Trace trace;
     @SuppressWarnings("unused") // accessed through STATUS
     private volatile int status;
 

@@ -8,6 +8,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class FutureReaction<T> implements Reaction {
     private final CompletableFuture<T> future;
+    /** Its async-stack site and loop when traces are on, set before registration; else null. */
+    Trace site;
+    EventLoopImpl loop;
 
     FutureReaction(CompletableFuture<T> future) {
         this.future = future;
@@ -16,6 +19,10 @@ final class FutureReaction<T> implements Reaction {
     @Override
     public void react(Object r) {
         if (r instanceof Failure f) {
+            if (site != null) {
+                // On the loop, the trigger is the trace field; after close (external) there is none.
+                Traces.attach(f.reason, Trace.run(site, loop != null && loop.inEventLoop() ? loop.trace : null));
+            }
             future.completeExceptionally(f.reason);
         } else {
             future.complete(PromiseImpl.decode(r));

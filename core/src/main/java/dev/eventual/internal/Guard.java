@@ -39,7 +39,7 @@ final class Guard<T> extends TriggeredPromise<T> implements Reaction, Runnable {
             throw new IllegalArgumentException("duration must be >= 0: " + duration);
         }
         Guard<T> guard = new Guard<>(source, duration.toMillis());
-        guard.timer = source.loop.setTimeout(guard, guard.millis); // referenced, like JavaScript's setTimeout race
+        guard.timer = source.loop.addTimer(guard, guard.millis, false, "duration", "timeout"); // referenced, like JavaScript's setTimeout race
         source.register(guard);
         return guard;
     }

@@ -42,6 +42,17 @@ final class LoopThreadStack extends Throwable {
      * an async body has the turn ("a task, in an async body's turn,").
      */
     static String what(EventLoopImpl loop, int kind) {
-        return TurnMark.describe(kind) + (loop.turn != null ? ", in an async body's turn," : "");
+        return TurnMark.describe(kind) + site(loop) + (loop.turn != null ? ", in an async body's turn," : "");
+    }
+
+    /**
+     * With async stack traces on, where the running work was registered: " (setTimeout at
+     * App.main(App.java:12))"; else "". Reads the loop's turn-confined trace field from another
+     * thread, racily: a link's fields are all final, so this sees a whole link, or null, or one
+     * that has just ended; it only names what ran.
+     */
+    private static String site(EventLoopImpl loop) {
+        Trace t = loop.trace;
+        return t == null || t.frame == null ? "" : " (" + t.kind + " at " + t.frame + ")";
     }
 }

@@ -67,6 +67,7 @@ final class OutsideRejections {
             entry.cleanable.clean(); // its action finds the status changed, or posts to a closed loop: nothing
             PromiseImpl<?> promise = entry.promise.get();
             if (entry.failure.markReported()) {
+                Traces.attach(entry.failure.reason, entry.failure.trace); // no-op when traces are off
                 tracker.report(promise != null ? promise : standIn(entry.failure.reason), entry.failure.reason);
             }
         }
@@ -75,6 +76,7 @@ final class OutsideRejections {
     /** Loop thread: the promise of {@code entry} became unreachable. */
     private void unreachable(Entry entry) {
         if (entries.remove(entry) && entry.failure.markReported()) {
+            Traces.attach(entry.failure.reason, entry.failure.trace); // no-op when traces are off
             tracker.report(standIn(entry.failure.reason), entry.failure.reason);
         }
     }

@@ -355,6 +355,23 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      */
     final void dispatch(Object taken, Object r) {
         assert loop.inEventLoop() : "dispatch off the loop thread";
+        Trace op = loop.traces ? operationSite() : null;
+        Trace saved = null;
+        if (op != null) {
+            saved = loop.trace;
+            loop.trace = Trace.run(op, saved); // its reactions run as the operation's outcome
+        }
+        try {
+            dispatchReactions(taken, r);
+        } finally {
+            if (op != null) {
+                loop.trace = saved;
+            }
+        }
+    }
+
+    /** {@link #dispatch} proper. */
+    private void dispatchReactions(Object taken, Object r) {
         boolean none = false;
         if (taken instanceof Reaction single) {
             loop.schedule(single, r); // the common case: no array
@@ -370,6 +387,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         }
         if (r instanceof Failure f) {
             if (none) {
+                f.trace = loop.trace; // null unless traces are on: for the report (RejectionTracker)
                 if (f.markUnhandled()) {
                     loop.rejections.rejectedUnhandled(this, f);
                 }
@@ -606,10 +624,18 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
                 continue;
             }
             if (isSettled(s)) {
-                if (s instanceof Failure f && f.markHandled() == Failure.REPORTED) {
-                    loop.rejections.handledLater(this);
+                Reaction r = reaction;
+                if (s instanceof Failure f) {
+                    if (f.markHandled() == Failure.REPORTED) {
+                        loop.rejections.handledLater(this);
+                    }
+                    if (f.trace != null) {
+                        // Traces on, and it was rejected before this reaction came: the context
+                        // that rejected it is the trigger, not the registering code.
+                        r = new TriggeredReaction(loop, reaction, f.trace);
+                    }
                 }
-                loop.schedule(reaction, s);
+                loop.schedule(r, s);
                 return;
             }
             Object next = s == null ? reaction : new ReactionNode(reaction, s, isLocked(s));
@@ -700,6 +726,19 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
         return ((Failure) state).reason;
     }
 
+    /** The async-stack link that rejected this promise unhandled, or null; only for a rejected promise. */
+    final Trace rejectionTrace() {
+        return state instanceof Failure f ? f.trace : null;
+    }
+
+    /**
+     * The site of the operation whose outcome settles this promise ({@code loop.from}, an io call),
+     * when async stack traces are on; null for every other promise.
+     */
+    Trace operationSite() {
+        return null;
+    }
+
     /**
      * The encoded result of this promise, which has settled: the object its reactions receive.
      * For a combinator reading back an input whose reaction has run; any thread.
@@ -722,7 +761,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
 
     @Override
     public <R> Promise<R> then(Function<? super T, ? extends R> onFulfilled) {
-        return derive(new Derived.Then<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")));
+        return derive(new Derived.Then<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")), "then", onFulfilled);
     }
 
     @Override
@@ -730,12 +769,12 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
                                Function<? super Throwable, ? extends R> onRejected) {
         Objects.requireNonNull(onFulfilled, "onFulfilled");
         Objects.requireNonNull(onRejected, "onRejected");
-        return derive(new Derived.ThenBoth<>(loop, onFulfilled, onRejected));
+        return derive(new Derived.ThenBoth<>(loop, onFulfilled, onRejected), "then", onFulfilled);
     }
 
     @Override
     public <R> Promise<R> thenCompose(Function<? super T, ? extends Promise<? extends R>> onFulfilled) {
-        return derive(new Derived.Compose<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")));
+        return derive(new Derived.Compose<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")), "thenCompose", onFulfilled);
     }
 
     @Override
@@ -743,12 +782,12 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
                                       Function<? super Throwable, ? extends Promise<? extends R>> onRejected) {
         Objects.requireNonNull(onFulfilled, "onFulfilled");
         Objects.requireNonNull(onRejected, "onRejected");
-        return derive(new Derived.ComposeBoth<>(loop, onFulfilled, onRejected));
+        return derive(new Derived.ComposeBoth<>(loop, onFulfilled, onRejected), "thenCompose", onFulfilled);
     }
 
     @Override
     public Promise<T> caughtCompose(Function<? super Throwable, ? extends Promise<? extends T>> onRejected) {
-        return derive(new Derived.CaughtCompose<>(loop, null, Objects.requireNonNull(onRejected, "onRejected")));
+        return derive(new Derived.CaughtCompose<>(loop, null, Objects.requireNonNull(onRejected, "onRejected")), "caughtCompose", onRejected);
     }
 
     @Override
@@ -756,38 +795,46 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
                                                           Function<? super E, ? extends Promise<? extends T>> onRejected) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(onRejected, "onRejected");
-        return derive(new Derived.CaughtCompose<>(loop, type, onRejected));
+        return derive(new Derived.CaughtCompose<>(loop, type, onRejected), "caughtCompose", onRejected);
     }
 
     @Override
     public Promise<Void> thenAccept(Consumer<? super T> onFulfilled) {
-        return derive(new Derived.Accept<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")));
+        return derive(new Derived.Accept<>(loop, Objects.requireNonNull(onFulfilled, "onFulfilled")), "thenAccept", onFulfilled);
     }
 
     @Override
     public Promise<T> caught(Function<? super Throwable, ? extends T> onRejected) {
-        return derive(new Derived.Caught<>(loop, Objects.requireNonNull(onRejected, "onRejected")));
+        return derive(new Derived.Caught<>(loop, Objects.requireNonNull(onRejected, "onRejected")), "caught", onRejected);
     }
 
     @Override
     public <E extends Throwable> Promise<T> caught(Class<E> type, Function<? super E, ? extends T> onRejected) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(onRejected, "onRejected");
-        return derive(new Derived.CaughtType<>(loop, type, onRejected));
+        return derive(new Derived.CaughtType<>(loop, type, onRejected), "caught", onRejected);
     }
 
     @Override
     public Promise<T> lastly(Runnable onSettled) {
-        return derive(new Derived.Lastly<>(loop, Objects.requireNonNull(onSettled, "onSettled")));
+        return derive(new Derived.Lastly<>(loop, Objects.requireNonNull(onSettled, "onSettled")), "lastly", onSettled);
     }
 
     @Override
     public Promise<T> asCallback(NodeCallback<? super T> callback) {
-        register(new CallbackReaction<>(loop, Objects.requireNonNull(callback, "callback")));
+        CallbackReaction<T> reaction = new CallbackReaction<>(loop, Objects.requireNonNull(callback, "callback"));
+        if (loop.traces) {
+            reaction.site = Traces.site(loop, "asCallback", callback);
+        }
+        register(reaction);
         return this;
     }
 
-    private <R> Promise<R> derive(Derived<R> derived) {
+    /** Registers {@code derived}; {@code kind} and the user's {@code handler} name it in async stack traces. */
+    private <R> Promise<R> derive(Derived<R> derived, String kind, Object handler) {
+        if (loop.traces) {
+            derived.trace(Traces.site(loop, kind, handler)); // before link: Linked wraps Traced
+        }
         if (hasProducer()) {
             derived.link(this); // cancelling the derived promise may cancel this one (overview)
         }
@@ -823,7 +870,12 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     @Override
     public CompletableFuture<T> toCompletableFuture() {
         LoopFuture<T> future = new LoopFuture<>(loop);
-        registerExternal(new FutureReaction<>(future));
+        FutureReaction<T> reaction = new FutureReaction<>(future);
+        if (loop.traces) {
+            reaction.site = Traces.site(loop, "toCompletableFuture", null);
+            reaction.loop = loop;
+        }
+        registerExternal(reaction);
         return future;
     }
 

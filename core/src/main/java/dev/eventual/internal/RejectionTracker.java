@@ -82,6 +82,10 @@ final class RejectionTracker {
 
     /** Reports one unhandled rejection per the handler and policy; returns true if user code ran. */
     boolean report(PromiseImpl<?> promise, Throwable reason) {
+        Trace trace = promise.rejectionTrace(); // null unless async stack traces are on
+        if (trace != null) {
+            Traces.attach(reason, trace);
+        }
         if (handler != null) {
             try {
                 handler.unhandled(promise, reason);

@@ -131,7 +131,7 @@ public final class Retry<T> extends TriggeredPromise<T> implements Reaction {
             return; // the hook cancelled the retry (or aborted its signal)
         }
         previousWait = wait;
-        timer = loop.setTimeout(this::next, wait);
+        timer = loop.addTimer(this::next, wait, false, "wait", "retry");
     }
 
     private void giveUp(Throwable reason) {

@@ -74,8 +74,16 @@ public final class StageBridge {
     }
 
     static <T> Promise<T> from(EventLoopImpl loop, CompletionStage<? extends T> stage) {
+        return from(loop, stage, "from");
+    }
+
+    /** {@link #from(EventLoopImpl, CompletionStage)}; {@code kind} names the operation in async stack traces. */
+    static <T> Promise<T> from(EventLoopImpl loop, CompletionStage<? extends T> stage, String kind) {
         Objects.requireNonNull(stage, "stage");
-        PromiseImpl<T> promise = new FromStage<>(loop, stage);
+        FromStage<T> promise = new FromStage<>(loop, stage);
+        if (loop.traces) {
+            promise.site = Traces.site(loop, kind, null);
+        }
         promise.resolveFromHandler(stage);
         return promise;
     }
@@ -92,6 +100,13 @@ public final class StageBridge {
     static final class FromStage<T> extends PromiseImpl<T> {
         final CompletionStage<?> stage;
         KeepAlive alive;
+        /** The operation's async-stack site when traces are on (written before publication); else null. */
+        Trace site;
+
+        @Override
+        Trace operationSite() {
+            return site;
+        }
 
         FromStage(EventLoopImpl loop, CompletionStage<?> stage) {
             super(loop);

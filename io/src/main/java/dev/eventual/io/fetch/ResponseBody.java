@@ -265,7 +265,7 @@ final class ResponseBody {
             read.subscribeAndCancel(publisher, releaseSlot);
             return loop.rejected(signal.reason());
         }
-        Promise<T> promise = loop.from(read);
+        Promise<T> promise = dev.eventual.internal.Traces.operation(loop, "body", read); // loop.from, traced
         read.subscribe(publisher, releaseSlot);
         return signal == null ? promise : promise.withSignal(signal);
     }

@@ -127,7 +127,7 @@ final class ProcessRun<T> {
     private static <T> Promise<T> startRun(EventLoop loop, Command command, OutputPlan<T> plan) {
         KillOnExit.install(); // before any kill can be requested, so that the JVM's exit finishes it
         ProcessRun<T> run = new ProcessRun<>(loop, command, plan);
-        Promise<T> promise = loop.from(run.future);
+        Promise<T> promise = dev.eventual.internal.Traces.operation(loop, "process", run.future); // loop.from, traced
         run.closeHook = loop.onClose(run::stop);
         run.future.whenComplete((v, e) -> run.closeHook.remove());
         command.timeout().ifPresent(limit -> run.armTimeout(loop, limit));
