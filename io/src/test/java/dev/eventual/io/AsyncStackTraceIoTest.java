@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventual.AsyncStackTrace;
 import dev.eventual.EventLoop;
+import dev.eventual.io.fetch.Fetch;
+import dev.eventual.io.file.AsyncFiles;
+import dev.eventual.io.process.Processes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
