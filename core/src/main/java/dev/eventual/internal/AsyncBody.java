@@ -265,6 +265,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     void enter(Object in) {
         assert loop.inEventLoop() : "enter off the loop's turn";
         AsyncBody<?> previous = loop.turn;
+        TimelineRecorder recorder = loop.recorder; // the same one at the end, even if a body stops it
+        if (recorder != null) {
+            recorder.bodyEnter(this);
+        }
         giver = Thread.currentThread();
         input = in;
         state = RUNNING;
@@ -284,6 +288,9 @@ public final class AsyncBody<T> implements Runnable, Reaction {
                 AsyncBodies.of(loop).unlink(this);
                 thread = null;
                 result.tryReject(cannotStart);
+                if (recorder != null) {
+                    recorder.bodyLeave(this, true);
+                }
                 return;
             }
         }
@@ -296,6 +303,9 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             interrupted |= Thread.interrupted();
         }
         loop.turn = previous;
+        if (recorder != null) {
+            recorder.bodyLeave(this, state == DONE);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

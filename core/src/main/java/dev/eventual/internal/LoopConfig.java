@@ -16,6 +16,8 @@ public final class LoopConfig {
     public LoopClock clock;
     /** The blocked-loop threshold in ms, 0 off; -1: the system property's or the default (Watchdog). */
     public long blockedThresholdMillis = -1;
+    /** Where the loop records its timeline from its first task; null: it does not record. */
+    public TimelineLog timeline;
 
     public LoopConfig copy() {
         LoopConfig c = new LoopConfig();
@@ -26,6 +28,7 @@ public final class LoopConfig {
         c.daemon = daemon;
         c.clock = clock;
         c.blockedThresholdMillis = blockedThresholdMillis;
+        c.timeline = timeline;
         return c;
     }
 }
