@@ -274,7 +274,7 @@ public final class FetchClient implements AutoCloseable {
         } catch (IllegalArgumentException e) { // a header or method the JDK client refuses: bad input
             throw new IllegalArgumentException(request + ": " + e.getMessage(), e);
         }
-        Promise<Response> promise = loop.from(exchange);
+        Promise<Response> promise = dev.eventual.Timeline.track(loop.from(exchange), "fetch", request);
         // A loop that closes before the response aborts the exchange (its connection closed);
         // after it, the body's own hook takes over (ResponseBody).
         dev.eventual.CloseHook hook = loop.onClose(() -> exchange.cancel(false));

@@ -232,7 +232,7 @@ final class ResponseBody {
             read.subscribeAndCancel(publisher, releaseSlot);
             return loop.rejected(signal.reason());
         }
-        Promise<T> promise = loop.from(read);
+        Promise<T> promise = dev.eventual.Timeline.track(loop.from(read), "fetch", "body of " + method + " " + uri);
         read.subscribe(publisher, releaseSlot);
         return signal == null ? promise : promise.withSignal(signal);
     }

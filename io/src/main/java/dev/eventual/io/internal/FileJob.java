@@ -153,7 +153,7 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
 
     /** Returns the caller's promise and starts the job, or puts it in line for a slot. Loop thread. */
     final Promise<T> launch() {
-        Promise<T> promise = loop.from(this);
+        Promise<T> promise = dev.eventual.Timeline.track(loop.from(this), "file", operation + " " + path);
         closeHook = loop.onClose(this::loopClosed);
         if (FileSlots.global().enter(start)) {
             FileThreads.executor().execute(start);

@@ -115,7 +115,7 @@ public final class ProcessRun<T> {
         assert loop.inEventLoop() : "ProcessRun.start off the loop thread";
         KillOnExit.install(); // before any kill can be requested, so that the JVM's exit finishes it
         ProcessRun<T> run = new ProcessRun<>(loop, command, plan);
-        Promise<T> promise = loop.from(run.future);
+        Promise<T> promise = dev.eventual.Timeline.track(loop.from(run.future), "process", command);
         run.closeHook = loop.onClose(run::stop);
         run.future.whenComplete((v, e) -> run.closeHook.remove());
         command.timeout().ifPresent(limit -> run.armTimeout(loop, limit));
