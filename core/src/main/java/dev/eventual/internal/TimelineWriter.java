@@ -19,8 +19,9 @@ import java.util.List;
  * turn's microtask checkpoint a nested "X"; an operation is a "B"/"E" pair on its lane (an open
  * one has no "E", so viewers draw it to the end). Causes are flow events: "s" on the lane of the
  * causing turn at the operation's start (bound to that enclosing slice), "f" with binding point
- * "e" on the operation's lane at the same time; results the other way: "s" just before the
- * operation's end, "f" at the end on the lane of the turn that received it. Times are
+ * "e" on the operation's lane a nanosecond later (inside the operation's slice, never on its
+ * edge); results the other way: "s" a nanosecond before the operation's end, "f" a nanosecond
+ * after it on the lane of the turn that received it. Times are
  * microseconds since the log's origin, with three decimals.
  *
  * Page: the same lanes and spans, in milliseconds, as one JSON object the page's script draws;
@@ -77,14 +78,14 @@ public final class TimelineWriter {
             if (cause != null && s.kind != TimelineSpan.TURN && s.kind != TimelineSpan.BODY_WAIT) {
                 int from = layout.lanes.get(layout.laneOf[cause]).tid();
                 ev.flow("s", "cause", 2L * s.id, s.loopIndex, from, s.start, "started by");
-                ev.flow("f", "cause", 2L * s.id, s.loopIndex, tid, s.start, "started by");
+                ev.flow("f", "cause", 2L * s.id, s.loopIndex, tid, s.start + 1, "started by");
             }
             Integer to = s.kind != TimelineSpan.OPERATION || s.receivedBy < 0 || s.end < 0 ? null
                     : layout.positionOf.get(s.receivedBy);
             if (to != null) {
                 int toTid = layout.lanes.get(layout.laneOf[to]).tid();
                 ev.flow("s", "result", 2L * s.id + 1, s.loopIndex, tid, Math.max(s.start, s.end - 1), "result to");
-                ev.flow("f", "result", 2L * s.id + 1, s.loopIndex, toTid, s.end, "result to");
+                ev.flow("f", "result", 2L * s.id + 1, s.loopIndex, toTid, s.end + 1, "result to");
             }
         }
         if (snap.dropped() > 0) {
