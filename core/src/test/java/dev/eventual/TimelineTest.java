@@ -145,6 +145,22 @@ class TimelineTest {
         }
 
         @Test
+        void operationNobodyWaitsFor_fulfilledOnAnotherThread_endsWhenTheLoopCloses_sayingSo() throws Exception {
+            Timeline timeline = Timeline.create();
+            EventLoop.builder().record(timeline).run(() -> {
+                Deferred<String> d = EventLoop.current().withResolvers();
+                KeepAlive alive = EventLoop.current().keepAlive();
+                Timeline.track(d.promise(), "custom", "unwatched"); // no handler: never dispatched on the loop
+                new Thread(() -> {
+                    d.resolve("done");
+                    alive.close();
+                }).start();
+            });
+            JsonNode end = one(events(timeline), e -> e.get("ph").asText().equals("E"), "the end");
+            assertThat(end.get("args").get("outcome").asText()).isEqualTo("ended with no callback waiting for it (when, unseen)");
+        }
+
+        @Test
         void rejectedOperation_saysWhy() throws Exception {
             Timeline timeline = Timeline.create();
             EventLoop.builder().record(timeline).run(() -> {

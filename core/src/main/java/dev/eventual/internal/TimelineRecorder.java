@@ -153,9 +153,13 @@ public final class TimelineRecorder {
         turnEnd();
         long now = System.nanoTime();
         log.change(() -> {
-            for (TimelineSpan op : pending.values()) {
+            for (Map.Entry<Object, TimelineSpan> e : pending.entrySet()) {
+                TimelineSpan op = e.getValue();
                 op.end = now;
-                op.outcome = "not finished: the loop closed";
+                // A promise fulfilled on another thread with no reaction is never dispatched: the
+                // loop learns of it only here, so when it ended is not known.
+                op.outcome = e.getKey() instanceof PromiseImpl<?> p && p.isSettled()
+                        ? "ended with no callback waiting for it (when, unseen)" : "not finished: the loop closed";
             }
             for (Body b : bodies.values()) {
                 if (b.waiting != null) {
