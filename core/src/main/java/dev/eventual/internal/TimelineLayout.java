@@ -1,10 +1,13 @@
 package dev.eventual.internal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
 
 /**
  * Where each span of a {@link TimelineLog.Snapshot} is drawn: the lanes of each recorded loop,
@@ -26,12 +29,18 @@ final class TimelineLayout {
     final int[] laneOf;
     /** A span's position in the snapshot's list, by id. */
     final Map<Integer, Integer> positionOf = new HashMap<>();
+    /** The last operation whose outcome a turn received, by "turn id/kind", for the packing. */
+    private final Map<String, Integer> receivedIn = new HashMap<>();
 
     TimelineLayout(TimelineLog.Snapshot snap) {
         List<TimelineSpan> spans = snap.spans();
         laneOf = new int[spans.size()];
         for (int i = 0; i < spans.size(); i++) {
-            positionOf.put(spans.get(i).id, i);
+            TimelineSpan s = spans.get(i);
+            positionOf.put(s.id, i);
+            if (s.kind == TimelineSpan.OPERATION && s.receivedBy >= 0) {
+                receivedIn.put(s.receivedBy + "/" + s.lane, i);
+            }
         }
         for (int loop = 0; loop < snap.loops().size(); loop++) {
             layOut(snap, loop);
@@ -54,52 +63,43 @@ final class TimelineLayout {
             }
         }
         // Operations, packed per kind; kinds in the order they first appear.
-        Map<String, List<long[]>> free = new LinkedHashMap<>(); // kind -> per lane {lane index, busy until}
+        Map<String, Packing> packings = new LinkedHashMap<>();
         for (int i = 0; i < spans.size(); i++) {
             TimelineSpan s = spans.get(i);
             if (s.loopIndex != loop || s.kind != TimelineSpan.OPERATION) {
                 continue;
             }
-            List<long[]> ofKind = free.computeIfAbsent(s.lane, k -> new ArrayList<>());
-            long end = s.end < 0 ? Long.MAX_VALUE : s.end;
-            long[] chosen = preferred(spans, s, ofKind);
-            if (chosen == null) {
-                for (long[] l : ofKind) {
-                    if (l[1] <= s.start) {
-                        chosen = l;
-                        break;
-                    }
-                }
+            Packing packing = packings.computeIfAbsent(s.lane, k -> new Packing());
+            packing.release(s.start);
+            Integer j = s.cause < 0 ? null : receivedIn.get(s.cause + "/" + s.lane);
+            Integer lane = j == null || j >= i ? null : laneOf[j];
+            if (lane == null || !packing.free.remove(lane)) {
+                lane = packing.free.pollFirst();
             }
-            if (chosen == null) {
-                int n = ofKind.size() + 1;
-                chosen = new long[] {addLane(loop, 1000 + lanes.size(), s.lane, kindLabel(s.lane) + " " + n), 0};
-                ofKind.add(chosen);
+            if (lane == null) {
+                lane = addLane(loop, 1000 + lanes.size(), s.lane, kindLabel(s.lane) + " " + (packing.count + 1));
+                packing.count++;
             }
-            chosen[1] = end;
-            laneOf[i] = (int) chosen[0];
+            packing.busy.add(new long[] {s.end < 0 ? Long.MAX_VALUE : s.end, lane});
+            laneOf[i] = lane;
         }
     }
 
-    /** The lane of the operation whose outcome the turn that started {@code op} received, if free. */
-    private long[] preferred(List<TimelineSpan> spans, TimelineSpan op, List<long[]> ofKind) {
-        if (op.cause < 0) {
-            return null;
-        }
-        for (int j = positionOf.getOrDefault(op.cause, 0); j >= 0; j--) {
-            TimelineSpan earlier = spans.get(j);
-            if (earlier.kind == TimelineSpan.OPERATION && earlier.receivedBy == op.cause
-                    && earlier.lane.equals(op.lane)) {
-                int lane = laneOf[j];
-                for (long[] l : ofKind) {
-                    if (l[0] == lane && l[1] <= op.start) {
-                        return l;
-                    }
-                }
-                return null;
+    /**
+     * The lanes of one kind of operation: free ones by index (the lowest is taken, so sequential
+     * operations share the first lane), busy ones by the time they become free. Operations come
+     * in the order they started, so a lane busy until t is free for every operation from t on.
+     */
+    private static final class Packing {
+        final TreeSet<Integer> free = new TreeSet<>();
+        final PriorityQueue<long[]> busy = new PriorityQueue<>(Comparator.comparingLong((long[] b) -> b[0]));
+        int count;
+
+        void release(long now) {
+            while (!busy.isEmpty() && busy.peek()[0] <= now) {
+                free.add((int) busy.poll()[1]);
             }
         }
-        return null;
     }
 
     private int addLane(int loop, int tid, String kind, String label) {
