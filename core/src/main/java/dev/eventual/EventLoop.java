@@ -370,6 +370,26 @@ public interface EventLoop extends Executor, AutoCloseable {
     boolean close(Duration timeout);
 
     /**
+     * Starts recording what this loop does into {@code timeline} (see {@link Timeline}): its
+     * tasks, timer callbacks and microtask checkpoints, its timers and async bodies, and the
+     * operations of Eventual's io. Called on this loop's thread it starts at once; from another
+     * thread, as a task of the loop, after the tasks already queued. A loop that already records
+     * stops recording into its previous timeline. Recording ends with {@link #stopRecording()} or
+     * when the loop closes.
+     *
+     * @param timeline where to record; must not be null
+     * @throws java.util.concurrent.RejectedExecutionException if the loop is closed
+     */
+    void startRecording(Timeline timeline);
+
+    /**
+     * Stops recording this loop's timeline: at once on this loop's thread, else as a task of the
+     * loop. Operations in flight stay open in the timeline, drawn up to the moment it is written.
+     * Does nothing if the loop does not record, or has closed.
+     */
+    void stopRecording();
+
+    /**
      * Returns a future that completes when the loop has closed: normally, or exceptionally with
      * the {@link UnhandledRejectionException} that stopped it.
      *
@@ -501,6 +521,19 @@ public interface EventLoop extends Executor, AutoCloseable {
          */
         public Builder asyncStackTraces(boolean on) {
             config.asyncStackTraces = on;
+            return this;
+        }
+
+        /**
+         * Makes the loop record what it does into {@code timeline} from its first task (see
+         * {@link Timeline}; {@link EventLoop#startRecording} starts later, on a running loop).
+         * Off by default.
+         *
+         * @param timeline where to record; must not be null
+         * @return this builder
+         */
+        public Builder record(Timeline timeline) {
+            config.timeline = Objects.requireNonNull(timeline, "timeline").log();
             return this;
         }
 

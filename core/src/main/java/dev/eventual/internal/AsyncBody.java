@@ -269,6 +269,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         assert loop.inEventLoop() : "enter off the loop's turn";
         AsyncBody<?> previous = loop.turn;
         Trace trace = loop.trace; // the body sets its own (traces on); the giver's comes back below
+        TimelineRecorder recorder = loop.recorder; // the same one at the end, even if a body stops it
+        if (recorder != null) {
+            recorder.bodyEnter(this);
+        }
         giver = Thread.currentThread();
         input = in;
         state = RUNNING;
@@ -288,6 +292,9 @@ public final class AsyncBody<T> implements Runnable, Reaction {
                 AsyncBodies.of(loop).unlink(this);
                 thread = null;
                 result.tryReject(cannotStart);
+                if (recorder != null) {
+                    recorder.bodyLeave(this, true);
+                }
                 return;
             }
         }
@@ -301,6 +308,9 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         }
         loop.turn = previous;
         loop.trace = trace;
+        if (recorder != null) {
+            recorder.bodyLeave(this, state == DONE);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

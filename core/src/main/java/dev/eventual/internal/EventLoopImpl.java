@@ -172,6 +172,14 @@ public final class EventLoopImpl implements EventLoop {
     /** Live async bodies, ended at close; null until the first. Turn-confined. */
     AsyncBodies bodies;
 
+    /**
+     * Records the timeline (see TimelineRecorder), or null: the one field each hook reads, plainly,
+     * so a loop that records nothing pays one load per hook. Turn-confined: written by the thread
+     * with the turn (the constructor, or a task of start/stopRecording); a body reads it after the
+     * turn's handoff, which orders the write before it.
+     */
+    TimelineRecorder recorder;
+
     /** Test seam, loop-thread only: run by the idle check between its keep-alive and queue reads (LoopRunExitTest). */
     Runnable idleCheckForTest;
 
@@ -198,6 +206,9 @@ public final class EventLoopImpl implements EventLoop {
         this.blockedThresholdMillis = config.blockedThresholdMillis >= 0 ? config.blockedThresholdMillis
                 : Watchdog.defaultThresholdMillis();
         this.traces = Traces.enabled(config);
+        if (config.timeline != null) {
+            this.recorder = new TimelineRecorder(config.timeline, name, exitWhenIdle);
+        }
     }
 
     // ------------------------------------------------------------------ entry points
@@ -360,6 +371,9 @@ public final class EventLoopImpl implements EventLoop {
             // earlier callbacks of this iteration may have taken a while.
             long start = t.period > 0 ? clock() : now;
             mark.start(TurnMark.TIMER);
+            if (recorder != null) {
+                recorder.turnStart(t);
+            }
             try {
                 callback.run();
             } catch (Throwable e) {
@@ -369,6 +383,9 @@ public final class EventLoopImpl implements EventLoop {
                 timers.add(t, due(start, t.period));
             }
             checkpoint();
+            if (recorder != null) {
+                recorder.turnEnd();
+            }
             if (closeRequested) {
                 return;
             }
@@ -382,6 +399,9 @@ public final class EventLoopImpl implements EventLoop {
                 return;
             }
             mark.start(TurnMark.TASK);
+            if (recorder != null) {
+                recorder.turnStart(task);
+            }
             try {
                 if (task instanceof PromiseImpl<?> promise) {
                     promise.dispatchSettling();
@@ -392,6 +412,9 @@ public final class EventLoopImpl implements EventLoop {
                 taskError(e);
             }
             checkpoint();
+            if (recorder != null) {
+                recorder.turnEnd();
+            }
             if (closeRequested) {
                 return;
             }
@@ -402,6 +425,9 @@ public final class EventLoopImpl implements EventLoop {
     void checkpoint() {
         if (!microtasks.isEmpty()) {
             mark.start(TurnMark.MICROTASKS);
+            if (recorder != null) {
+                recorder.checkpointStart();
+            }
         }
         for (;;) {
             microtasks.drain(this);
@@ -543,6 +569,10 @@ public final class EventLoopImpl implements EventLoop {
 
     void shutdown() {
         closed = true;
+        if (recorder != null) {
+            recorder.loopClosed();
+            recorder = null;
+        }
         if (bodies != null) {
             bodies.closeAll(); // suspended async bodies end now: their await throws EventLoopClosedException
         }
@@ -766,10 +796,40 @@ public final class EventLoopImpl implements EventLoop {
         if (inEventLoop()) {
             // A fresh clock read, not the iteration's `now`: Node counts from the call (see overview).
             timers.add(t, due(clock(), delay));
+            if (recorder != null) {
+                recorder.timerSet(t, delay);
+            }
         } else if (!post(t.queueing(delay))) {
             throw closedError(repeat ? "setInterval" : "setTimeout");
         }
         return t;
+    }
+
+    @Override
+    public void startRecording(dev.eventual.Timeline timeline) {
+        TimelineLog log = TimelineAccess.logOf(Objects.requireNonNull(timeline, "timeline"));
+        boolean onLoop = inEventLoop();
+        Runnable start = () -> {
+            if (recorder != null) {
+                recorder.stop();
+            }
+            recorder = new TimelineRecorder(log, name, false);
+        };
+        if (onLoop) {
+            start.run();
+        } else if (!post(start)) {
+            throw closedError("startRecording");
+        }
+    }
+
+    @Override
+    public void stopRecording() {
+        runOnLoop(() -> {
+            if (recorder != null) {
+                recorder.stop();
+                recorder = null;
+            }
+        });
     }
 
     @Override

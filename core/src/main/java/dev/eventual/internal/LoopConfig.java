@@ -18,6 +18,8 @@ public final class LoopConfig {
     public long blockedThresholdMillis = -1;
     /** Async stack traces; null: the system property {@code eventual.asyncStackTraces} (Traces). */
     public Boolean asyncStackTraces;
+    /** Where the loop records its timeline from its first task; null: it does not record. */
+    public TimelineLog timeline;
 
     public LoopConfig copy() {
         LoopConfig c = new LoopConfig();
@@ -29,6 +31,7 @@ public final class LoopConfig {
         c.clock = clock;
         c.blockedThresholdMillis = blockedThresholdMillis;
         c.asyncStackTraces = asyncStackTraces;
+        c.timeline = timeline;
         return c;
     }
 }

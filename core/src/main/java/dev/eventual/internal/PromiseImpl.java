@@ -355,6 +355,10 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
      */
     final void dispatch(Object taken, Object r) {
         assert loop.inEventLoop() : "dispatch off the loop thread";
+        TimelineRecorder recorder = loop.recorder;
+        if (recorder != null) {
+            recorder.settled(this, r);
+        }
         Trace op = loop.traces ? operationSite() : null;
         Trace saved = null;
         if (op != null) {

@@ -80,6 +80,9 @@ final class TimerTask implements Timeout {
             public void run() {
                 if (isActive()) {
                     loop.timers.add(TimerTask.this, loop.dueAfter(delay));
+                    if (loop.recorder != null) {
+                        loop.recorder.timerSet(TimerTask.this, delay);
+                    }
                 }
             }
 
@@ -93,6 +96,9 @@ final class TimerTask implements Timeout {
     /** Loop thread, once cancelled: leaves the queue and lets go of the callback. */
     private void drop() {
         loop.timers.cancel(this);
+        if (loop.recorder != null) {
+            loop.recorder.timerCancelled(this);
+        }
         callback = null;
     }
 

@@ -138,9 +138,18 @@ public final class SeedDemo {
      * @param args ignored
      */
     public static void main(String[] args) {
+        run(EventLoop.builder());
+    }
+
+    /**
+     * Starts the local server and runs the five parts on a loop made by {@code loop} (the
+     * settings of {@link TimelineDemo}'s recording loop, or the defaults), returning when every
+     * answer has arrived.
+     */
+    static void run(EventLoop.Builder loop) {
         try (LocalServer local = LocalServer.start()) {
             server = local;
-            EventLoop.run(() -> {
+            loop.run(() -> {
                 say("main: start (server at " + server.url("/") + ")");
                 say("main: the server answers /users/N after N x 300 ms on purpose, as a far-away server takes its"
                         + " time; so the answers normally come back in the order of N");

@@ -273,7 +273,8 @@ public final class FetchClient implements AutoCloseable {
         } catch (IllegalArgumentException e) { // a header or method the JDK client refuses: bad input
             throw new IllegalArgumentException(request + ": " + e.getMessage(), e);
         }
-        Promise<Response> promise = dev.eventual.internal.Traces.operation(loop, "fetch", exchange); // loop.from, traced
+        Promise<Response> promise = dev.eventual.Timeline.track(
+                dev.eventual.internal.Traces.operation(loop, "fetch", exchange), "fetch", request); // loop.from, traced and recorded
         // A loop that closes before the response aborts the exchange (its connection closed);
         // after it, the body's own hook takes over (ResponseBody).
         dev.eventual.CloseHook hook = loop.onClose(() -> exchange.cancel(false));

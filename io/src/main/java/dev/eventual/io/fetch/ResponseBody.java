@@ -265,7 +265,8 @@ final class ResponseBody {
             read.subscribeAndCancel(publisher, releaseSlot);
             return loop.rejected(signal.reason());
         }
-        Promise<T> promise = dev.eventual.internal.Traces.operation(loop, "body", read); // loop.from, traced
+        Promise<T> promise = dev.eventual.Timeline.track(
+                dev.eventual.internal.Traces.operation(loop, "body", read), "fetch", "body of " + method + " " + uri); // loop.from, traced and recorded
         read.subscribe(publisher, releaseSlot);
         return signal == null ? promise : promise.withSignal(signal);
     }

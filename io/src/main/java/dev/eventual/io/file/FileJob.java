@@ -152,7 +152,8 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
 
     /** Returns the caller's promise and starts the job, or puts it in line for a slot. Loop thread. */
     final Promise<T> launch() {
-        Promise<T> promise = dev.eventual.internal.Traces.operation(loop, operation, this); // loop.from, traced
+        Promise<T> promise = dev.eventual.Timeline.track(
+                dev.eventual.internal.Traces.operation(loop, operation, this), "file", operation + " " + path); // loop.from, traced and recorded
         closeHook = loop.onClose(this::loopClosed);
         if (FileSlots.global().enter(start)) {
             FileThreads.executor().execute(start);

@@ -127,7 +127,8 @@ final class ProcessRun<T> {
     private static <T> Promise<T> startRun(EventLoop loop, Command command, OutputPlan<T> plan) {
         KillOnExit.install(); // before any kill can be requested, so that the JVM's exit finishes it
         ProcessRun<T> run = new ProcessRun<>(loop, command, plan);
-        Promise<T> promise = dev.eventual.internal.Traces.operation(loop, "process", run.future); // loop.from, traced
+        Promise<T> promise = dev.eventual.Timeline.track(
+                dev.eventual.internal.Traces.operation(loop, "process", run.future), "process", command); // loop.from, traced and recorded
         run.closeHook = loop.onClose(run::stop);
         run.future.whenComplete((v, e) -> run.closeHook.remove());
         command.timeout().ifPresent(limit -> run.armTimeout(loop, limit));
