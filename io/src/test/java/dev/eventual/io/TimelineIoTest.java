@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventual.EventLoop;
 import dev.eventual.Timeline;
+import dev.eventual.io.file.AsyncFiles;
+import dev.eventual.io.process.Processes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
