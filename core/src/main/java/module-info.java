@@ -8,6 +8,8 @@
 module dev.eventual {
     // Only to tell whether a program configured JUL for Eventual's messages (internal.Report)
     requires static java.logging;
+    // Flight Recorder events (internal.*Event, LoopSampler); a JDK module, in every JDK and JRE image
+    requires jdk.jfr;
     // API
     exports dev.eventual;
     // The testkit's virtual time; not an API (see the comment above)

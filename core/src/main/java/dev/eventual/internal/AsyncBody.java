@@ -269,6 +269,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         input = in;
         state = RUNNING;
         loop.turn = this;
+        LongTurnEvent timing = LongTurns.bodyTurnStarts();
         TURN.setRelease(this, BODY); // hands over every write above and the whole loop state
         Thread t = thread;
         if (started) {
@@ -296,6 +297,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             interrupted |= Thread.interrupted();
         }
         loop.turn = previous;
+        LongTurns.bodyTurnEnded(timing, loop);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

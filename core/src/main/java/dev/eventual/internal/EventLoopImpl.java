@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -138,11 +137,15 @@ public final class EventLoopImpl implements EventLoop {
     final TimerQueue timers = new TimerQueue();
     /** What the loop thread is doing, for the watchdog and close(Duration); see TurnMark. */
     final TurnMark mark = new TurnMark();
+    /** The JFR timing of the same units of work; see LongTurns. */
+    private final LongTurns longTurns = new LongTurns(this);
     /** The blocked-loop threshold in ms; 0: not watched. */
     private final long blockedThresholdMillis;
     final RejectionTracker rejections;
     /** Promises with external reactions, flushed at close. Pruned of settled ones as it grows. */
     private final Set<PromiseImpl<?>> watched = ConcurrentHashMap.newKeySet();
+    /** The held keep-alives, for describe(); the count the sleep protocol reads is keepAlives. */
+    final Set<KeepAliveHolder> keepAliveHolders = ConcurrentHashMap.newKeySet();
     /** onClose actions; see "Close hooks" in the overview. */
     private final Set<Hook> closeHooks = ConcurrentHashMap.newKeySet();
     private volatile int pruneWatchedAt = 64;
@@ -273,6 +276,7 @@ public final class EventLoopImpl implements EventLoop {
     private void loop() {
         Watchdog.Watched watched = blockedThresholdMillis > 0 && clockSource == null
                 ? Watchdog.register(this, blockedThresholdMillis) : null;
+        LoopSampler.joined(this);
         try {
             for (;;) {
                 long clock = clock();
@@ -322,7 +326,8 @@ public final class EventLoopImpl implements EventLoop {
                     }
                 }
             } finally {
-                mark.idle();
+                idleUnit();
+                LoopSampler.left(this);
                 if (watched != null) {
                     watched.gone = true;
                 }
@@ -354,7 +359,7 @@ public final class EventLoopImpl implements EventLoop {
             // Node reads the clock for an interval's next run before its callback, not at `now`:
             // earlier callbacks of this iteration may have taken a while.
             long start = t.period > 0 ? clock() : now;
-            mark.start(TurnMark.TIMER);
+            startUnit(TurnMark.TIMER);
             try {
                 callback.run();
             } catch (Throwable e) {
@@ -376,7 +381,7 @@ public final class EventLoopImpl implements EventLoop {
             if (task == null) {
                 return;
             }
-            mark.start(TurnMark.TASK);
+            startUnit(TurnMark.TASK);
             try {
                 if (task instanceof PromiseImpl<?> promise) {
                     promise.dispatchSettling();
@@ -393,10 +398,22 @@ public final class EventLoopImpl implements EventLoop {
         }
     }
 
+    /** A unit of work of {@code kind} starts: for the watchdog (TurnMark) and JFR (LongTurns). */
+    private void startUnit(int kind) {
+        mark.start(kind);
+        longTurns.next(kind);
+    }
+
+    /** The loop goes idle (or stops): the unit in progress has ended. */
+    private void idleUnit() {
+        mark.idle();
+        longTurns.next(TurnMark.IDLE);
+    }
+
     /** The microtask checkpoint: drain, report unhandled rejections, repeat while either has work. */
     void checkpoint() {
         if (!microtasks.isEmpty()) {
-            mark.start(TurnMark.MICROTASKS);
+            startUnit(TurnMark.MICROTASKS);
         }
         for (;;) {
             microtasks.drain(this);
@@ -414,7 +431,7 @@ public final class EventLoopImpl implements EventLoop {
         if (tasks.hasReadable()) {
             return true; // runTasks stopped at its batch limit, or a task came since its last poll
         }
-        mark.idle();
+        idleUnit();
         long spinEnd = System.nanoTime() + IDLE_SPIN_NANOS; // see IDLE_SPIN_NANOS
         do {
             Thread.onSpinWait();
@@ -650,8 +667,14 @@ public final class EventLoopImpl implements EventLoop {
         }
     }
 
+    /** For work that waits for a promise of another loop; null once closed. */
     KeepAlive keepAliveOrNull() {
-        return closed ? null : keepAlive();
+        return keepAliveOrNull("waiting for a promise of another event loop");
+    }
+
+    /** A keep-alive held for {@code what} (a label, or the stage waited for), or null once closed. */
+    KeepAlive keepAliveOrNull(Object what) {
+        return closed ? null : keepAlive(what);
     }
 
     private void checkLoopThread(String what) {
@@ -788,22 +811,45 @@ public final class EventLoopImpl implements EventLoop {
 
     @Override
     public KeepAlive keepAlive() {
+        return keepAlive((Object) null);
+    }
+
+    @Override
+    public KeepAlive keepAlive(String label) {
+        return keepAlive((Object) Objects.requireNonNull(label, "label"));
+    }
+
+    /** A keep-alive held for {@code what} (see KeepAliveHolder); refused once closed. */
+    KeepAlive keepAlive(Object what) {
         if (closed) {
             throw closedError("keepAlive");
         }
+        KeepAliveHolder holder = new KeepAliveHolder(this, what);
+        keepAliveHolders.add(holder);
         KEEP_ALIVES.getAndAdd(this, 1);
-        AtomicBoolean released = new AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
-                KEEP_ALIVES.getAndAdd(this, -1);
-                wake(); // a run-mode loop re-checks whether anything is left
-            }
-        };
+        return holder;
+    }
+
+    /** KeepAliveHolder's release, once per holder. */
+    void releaseKeepAlive(KeepAliveHolder holder) {
+        keepAliveHolders.remove(holder);
+        KEEP_ALIVES.getAndAdd(this, -1);
+        wake(); // a run-mode loop re-checks whether anything is left
     }
 
     @Override
     public boolean isClosed() {
         return closed;
+    }
+
+    /** Run mode (EventLoop.run): ends when nothing keeps it alive. */
+    boolean endsWhenIdle() {
+        return exitWhenIdle;
+    }
+
+    @Override
+    public String describe() {
+        return LoopDescription.of(this);
     }
 
     @Override
@@ -882,7 +928,8 @@ public final class EventLoopImpl implements EventLoop {
             LoopThreadStack stack = LoopThreadStack.of(this);
             Report.log(System.Logger.Level.WARNING, "[eventual] event loop '" + name + "' did not stop within "
                     + timeout.toMillis() + " ms of close: " + LoopThreadStack.what(this, TurnMark.kind(mark.read()))
-                    + " still holds it" + (stack == null ? "" : "; the thread holding it is at:"), stack);
+                    + " still holds it. What the loop holds:\n" + LoopDescription.approximate(this)
+                    + (stack == null ? "" : "The thread holding it is at:"), stack);
             return false;
         }
     }

@@ -82,6 +82,7 @@ final class RejectionTracker {
 
     /** Reports one unhandled rejection per the handler and policy; returns true if user code ran. */
     boolean report(PromiseImpl<?> promise, Throwable reason) {
+        UnhandledRejectionEvent.emit(loop, policy, reason);
         if (handler != null) {
             try {
                 handler.unhandled(promise, reason);

@@ -1,0 +1,140 @@
+package dev.eventual.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+
+/**
+ * The live loops of the JVM, weakly held, and JFR's periodic {@link LoopSampleEvent} over them.
+ *
+ * <p>A loop joins when it starts running and leaves when it stops ({@link EventLoopImpl}); the
+ * map holds it weakly, so a loop nobody references and that never stopped (its thread died) is
+ * not kept. The map is guarded by itself; its values ({@link Probe}) never reference their loop.
+ *
+ * <p>JFR: nothing of JFR runs until a recorder exists. The first loop adds a
+ * {@link FlightRecorderListener}; when the recorder is initialized (at JVM start with
+ * {@code -XX:StartFlightRecording}, or when a recording is first created or started by
+ * {@code jcmd}, JMC or the API), the listener registers the periodic hook. JFR calls the hook
+ * only while a recording enables the event, once per its period.
+ *
+ * <p>The hook, on JFR's thread, per loop: if the loop ran the sampling task posted at the previous
+ * period, it posts a new one ({@link Bookkeeping}: not user work, and not counted when a close
+ * drops it) stamped with the time; the task, on the loop, takes the sample exactly (its lag: how
+ * long it waited in the queue) and commits it. If the loop has not run the previous task yet, it
+ * is busy: the hook commits a sample itself with what other threads can read and the lag so far.
+ * {@code Probe.postedAt} (volatile) is written by the hook (0 to the time) and by the task (back
+ * to 0) and never by both at once, since the hook posts only when it reads 0; the other fields
+ * are the loop thread's.
+ */
+final class LoopSampler {
+    private static final Map<EventLoopImpl, Probe> LOOPS = new WeakHashMap<>();
+    private static boolean listening; // guarded by LOOPS
+
+    private LoopSampler() {}
+
+    /** Loop thread, as the loop starts running. */
+    static void joined(EventLoopImpl loop) {
+        boolean listen;
+        synchronized (LOOPS) {
+            LOOPS.put(loop, new Probe());
+            listen = !listening;
+            listening = true;
+        }
+        if (listen) {
+            listen();
+        }
+    }
+
+    /** Loop thread, as the loop stops. */
+    static void left(EventLoopImpl loop) {
+        synchronized (LOOPS) {
+            LOOPS.remove(loop);
+        }
+    }
+
+    private static void listen() {
+        try {
+            FlightRecorder.addListener(new FlightRecorderListener() {
+                @Override
+                public void recorderInitialized(FlightRecorder recorder) {
+                    FlightRecorder.addPeriodicEvent(LoopSampleEvent.class, LoopSampler::sample);
+                }
+            });
+        } catch (RuntimeException | LinkageError e) {
+            // No JFR in this runtime, or a security manager refused it: the loop runs the same
+            // without samples, and a diagnostic aid must never stop a loop from starting.
+        }
+    }
+
+    /** JFR's periodic hook; see the class comment. */
+    private static void sample() {
+        List<EventLoopImpl> loops = new ArrayList<>();
+        List<Probe> probes = new ArrayList<>();
+        synchronized (LOOPS) {
+            for (Map.Entry<EventLoopImpl, Probe> e : LOOPS.entrySet()) {
+                loops.add(e.getKey());
+                probes.add(e.getValue());
+            }
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < loops.size(); i++) {
+            EventLoopImpl loop = loops.get(i);
+            Probe probe = probes.get(i);
+            long posted = probe.postedAt;
+            if (posted != 0) {
+                busy(loop, now - posted);
+            } else {
+                probe.postedAt = now;
+                if (!loop.post((Bookkeeping) () -> probe.take(loop))) {
+                    probe.postedAt = 0; // closed meanwhile: it leaves the map as it stops
+                }
+            }
+        }
+    }
+
+    /** JFR's thread: a sample of a loop that has not run the last sampling task. */
+    private static void busy(EventLoopImpl loop, long lagSoFar) {
+        LoopSampleEvent e = new LoopSampleEvent();
+        e.loop = loop.name();
+        e.onLoop = false;
+        e.queuedTasks = loop.tasks.approximateSize();
+        e.pendingTimers = loop.timers.size(); // a plain int read racily: whole, possibly stale
+        e.keepAlives = loop.keepAliveCount();
+        e.lag = lagSoFar;
+        e.commit();
+    }
+
+    /** One loop's sampling state; see the class comment. */
+    static final class Probe {
+        /** System.nanoTime() when the pending sampling task was posted; 0: none pending. */
+        volatile long postedAt;
+        // The loop thread's: the microtask counters at the previous sample taken on the loop.
+        private int drainsBefore;
+        private long drainedBefore;
+
+        /** The sampling task, on the loop. */
+        void take(EventLoopImpl loop) {
+            long lag = System.nanoTime() - postedAt;
+            MicrotaskQueue m = loop.microtasks;
+            LoopSampleEvent e = new LoopSampleEvent();
+            e.loop = loop.name();
+            e.onLoop = true;
+            e.queuedTasks = loop.tasks.approximateSize(); // exact on the loop
+            e.pendingTimers = loop.timers.size();
+            e.keepAlives = loop.keepAliveCount();
+            e.asyncBodies = loop.bodies == null ? 0 : loop.bodies.count();
+            e.checkpoints = m.drains - drainsBefore; // an int count: the difference is right across a wrap
+            e.microtasks = m.drained - drainedBefore;
+            e.microtasksPerCheckpoint = e.checkpoints == 0 ? 0 : (double) e.microtasks / e.checkpoints;
+            e.maxMicrotasksPerCheckpoint = m.takeMostDrained();
+            e.lag = lag;
+            drainsBefore = m.drains;
+            drainedBefore = m.drained;
+            postedAt = 0;
+            e.commit();
+        }
+    }
+}
