@@ -96,7 +96,7 @@ final class LoopDescription {
         out.append("  pending timers: about ").append(timers).append(", ").append(loop.timers.referencedCount())
                 .append(" keeping the loop alive (the list needs the loop's turn)\n");
         keepAlives(loop, out);
-        out.append("  async bodies: not readable without the loop's turn\n");
+        out.append("  async bodies not finished: not readable without the loop's turn\n");
         return out.toString();
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.FlightRecorderListener;
 
@@ -25,9 +26,14 @@ import jdk.jfr.FlightRecorderListener;
  * drops it) stamped with the time; the task, on the loop, takes the sample exactly (its lag: how
  * long it waited in the queue) and commits it. If the loop has not run the previous task yet, it
  * is busy: the hook commits a sample itself with what other threads can read and the lag so far.
- * {@code Probe.postedAt} (volatile) is written by the hook (0 to the time) and by the task (back
- * to 0) and never by both at once, since the hook posts only when it reads 0; the other fields
- * are the loop thread's.
+ *
+ * <p>Invariant: at most one sampling task per loop is queued. {@code Probe.postedAt} is 0 when none
+ * is; a hook claims the right to post one by a CAS from 0 to the time (JFR may run the hook on
+ * its periodic thread and, at a chunk's end, on another: two hooks never both post), and the task,
+ * on the loop, reads it and sets it back to 0 when its sample is taken. The CAS and the volatile
+ * accesses order the time before the task's read (the post itself, through the task queue, does
+ * too); a hook that reads a non-zero time while the task is setting it to 0 takes one extra,
+ * approximate sample, which is harmless. The other fields of Probe are the loop thread's.
  */
 final class LoopSampler {
     private static final Map<EventLoopImpl, Probe> LOOPS = new WeakHashMap<>();
@@ -83,14 +89,15 @@ final class LoopSampler {
         for (int i = 0; i < loops.size(); i++) {
             EventLoopImpl loop = loops.get(i);
             Probe probe = probes.get(i);
-            long posted = probe.postedAt;
-            if (posted != 0) {
-                busy(loop, now - posted);
-            } else {
-                probe.postedAt = now;
+            if (probe.postedAt.compareAndSet(0, now)) {
                 if (!loop.post((Bookkeeping) () -> probe.take(loop))) {
-                    probe.postedAt = 0; // closed meanwhile: it leaves the map as it stops
+                    probe.postedAt.set(0); // closed meanwhile: it leaves the map as it stops
                 }
+                continue;
+            }
+            long posted = probe.postedAt.get();
+            if (posted != 0) { // 0: the pending task has just run and taken its sample
+                busy(loop, Math.max(0, now - posted));
             }
         }
     }
@@ -110,14 +117,14 @@ final class LoopSampler {
     /** One loop's sampling state; see the class comment. */
     static final class Probe {
         /** System.nanoTime() when the pending sampling task was posted; 0: none pending. */
-        volatile long postedAt;
+        final AtomicLong postedAt = new AtomicLong();
         // The loop thread's: the microtask counters at the previous sample taken on the loop.
         private int drainsBefore;
         private long drainedBefore;
 
         /** The sampling task, on the loop. */
         void take(EventLoopImpl loop) {
-            long lag = System.nanoTime() - postedAt;
+            long lag = System.nanoTime() - postedAt.get();
             MicrotaskQueue m = loop.microtasks;
             LoopSampleEvent e = new LoopSampleEvent();
             e.loop = loop.name();
@@ -133,8 +140,8 @@ final class LoopSampler {
             e.lag = lag;
             drainsBefore = m.drains;
             drainedBefore = m.drained;
-            postedAt = 0;
             e.commit();
+            postedAt.set(0);
         }
     }
 }
