@@ -202,7 +202,7 @@ public final class ProcessRun<T> {
     private void holdLoopUntilKilled() {
         KeepAlive hold;
         try {
-            hold = loop.keepAlive();
+            hold = loop.keepAlive("process " + command + ": until its kill completes");
         } catch (RejectedExecutionException e) {
             return; // the loop has closed (this is its close hook): there is nothing to hold
         }
@@ -343,6 +343,12 @@ public final class ProcessRun<T> {
      * through {@code loop.from}) stops the run.
      */
     private final class RunFuture extends CompletableFuture<T> {
+        /** What {@code loop.describe()} shows for the keep-alive of {@code loop.from(future)}. */
+        @Override
+        public String toString() {
+            return "process " + command;
+        }
+
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             if (isDone()) {
