@@ -50,8 +50,8 @@ class JfrEventsTest {
 
     @Test
     void longTurn_aSlowTaskAndASlowAsyncBodyTurn_areRecordedWithTheirDuration() throws IOException {
-        // A loop runs before any recording exists: the event class is loaded before JFR starts,
-        // and JFR must still instrument it when the recording starts.
+        // A loop runs before any recording exists (in a JVM of its own, before the flight
+        // recorder does): the events are set up when the recorder appears (JfrSetup's listener).
         EventLoop.run(() -> EventLoop.current().setTimeout(() -> {}, 1));
         try (Recording recording = new Recording()) {
             recording.enable("dev.eventual.LongTurn").withThreshold(Duration.ofMillis(40));

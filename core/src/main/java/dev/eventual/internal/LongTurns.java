@@ -6,11 +6,12 @@ package dev.eventual.internal;
  * watchdog calls one), and {@link AsyncBody#enter} brackets a body's turn with
  * {@link #bodyTurnStarts}/{@link #bodyTurnEnded}.
  *
- * <p>Cost with no recording: the event class's methods are JFR's empty stubs until a recording
- * instruments them, {@code isEnabled()} is then a constant false, and the JIT drops the unused
- * event object, so a unit pays one read and null check of {@code current}. With a recording
- * that enables the event: one event object and two clock reads per unit; only the units past the
- * threshold are written. Loop thread only (the thread with the turn).
+ * <p>Cost: with no flight recorder, a unit pays a read and null check of {@code current} and a
+ * read of {@link JfrSetup#ready} (the event class is not even loaded). With a recorder and no
+ * recording that enables the event, {@code isEnabled()} is false and the JIT drops the unused
+ * event object. With a recording that enables it: one event object and two clock reads per
+ * unit; only the units past the threshold are written. Loop thread only (the thread with the
+ * turn).
  */
 final class LongTurns {
     private final EventLoopImpl loop;
@@ -28,7 +29,7 @@ final class LongTurns {
             current = null;
             end(e, loop);
         }
-        if (kind != TurnMark.IDLE) {
+        if (kind != TurnMark.IDLE && JfrSetup.ready) {
             LongTurnEvent n = new LongTurnEvent();
             if (n.isEnabled()) {
                 n.work = TurnMark.describe(kind);
@@ -40,6 +41,9 @@ final class LongTurns {
 
     /** An async body is given the turn: its timing, or null when no recording wants it. */
     static LongTurnEvent bodyTurnStarts() {
+        if (!JfrSetup.ready) {
+            return null;
+        }
         LongTurnEvent n = new LongTurnEvent();
         if (!n.isEnabled()) {
             return null;

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import jdk.jfr.FlightRecorder;
-import jdk.jfr.FlightRecorderListener;
 
 /**
  * The live loops of the JVM, weakly held, and JFR's periodic {@link LoopSampleEvent} over them.
@@ -15,10 +13,7 @@ import jdk.jfr.FlightRecorderListener;
  * map holds it weakly, so a loop nobody references and that never stopped (its thread died) is
  * not kept. The map is guarded by itself; its values ({@link Probe}) never reference their loop.
  *
- * <p>JFR: nothing of JFR runs until a recorder exists. The first loop adds a
- * {@link FlightRecorderListener}; when the recorder is initialized (at JVM start with
- * {@code -XX:StartFlightRecording}, or when a recording is first created or started by
- * {@code jcmd}, JMC or the API), the listener registers the periodic hook. JFR calls the hook
+ * <p>JFR: {@link JfrSetup} registers the periodic hook once the recorder exists; JFR calls it
  * only while a recording enables the event, once per its period.
  *
  * <p>The hook, on JFR's thread, per loop: if the loop ran the sampling task posted at the previous
@@ -37,21 +32,15 @@ import jdk.jfr.FlightRecorderListener;
  */
 final class LoopSampler {
     private static final Map<EventLoopImpl, Probe> LOOPS = new WeakHashMap<>();
-    private static boolean listening; // guarded by LOOPS
 
     private LoopSampler() {}
 
     /** Loop thread, as the loop starts running. */
     static void joined(EventLoopImpl loop) {
-        boolean listen;
         synchronized (LOOPS) {
             LOOPS.put(loop, new Probe());
-            listen = !listening;
-            listening = true;
         }
-        if (listen) {
-            listen();
-        }
+        JfrSetup.listen();
     }
 
     /** Loop thread, as the loop stops. */
@@ -61,22 +50,8 @@ final class LoopSampler {
         }
     }
 
-    private static void listen() {
-        try {
-            FlightRecorder.addListener(new FlightRecorderListener() {
-                @Override
-                public void recorderInitialized(FlightRecorder recorder) {
-                    FlightRecorder.addPeriodicEvent(LoopSampleEvent.class, LoopSampler::sample);
-                }
-            });
-        } catch (RuntimeException | LinkageError e) {
-            // No JFR in this runtime, or a security manager refused it: the loop runs the same
-            // without samples, and a diagnostic aid must never stop a loop from starting.
-        }
-    }
-
     /** JFR's periodic hook; see the class comment. */
-    private static void sample() {
+    static void sample() {
         List<EventLoopImpl> loops = new ArrayList<>();
         List<Probe> probes = new ArrayList<>();
         synchronized (LOOPS) {

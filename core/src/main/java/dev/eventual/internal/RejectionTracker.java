@@ -82,7 +82,9 @@ final class RejectionTracker {
 
     /** Reports one unhandled rejection per the handler and policy; returns true if user code ran. */
     boolean report(PromiseImpl<?> promise, Throwable reason) {
-        UnhandledRejectionEvent.emit(loop, policy, reason);
+        if (JfrSetup.ready) { // see JfrSetup: no event class before the recorder exists
+            UnhandledRejectionEvent.emit(loop, policy, reason);
+        }
         if (handler != null) {
             try {
                 handler.unhandled(promise, reason);
