@@ -338,11 +338,11 @@ public interface EventLoop extends Executor, AutoCloseable {
      *
      * <p>Callable from any thread. On the loop's thread (in a callback or an async body) it reads
      * the loop's state directly. From another thread it asks the loop for the snapshot (a task of
-     * the loop's own, not counted as a user task) and waits for it for at most about 100 ms; when
-     * the loop does not answer in that time (a callback holds it: see the blocked-loop warning)
-     * or is closing, it returns what other threads can read without the loop, counts that may
-     * be slightly out of date, marked as approximate, with what holds the loop now. On a closed
-     * loop it says so. It never throws and never changes the loop's state, and the snapshot task
+     * the loop's own, not counted as a user task) and waits for it for at most a second; when the
+     * loop does not answer in that time (a callback holds it: see the blocked-loop warning) or is
+     * closing, and at once on a thread of another loop (waiting would block that loop), it
+     * returns what other threads can read without the loop, counts that may be slightly out of
+     * date, marked as approximate, with what holds the loop now. On a closed loop it says so. It never throws and never changes the loop's state, and the snapshot task
      * does not keep a loop alive or delay its end.
      *
      * @return a multi-line description, starting with the loop's name

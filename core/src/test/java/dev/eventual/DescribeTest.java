@@ -54,7 +54,7 @@ class DescribeTest {
 
             String text = loop.describe();
             assertThat(text).startsWith("event loop 'described' (running; EventLoop.start: runs until closed)\n"
-                    + "  now: running the callback or async body that called describe()\n"
+                    + "  now: between tasks (it ran this snapshot as a task of its own)\n"
                     + "  queued tasks: 0\n"
                     + "  pending timers: 3, 2 keeping the loop alive\n");
             assertThat(text).containsPattern("\n    timeout due in [23]\\d{4} ms \\(unref'd: does not keep the loop alive\\), calls a lambda in dev.eventual.DescribeTest\n"

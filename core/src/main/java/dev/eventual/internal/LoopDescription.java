@@ -30,8 +30,12 @@ import java.util.concurrent.TimeoutException;
  * another loop it never waits (that would block that loop): approximate at once.
  */
 final class LoopDescription {
-    /** How long a thread outside the loop waits for the loop's own snapshot. */
-    static final long WAIT_MILLIS = 100;
+    /**
+     * How long a thread outside the loop waits for the loop's own snapshot: the watchdog's default
+     * threshold, past which a loop counts as blocked. The first snapshot of a JVM loads the
+     * classes that read a virtual thread's stack, which takes a few hundred ms on a busy machine.
+     */
+    static final long WAIT_MILLIS = Watchdog.DEFAULT_MILLIS;
     /** At most this many lines per list; the rest is counted. */
     private static final int MAX_LINES = 20;
 
@@ -43,15 +47,18 @@ final class LoopDescription {
             return header(loop) + "\n";
         }
         if (loop.inEventLoop()) {
-            return onLoop(loop);
+            return onLoop(loop, "running the callback or async body that called describe()");
         }
         if (EventLoopImpl.current() != null || loop.closeRequested) {
             return approximate(loop);
         }
         CompletableFuture<String> answer = new CompletableFuture<>();
         Bookkeeping snapshot = () -> {
+            if (answer.isDone()) {
+                return; // the caller stopped waiting
+            }
             try {
-                answer.complete(onLoop(loop));
+                answer.complete(onLoop(loop, "between tasks (it ran this snapshot as a task of its own)"));
             } catch (Throwable e) {
                 answer.completeExceptionally(e);
             }
@@ -65,14 +72,15 @@ final class LoopDescription {
             Thread.currentThread().interrupt();
             return approximate(loop);
         } catch (TimeoutException | ExecutionException e) {
+            answer.cancel(false);
             return approximate(loop);
         }
     }
 
     /** With the loop's turn: everything, exactly. */
-    static String onLoop(EventLoopImpl loop) {
+    static String onLoop(EventLoopImpl loop, String now) {
         StringBuilder out = new StringBuilder(header(loop)).append('\n');
-        out.append("  now: running the callback or async body that called describe()\n");
+        out.append("  now: ").append(now).append('\n');
         int tasks = loop.tasks.approximateSize();
         out.append("  queued tasks: ").append(tasks).append(tasks > 0 ? " (the loop's own bookkeeping included)" : "")
                 .append('\n');
