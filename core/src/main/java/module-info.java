@@ -8,7 +8,8 @@
 module dev.eventual {
     // Only to tell whether a program configured JUL for Eventual's messages (internal.Report)
     requires static java.logging;
-    // Flight Recorder events (internal.*Event, LoopSampler); a JDK module, in every JDK and JRE image
+    // Flight Recorder events (internal.JfrSetup): a module of the JDK itself, not a third-party
+    // dependency; in every JDK and JRE build, and a jlink image of an application must list it
     requires jdk.jfr;
     // API
     exports dev.eventual;
