@@ -92,10 +92,10 @@ final class LoopDescription {
 
     /** Without the loop: what other threads can read; see the class comment. */
     static String approximate(EventLoopImpl loop) {
-        StringBuilder out = new StringBuilder(header(loop)).append(" (approximate: read without the loop's turn)\n");
         if (loop.isClosed()) {
-            return out.toString();
+            return header(loop) + "\n"; // it ended while the caller waited: nothing holds it now
         }
+        StringBuilder out = new StringBuilder(header(loop)).append(" (approximate: read without the loop's turn)\n");
         int kind = TurnMark.kind(loop.mark.read());
         out.append("  now: ").append(kind == TurnMark.IDLE ? "idle" : LoopThreadStack.what(loop, kind).replaceAll(",$", ""))
                 .append('\n');
