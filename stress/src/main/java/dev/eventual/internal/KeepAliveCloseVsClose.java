@@ -10,11 +10,12 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * Two threads close the same labelled {@link KeepAlive} while a third takes another: the CAS on
+ * Two threads close the same labelled {@link KeepAlive}, and the second then takes another: the CAS on
  * the holder's {@code released} lets exactly one close release it, so the loop's count (what its
  * sleep protocol reads) and its set of holders (what describe() lists) both end with the other
  * reference alone: never a count of 0 or -1, never a holder left behind or both removed.
- * The loop is never started: keepAlive and close only touch its counters and set.
+ * The loop is never started: keepAlive and close only touch its counters and set. Two actors:
+ * the machine that runs the suite has two CPUs.
  */
 @JCStressTest
 @Outcome(id = "1, 1", expect = Expect.ACCEPTABLE, desc = "released once; the other reference is counted and listed")
@@ -32,11 +33,7 @@ public class KeepAliveCloseVsClose {
     @Actor
     public void second() {
         held.close();
-    }
-
-    @Actor
-    public void another() {
-        loop.keepAlive("another");
+        loop.keepAlive("another"); // while the first close may still be releasing
     }
 
     @Arbiter
