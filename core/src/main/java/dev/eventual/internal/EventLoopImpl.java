@@ -583,6 +583,7 @@ public final class EventLoopImpl implements EventLoop {
         for (Hook hook : closeHooks) {
             hook.runIfRemoved();
         }
+        keepAliveHolders.clear(); // describe() lists none once closed; a leaked one retains nothing
         for (PromiseImpl<?> promise : watched) {
             promise.resultOrClosed();
         }
