@@ -8,6 +8,9 @@
 module dev.eventual {
     // Only to tell whether a program configured JUL for Eventual's messages (internal.Report)
     requires static java.logging;
+    // Flight Recorder events (internal.JfrSetup): a module of the JDK itself, not a third-party
+    // dependency; in every JDK and JRE build, and a jlink image of an application must list it
+    requires jdk.jfr;
     // API
     exports dev.eventual;
     // The testkit's virtual time; not an API (see the comment above)

@@ -317,6 +317,41 @@ public interface EventLoop extends Executor, AutoCloseable {
     KeepAlive keepAlive();
 
     /**
+     * Takes a reference that keeps this loop running, as {@link #keepAlive()} does, labelled with
+     * what holds it: {@link #describe()} lists the label while the reference is held, so that a
+     * program that does not end can say what it is still waiting for ("file read /tmp/a",
+     * "connection pool of my-client").
+     *
+     * @param label what holds the loop, in words; must not be null
+     * @return a new reference
+     * @throws NullPointerException if {@code label} is null
+     * @throws java.util.concurrent.RejectedExecutionException if the loop is closed
+     */
+    KeepAlive keepAlive(String label);
+
+    /**
+     * Describes, in text, what keeps this loop alive at this moment, for a program that does not
+     * end or a loop that does not close: what the loop is doing now, the tasks queued, the timers
+     * pending (timeouts and intervals, with the time until each is due and whether it keeps the
+     * loop alive), the {@link KeepAlive} references held (with their labels, or the operation they
+     * wait for: a {@code fetch}, a file or process operation, a {@code Promise.from} stage), and
+     * the async bodies suspended in {@code await} (with the line where each waits). The text is
+     * for people, not parsers: its form may change.
+     *
+     * <p>Callable from any thread. On the loop's thread (in a callback or an async body) it reads
+     * the loop's state directly. From another thread it asks the loop for the snapshot (a task of
+     * the loop's own, not counted as a user task) and waits for it for at most a second; when the
+     * loop does not answer in that time (a callback holds it: see the blocked-loop warning) or is
+     * closing, and at once on a thread of another loop (waiting would block that loop), it
+     * returns what other threads can read without the loop, counts that may be slightly out of
+     * date, marked as approximate, with what holds the loop now. On a closed loop it says so. It never throws and never changes the loop's state, and the snapshot task
+     * does not keep a loop alive or delay its end.
+     *
+     * @return a multi-line description, starting with the loop's name
+     */
+    String describe();
+
+    /**
      * Registers {@code action} to run once when this loop closes, for a resource that an
      * operation holds between callbacks and that must not outlive the loop (an open file, a
      * child process, a response body being read). The action runs on the loop's thread while the

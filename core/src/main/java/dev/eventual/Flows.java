@@ -90,7 +90,7 @@ public final class Flows {
 
         void start() {
             onLoop(() -> {
-                keepAlive = loop.keepAlive();
+                keepAlive = loop.keepAlive("a Flows subscription to a Flow.Publisher");
                 try {
                     subscriber.onSubscribe(this);
                 } catch (Throwable t) {
@@ -335,7 +335,7 @@ public final class Flows {
 
         private void ask() {
             if (inFlight == null) {
-                inFlight = loop.keepAlive();
+                inFlight = loop.keepAlive("a Flows iterator waiting for a Flow.Publisher's next item");
                 subscription.request(1);
             }
         }
@@ -409,7 +409,7 @@ public final class Flows {
             if (subscription != null) {
                 ask();
             } else if (subscribing == null) {
-                subscribing = loop.keepAlive(); // until onSubscribe arrives (see the class comment)
+                subscribing = loop.keepAlive("a Flows iterator waiting for onSubscribe"); // see the class comment
             }
             return w.promise();
         }

@@ -152,8 +152,10 @@ class WatchdogTest {
         assertThat(got).hasSize(1);
         assertThat(got.get(0).getLevel()).isEqualTo(Level.WARNING);
         assertThat(got.get(0).getMessage())
-                .isEqualTo("[eventual] event loop 'stuck' did not stop within 200 ms of close: a task still holds it;"
-                        + " the thread holding it is at:");
+                .startsWith("[eventual] event loop 'stuck' did not stop within 200 ms of close: a task still holds it."
+                        + " What the loop holds:\nevent loop 'stuck' (closing; EventLoop.start: runs until closed)"
+                        + " (approximate: read without the loop's turn)\n  now: a task\n  queued tasks: about 0\n")
+                .endsWith("\nThe thread holding it is at:");
         assertThat(inStack(got.get(0).getThrown(), "waitForRelease")).as("the task's method in the stack").isTrue();
 
         release.countDown();

@@ -51,6 +51,13 @@ final class AsyncBodies {
         return n;
     }
 
+    /** Visits the live bodies, newest first; with the turn (LoopDescription). */
+    void forEach(java.util.function.Consumer<AsyncBody<?>> visitor) {
+        for (AsyncBody<?> b = head; b != null; b = b.next) {
+            visitor.accept(b);
+        }
+    }
+
     void unlink(AsyncBody<?> b) {
         if (b.prev != null) {
             b.prev.next = b.next;

@@ -277,6 +277,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         input = in;
         state = RUNNING;
         loop.turn = this;
+        LongTurnEvent timing = LongTurns.bodyTurnStarts();
         TURN.setRelease(this, BODY); // hands over every write above and the whole loop state
         Thread t = thread;
         if (started) {
@@ -307,6 +308,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             interrupted |= Thread.interrupted();
         }
         loop.turn = previous;
+        LongTurns.bodyTurnEnded(timing, loop);
         loop.trace = trace;
         if (recorder != null) {
             recorder.bodyLeave(this, state == DONE);

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -135,6 +134,8 @@ public final class EventLoopImpl implements EventLoop {
     final TimerQueue timers = new TimerQueue();
     /** What the loop thread is doing, for the watchdog and close(Duration); see TurnMark. */
     final TurnMark mark = new TurnMark();
+    /** The JFR timing of the same units of work; see LongTurns. */
+    private final LongTurns longTurns = new LongTurns(this);
     /** The blocked-loop threshold in ms; 0: not watched. */
     private final long blockedThresholdMillis;
     /** Whether registrations capture their site (async stack traces; see Traces). */
@@ -147,6 +148,8 @@ public final class EventLoopImpl implements EventLoop {
     final RejectionTracker rejections;
     /** Promises with external reactions, flushed at close. Pruned of settled ones as it grows. */
     private final Set<PromiseImpl<?>> watched = ConcurrentHashMap.newKeySet();
+    /** The held keep-alives, for describe(); the count the sleep protocol reads is keepAlives. */
+    final Set<KeepAliveHolder> keepAliveHolders = ConcurrentHashMap.newKeySet();
     /** onClose actions; see "Close hooks" in the overview. */
     private final Set<Hook> closeHooks = ConcurrentHashMap.newKeySet();
     private volatile int pruneWatchedAt = 64;
@@ -289,6 +292,7 @@ public final class EventLoopImpl implements EventLoop {
     private void loop() {
         Watchdog.Watched watched = blockedThresholdMillis > 0 && clockSource == null
                 ? Watchdog.register(this, blockedThresholdMillis) : null;
+        LoopSampler.joined(this);
         try {
             for (;;) {
                 long clock = clock();
@@ -338,7 +342,8 @@ public final class EventLoopImpl implements EventLoop {
                     }
                 }
             } finally {
-                mark.idle();
+                idleUnit();
+                LoopSampler.left(this);
                 if (watched != null) {
                     watched.gone = true;
                 }
@@ -370,7 +375,7 @@ public final class EventLoopImpl implements EventLoop {
             // Node reads the clock for an interval's next run before its callback, not at `now`:
             // earlier callbacks of this iteration may have taken a while.
             long start = t.period > 0 ? clock() : now;
-            mark.start(TurnMark.TIMER);
+            startUnit(TurnMark.TIMER);
             if (recorder != null) {
                 recorder.turnStart(t);
             }
@@ -398,7 +403,7 @@ public final class EventLoopImpl implements EventLoop {
             if (task == null) {
                 return;
             }
-            mark.start(TurnMark.TASK);
+            startUnit(TurnMark.TASK);
             if (recorder != null) {
                 recorder.turnStart(task);
             }
@@ -421,10 +426,22 @@ public final class EventLoopImpl implements EventLoop {
         }
     }
 
+    /** A unit of work of {@code kind} starts: for the watchdog (TurnMark) and JFR (LongTurns). */
+    private void startUnit(int kind) {
+        mark.start(kind);
+        longTurns.next(kind);
+    }
+
+    /** The loop goes idle (or stops): the unit in progress has ended. */
+    private void idleUnit() {
+        mark.idle();
+        longTurns.next(TurnMark.IDLE);
+    }
+
     /** The microtask checkpoint: drain, report unhandled rejections, repeat while either has work. */
     void checkpoint() {
         if (!microtasks.isEmpty()) {
-            mark.start(TurnMark.MICROTASKS);
+            startUnit(TurnMark.MICROTASKS);
             if (recorder != null) {
                 recorder.checkpointStart();
             }
@@ -445,7 +462,7 @@ public final class EventLoopImpl implements EventLoop {
         if (tasks.hasReadable()) {
             return true; // runTasks stopped at its batch limit, or a task came since its last poll
         }
-        mark.idle();
+        idleUnit();
         long spinEnd = System.nanoTime() + IDLE_SPIN_NANOS; // see IDLE_SPIN_NANOS
         do {
             Thread.onSpinWait();
@@ -601,6 +618,7 @@ public final class EventLoopImpl implements EventLoop {
         for (Hook hook : closeHooks) {
             hook.runIfRemoved();
         }
+        keepAliveHolders.clear(); // describe() lists none once closed; a leaked one retains nothing
         for (PromiseImpl<?> promise : watched) {
             promise.resultOrClosed();
         }
@@ -686,8 +704,14 @@ public final class EventLoopImpl implements EventLoop {
         }
     }
 
+    /** For work that waits for a promise of another loop; null once closed. */
     KeepAlive keepAliveOrNull() {
-        return closed ? null : keepAlive();
+        return keepAliveOrNull("waiting for a promise of another event loop");
+    }
+
+    /** A keep-alive held for {@code what} (a label, or the stage waited for), or null once closed. */
+    KeepAlive keepAliveOrNull(Object what) {
+        return closed ? null : keepAlive(what);
     }
 
     private void checkLoopThread(String what) {
@@ -866,22 +890,45 @@ public final class EventLoopImpl implements EventLoop {
 
     @Override
     public KeepAlive keepAlive() {
+        return keepAlive((Object) null);
+    }
+
+    @Override
+    public KeepAlive keepAlive(String label) {
+        return keepAlive((Object) Objects.requireNonNull(label, "label"));
+    }
+
+    /** A keep-alive held for {@code what} (see KeepAliveHolder); refused once closed. */
+    KeepAlive keepAlive(Object what) {
         if (closed) {
             throw closedError("keepAlive");
         }
+        KeepAliveHolder holder = new KeepAliveHolder(this, what);
+        keepAliveHolders.add(holder);
         KEEP_ALIVES.getAndAdd(this, 1);
-        AtomicBoolean released = new AtomicBoolean();
-        return () -> {
-            if (released.compareAndSet(false, true)) {
-                KEEP_ALIVES.getAndAdd(this, -1);
-                wake(); // a run-mode loop re-checks whether anything is left
-            }
-        };
+        return holder;
+    }
+
+    /** KeepAliveHolder's release, once per holder. */
+    void releaseKeepAlive(KeepAliveHolder holder) {
+        keepAliveHolders.remove(holder);
+        KEEP_ALIVES.getAndAdd(this, -1);
+        wake(); // a run-mode loop re-checks whether anything is left
     }
 
     @Override
     public boolean isClosed() {
         return closed;
+    }
+
+    /** Run mode (EventLoop.run): ends when nothing keeps it alive. */
+    boolean endsWhenIdle() {
+        return exitWhenIdle;
+    }
+
+    @Override
+    public String describe() {
+        return LoopDescription.of(this);
     }
 
     @Override
@@ -960,7 +1007,8 @@ public final class EventLoopImpl implements EventLoop {
             LoopThreadStack stack = LoopThreadStack.of(this);
             Report.log(System.Logger.Level.WARNING, "[eventual] event loop '" + name + "' did not stop within "
                     + timeout.toMillis() + " ms of close: " + LoopThreadStack.what(this, TurnMark.kind(mark.read()))
-                    + " still holds it" + (stack == null ? "" : "; the thread holding it is at:"), stack);
+                    + " still holds it. What the loop holds:\n" + LoopDescription.approximate(this)
+                    + (stack == null ? "" : "The thread holding it is at:"), stack);
             return false;
         }
     }

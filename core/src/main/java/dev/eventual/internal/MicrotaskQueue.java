@@ -34,6 +34,11 @@ final class MicrotaskQueue {
      * the ring shrink less).
      */
     private int peak;
+    /** Drains that ran at least one microtask, and the microtasks they ran, for LoopSampler. */
+    int drains;
+    long drained;
+    /** The most microtasks one drain ran since {@link #takeMostDrained}. */
+    private int mostDrained;
     /** Tests only: runs before a grow allocates, to inject the error an allocation may throw. */
     Runnable growHookForTest;
 
@@ -108,6 +113,20 @@ final class MicrotaskQueue {
         if (ran > peak) {
             peak = ran;
         }
+        if (ran > 0) {
+            drains++;
+            drained += ran;
+            if (ran > mostDrained) {
+                mostDrained = ran;
+            }
+        }
+    }
+
+    /** The most microtasks one drain ran since the last call; starts a new count. */
+    int takeMostDrained() {
+        int most = mostDrained;
+        mostDrained = 0;
+        return most;
     }
 
     /**

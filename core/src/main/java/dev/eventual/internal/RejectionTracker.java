@@ -86,6 +86,9 @@ final class RejectionTracker {
         if (trace != null) {
             Traces.attach(reason, trace);
         }
+        if (JfrSetup.ready) { // see JfrSetup: no event class before the recorder exists
+            UnhandledRejectionEvent.emit(loop, policy, reason);
+        }
         if (handler != null) {
             try {
                 handler.unhandled(promise, reason);

@@ -132,7 +132,7 @@ public final class StageBridge {
     public static <T> Promise<T> fromCallback(EventLoopImpl loop, Consumer<NodeCallback<T>> starter) {
         Objects.requireNonNull(starter, "starter");
         PromiseImpl<T> promise = new PromiseImpl<>(loop);
-        KeepAlive alive = loop.keepAlive();
+        KeepAlive alive = loop.keepAlive("a Promise.fromCallback operation waiting for its callback");
         AtomicBoolean called = new AtomicBoolean();
         NodeCallback<T> callback = (error, value) -> {
             if (!called.compareAndSet(false, true)) {

@@ -87,6 +87,7 @@ final class TaskQueue extends TaskQueueConsumerFields {
     private static final VarHandle TAIL_SEGMENT;
     private static final VarHandle NEXT;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle HEAD_INDEX;
 
     static {
         try {
@@ -94,6 +95,7 @@ final class TaskQueue extends TaskQueueConsumerFields {
             TAIL_INDEX = lookup.findVarHandle(TaskQueueProducerFields.class, "tailIndex", long.class);
             TAIL_SEGMENT = lookup.findVarHandle(TaskQueueProducerFields.class, "tailSegment", Segment.class);
             NEXT = lookup.findVarHandle(Segment.class, "next", Segment.class);
+            HEAD_INDEX = lookup.findVarHandle(TaskQueueConsumerFields.class, "headIndex", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -343,6 +345,20 @@ final class TaskQueue extends TaskQueueConsumerFields {
         }
         // Segments are never reused, so a non-null head slot is the head item, not a stale one.
         return SLOT.getAcquire(segment.slots, (int) (index & headMask)) != null;
+    }
+
+    /**
+     * How many items are queued or being queued; any thread, for diagnostics (the loop's
+     * description and JFR sample). Exact on the consumer's thread; elsewhere approximate: an
+     * opaque read of the consumer's plain headIndex (possibly stale; the consumer's plain store
+     * of a long is whole on 64-bit JVMs, and a torn one would only make one diagnostic count
+     * wrong) after a volatile read of tailIndex, clamped to [0, Integer.MAX_VALUE]. Only the
+     * diagnostic paths call it, never a hot one.
+     */
+    int approximateSize() {
+        long tail = (long) TAIL_INDEX.getVolatile(this);
+        long head = (long) HEAD_INDEX.getOpaque(this);
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, tail - head));
     }
 
     /**

@@ -58,7 +58,7 @@ final class ThenableAdoption implements Reaction {
         if (target.isSettled()) {
             return; // cancelled (or closed) before the job ran: nothing waits for the thenable
         }
-        KeepAlive alive = target.loop.keepAliveOrNull();
+        KeepAlive alive = target.loop.keepAliveOrNull(thenable);
         if (target instanceof StageBridge.FromStage<?> from && from.stage == thenable) {
             from.alive = alive; // loop thread, as FromStage.producerCancelled, which releases it
         }

@@ -149,6 +149,16 @@ final class TimerQueue {
         return tasks.length > INITIAL_CAPACITY && size < tasks.length >>> 2;
     }
 
+    /** Visits each live timer with its deadline, in no order; loop thread (LoopDescription). */
+    void forEachLive(java.util.function.ObjLongConsumer<TimerTask> visitor) {
+        for (int i = 0; i < size; i++) {
+            TimerTask t = tasks[i];
+            if (t != null) {
+                visitor.accept(t, deadlines[i]);
+            }
+        }
+    }
+
     /** The arrays' length, for tests and soaks. */
     int capacity() {
         return tasks.length;

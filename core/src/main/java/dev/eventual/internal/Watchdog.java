@@ -129,9 +129,13 @@ final class Watchdog {
             }
             reported = true;
             what = LoopThreadStack.what(loop, kind);
+            LoopThreadStack stack = LoopThreadStack.of(loop);
+            if (JfrSetup.ready) { // see JfrSetup: no event class before the recorder exists
+                BlockedLoopEvent.emit(loop, what, now - since, thresholdNanos, stack);
+            }
             Report.log(Level.WARNING, "[eventual] event loop '" + loop.name() + "' is blocked: " + what
                     + " has held it for at least " + millis(now - since) + " ms (threshold " + millis(thresholdNanos)
-                    + " ms); the thread holding it is at:", LoopThreadStack.of(loop));
+                    + " ms); the thread holding it is at:", stack);
         }
 
         /** The unit of work seen blocked has ended (or the loop stopped): the total, once. */

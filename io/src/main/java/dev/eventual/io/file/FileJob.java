@@ -127,7 +127,7 @@ abstract class FileJob<T, C extends Channel> extends CompletableFuture<T> {
         this.loop = loop;
         this.operation = operation;
         this.path = path;
-        this.alive = loop.keepAlive();
+        this.alive = loop.keepAlive("file " + operation + " " + path);
     }
 
     /** Opens the channel for a file of {@code kind}; runs on a file thread and may block. */

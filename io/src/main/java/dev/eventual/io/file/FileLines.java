@@ -56,9 +56,13 @@ final class FileLines extends FileJob<Long, FileIo>
     /** Lines the callback returned from; loop thread only. */
     private long delivered;
 
+    /** The label of each read's keep-alive, for {@code loop.describe()}. */
+    private final String inFlightLabel;
+
     private FileLines(EventLoop loop, Path path, Charset charset, Consumer<? super String> onLine,
                        Supplier<Promise<Void>> demand, int chunkSize) {
         super(loop, "lines", path);
+        this.inFlightLabel = "file lines " + path + ": a read in flight";
         this.onLine = onLine;
         this.demand = demand;
         this.decoder = new LineDecoder(charset, chunkSize);
@@ -113,7 +117,7 @@ final class FileLines extends FileJob<Long, FileIo>
         if (ended()) {
             return;
         }
-        KeepAlive inFlight = loop.keepAlive();
+        KeepAlive inFlight = loop.keepAlive(inFlightLabel);
         try {
             channel.read(buffer, inFlight, this);
         } catch (Throwable t) {

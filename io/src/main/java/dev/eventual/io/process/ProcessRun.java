@@ -215,7 +215,7 @@ final class ProcessRun<T> {
     private void holdLoopUntilKilled() {
         KeepAlive hold;
         try {
-            hold = loop.keepAlive();
+            hold = loop.keepAlive("process " + command + ": until its kill completes");
         } catch (RejectedExecutionException e) {
             return; // the loop has closed (this is its close hook): there is nothing to hold
         }
@@ -356,6 +356,12 @@ final class ProcessRun<T> {
      * through {@code loop.from}) stops the run.
      */
     private final class RunFuture extends CompletableFuture<T> {
+        /** What {@code loop.describe()} shows for the keep-alive of {@code loop.from(future)}. */
+        @Override
+        public String toString() {
+            return "process " + command;
+        }
+
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             if (isDone()) {
