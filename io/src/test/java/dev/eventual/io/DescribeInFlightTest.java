@@ -3,6 +3,9 @@ package dev.eventual.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventual.EventLoop;
+import dev.eventual.io.fetch.Fetch;
+import dev.eventual.io.fetch.TestServer;
+import dev.eventual.io.process.Processes;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

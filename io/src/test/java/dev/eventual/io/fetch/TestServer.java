@@ -37,7 +37,7 @@ public final class TestServer implements AutoCloseable {
         return route(path, ex -> send(ex, status, contentType, body));
     }
 
-    static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
+    public static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getRequestBody().readAllBytes();
         ex.getResponseHeaders().set("Content-Type", contentType);
