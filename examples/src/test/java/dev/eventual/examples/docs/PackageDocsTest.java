@@ -13,12 +13,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every package of the core and the testkit, internal ones included (which the javadoc run leaves
+ * Every package of the core, io and the testkit, internal ones included (which the javadoc run leaves
  * out), has a {@code package-info.java} whose javadoc says what the package is for, and every
  * public top-level type has a javadoc comment.
  */
 class PackageDocsTest {
-    private static final List<String> MODULES = List.of("core", "testkit");
+    private static final List<String> MODULES = List.of("core", "io", "testkit");
     private static final Pattern TYPE = Pattern.compile(
             "(?m)^((?:public |final |abstract |sealed |non-sealed |static )*)(?:class|interface|record|enum|@interface) (\\w+)");
     private static final Pattern PACKAGE_DOC = Pattern.compile("(?s)/\\*\\*\\s*\\*?\\s*\\w.*?\\*/\\s*package ");
