@@ -102,6 +102,8 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     }
 
     final EventLoopImpl loop;
+    /** The loop thread as this body's carrier (the fast path, see LoopCarrier), or null. */
+    private final LoopCarrier carrier;
     /**
      * The body's virtual thread; started by the first {@link #enter}. Turn-confined; cleared when
      * the body ends, so that a promise that never settles, still holding this body as a reaction,
@@ -140,6 +142,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         this.body = body;
         this.context = context;
         this.result = result;
+        this.carrier = bodies.carrier;
         this.thread = bodies.newThread(this);
     }
 
@@ -271,6 +274,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         loop.turn = this;
         TURN.setRelease(this, BODY); // hands over every write above and the whole loop state
         Thread t = thread;
+        LoopCarrier c = carrier;
+        if (c != null) {
+            c.handing = giver; // the start or unpark below hands the body to c.execute: see LoopCarrier
+        }
         if (started) {
             LockSupport.unpark(t);
         } else {
@@ -287,8 +294,17 @@ public final class AsyncBody<T> implements Runnable, Reaction {
                 return;
             }
         }
-        for (int i = 0; i < GIVER_YIELDS && (int) TURN.getAcquire(this) == BODY; i++) {
-            Thread.yield();
+        if (c != null) {
+            c.handing = null;
+            if (c.isCarrier()) { // the loop thread mounts the body itself until it gives the turn back
+                c.runUntilGivenBack(this);
+                loop.turn = previous;
+                return;
+            } // else a body started or resumed this one: it parks below, unmounting, back to the loop thread
+        } else {
+            for (int i = 0; i < GIVER_YIELDS && (int) TURN.getAcquire(this) == BODY; i++) {
+                Thread.yield();
+            }
         }
         boolean interrupted = false;
         while ((int) TURN.getAcquire(this) == BODY) { // acquire: pairs with the body's release
@@ -299,6 +315,11 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether the body has given its giver the turn back (fast path: LoopCarrier); acquire, as enter's wait. */
+    boolean givenBack() {
+        return (int) TURN.getAcquire(this) == GIVER;
     }
 
     /** A consumer of what it awaits while suspended (rule 6); read with the turn, on the loop thread. */
@@ -415,8 +436,15 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     private void giveBack(boolean wait) {
         Thread g = giver;
         giver = null;
+        LoopCarrier c = carrier;
         TURN.setRelease(this, GIVER); // hands over every write of this turn; pairs with enter's acquire
-        LockSupport.unpark(g);
+        if (c == null) {
+            LockSupport.unpark(g);
+        } else if (g != loop.thread) { // the loop thread is this body's carrier: it reads TURN once this unmounts
+            c.handing = Thread.currentThread(); // see LoopCarrier: a body's thread hands its giver over
+            LockSupport.unpark(g);
+            c.handing = null;
+        }
         if (!wait) {
             return;
         }
