@@ -117,6 +117,40 @@ class AsyncPathTest {
 
     @Test
     void manyBodies_nestedAndInterleaved_keepJavaScriptsOrder_onEitherPath() {
+        assertThat(nestedBodies()).containsExactlyElementsOf(NESTED_ORDER);
+    }
+
+    @Test
+    void aLoopRunOnAVirtualThread_carriesNoBodies_theyRunOnTheJvmsScheduler_inTheSameOrder() throws Exception {
+        AtomicReference<List<String>> log = new AtomicReference<>();
+        AtomicReference<String> bodyThread = new AtomicReference<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread loopThread = Thread.ofVirtual().name("virtual-loop").start(() -> {
+            try {
+                EventLoop.run(() -> async(() -> bodyThread.set(Thread.currentThread().toString())));
+                log.set(nestedBodies());
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        loopThread.join(SECONDS.toMillis(10));
+        assertThat(failed.get()).as("what the virtual loop thread threw").isNull();
+        // A virtual thread cannot carry another: this loop's bodies take the default path, flag or not.
+        assertThat(bodyThread.get()).contains("main/async").contains("@ForkJoinPool"); // run names its loop "main"
+        assertThat(log.get()).containsExactlyElementsOf(NESTED_ORDER);
+    }
+
+    // JavaScript: each outer body runs to its inner's first await synchronously; then the inner
+    // bodies resume one microtask later, in order, and each outer one turn after its inner.
+    private static final List<String> NESTED_ORDER = List.of(
+            "outer 0 start", "inner 0 start", "outer 0 after async",
+            "outer 1 start", "inner 1 start", "outer 1 after async",
+            "outer 2 start", "inner 2 start", "outer 2 after async",
+            "main end",
+            "inner 0 end", "inner 1 end", "inner 2 end",
+            "outer 0 end", "outer 1 end", "outer 2 end");
+
+    private static List<String> nestedBodies() {
         List<String> log = new CopyOnWriteArrayList<>();
         EventLoop.run(() -> {
             for (int i = 0; i < 3; i++) {
@@ -135,15 +169,7 @@ class AsyncPathTest {
             }
             log.add("main end");
         });
-        // JavaScript: each outer runs to its inner's first await synchronously; then the inner
-        // bodies resume one microtask later, in order, and each outer one turn after its inner.
-        assertThat(log).containsExactly(
-                "outer 0 start", "inner 0 start", "outer 0 after async",
-                "outer 1 start", "inner 1 start", "outer 1 after async",
-                "outer 2 start", "inner 2 start", "outer 2 after async",
-                "main end",
-                "inner 0 end", "inner 1 end", "inner 2 end",
-                "outer 0 end", "outer 1 end", "outer 2 end");
+        return log;
     }
 
     private static void sleepQuietly(long ms) {
