@@ -127,6 +127,34 @@ public class Await {
         return sum;
     }
 
+    /** The Kotlin coroutines peer: its own single-thread dispatcher. */
+    @State(Scope.Benchmark)
+    public static class Kotlin {
+        KotlinAwait peer;
+
+        @Setup(Level.Trial)
+        public void start() {
+            peer = new KotlinAwait();
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            peer.close();
+        }
+    }
+
+    /**
+     * A Kotlin coroutine on a single-thread dispatcher suspends on a pending
+     * {@code CompletableDeferred} that a task of the same thread completes (see {@link KotlinAwait}).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long kotlinCoroutine(Kotlin k) {
+        k.peer.pending(BATCH, ResolveThen.VALUES, done::signal);
+        done.await();
+        return k.peer.getSum();
+    }
+
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long completableFuture(Peers peers) {
