@@ -115,6 +115,37 @@ class AsyncPathTest {
         assertThat(log).containsExactly("got reply", "locked", "timer", "resumed");
     }
 
+    /**
+     * Stress for the loop thread's wait on the fast path (LoopCarrier's sleep protocol): a body
+     * blocks thousands of times on a future that another thread completes at once, racing the
+     * loop thread's decision to park; a lost wake-up would hang here (the liveness bound below).
+     */
+    @Test
+    void aBodyWokenByAnotherThreadThousandsOfTimes_neverLosesAWakeUp() throws Exception {
+        int rounds = 5_000;
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        EventLoop loop = EventLoop.builder().name("wake-race").daemon(true).start();
+        try {
+            Promise<Long> sum = async(loop, () -> {
+                long s = 0;
+                for (int i = 0; i < rounds; i++) {
+                    CompletableFuture<Integer> f = new CompletableFuture<>();
+                    int v = i;
+                    other.execute(() -> f.complete(v));
+                    s += f.get(); // blocks the body; the other thread wakes it
+                    if (i % 100 == 0) {
+                        await(loop.resolved(null)); // and the loop takes its turn now and then
+                    }
+                }
+                return s;
+            });
+            assertThat(sum.toCompletableFuture().get(60, SECONDS)).isEqualTo((long) rounds * (rounds - 1) / 2);
+        } finally {
+            loop.close(java.time.Duration.ofSeconds(5)); // bounded: a loop stuck by a lost wake-up must not hang the build
+            other.shutdownNow();
+        }
+    }
+
     @Test
     void manyBodies_nestedAndInterleaved_keepJavaScriptsOrder_onEitherPath() {
         assertThat(nestedBodies()).containsExactlyElementsOf(NESTED_ORDER);
