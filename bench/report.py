@@ -18,7 +18,8 @@ RESULTS = os.path.join(ROOT, "bench", "results")
 BEGIN = "<!-- bench:results:begin (written by bench/run; edits here are lost) -->"
 END = "<!-- bench:results:end -->"
 
-IMPLS = ["eventual", "completableFuture", "netty", "vertx", "guava", "reactor", "floor"]
+IMPLS = ["eventual", "eventualFastPath", "eventualVirtualLoop", "completableFuture", "kotlinCoroutine", "netty", "vertx",
+         "guava", "reactor", "floor"]
 SCENARIOS = ["ResolveThen", "Chain", "AllOf", "CrossThreadSubmit", "Timers", "Await", "HttpGet"]
 # Scenarios whose JMH score is per batch of `n` items: the tables show cost per item.
 PER_N = {"Chain": "link", "AllOf": "input", "Timers": "timer", "HttpGet": "GET"}
