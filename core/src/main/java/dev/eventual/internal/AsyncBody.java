@@ -40,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * Waiting: the giver first yields its core up to GIVER_YIELDS times, re-reading TURN, then parks
  * (most turns are short; see GIVER_YIELDS); the body parks at once (a virtual thread's park only
- * unmounts it).
+ * unmounts it). On the fast path ({@link LoopCarrier}: the loop thread carries its bodies) a giver
+ * that is the loop thread does not park: it mounts the body itself until TURN reads GIVER, and the
+ * body does not unpark it; the TURN protocol is the same.
  *
  * Memory ordering: TURN is the only variable the handoff shares. The thread with the turn makes
  * all its writes, then stores TURN with release; the other thread reads TURN with acquire before
@@ -285,6 +287,9 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             try {
                 t.start();
             } catch (Throwable cannotStart) { // e.g. OutOfMemoryError: unable to create thread
+                if (c != null) {
+                    c.handing = null;
+                }
                 TURN.setRelease(this, GIVER);
                 loop.turn = previous;
                 state = DONE;
