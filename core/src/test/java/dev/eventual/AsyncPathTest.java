@@ -146,6 +146,38 @@ class AsyncPathTest {
         }
     }
 
+    /**
+     * A virtual thread started in a body inherits its parent's scheduler (the JDK's rule): on the
+     * fast path it must still run on the JVM's scheduler, not on the loop thread, and a wake-up
+     * from a loop callback must reach it (io's process readers are such threads).
+     */
+    @Test
+    void aThreadABodyStarts_runsOnTheJvmsScheduler_andALoopCallbackCanWakeIt() throws Exception {
+        EventLoop loop = EventLoop.builder().name("helper-check").daemon(true).start();
+        try {
+            java.util.concurrent.LinkedBlockingQueue<String> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+            AtomicReference<String> helper = new AtomicReference<>();
+            Promise<String> got = async(loop, () -> {
+                Deferred<String> d = loop.withResolvers();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        String s = queue.take(); // parks; the loop thread's callback below wakes it
+                        helper.set(Thread.currentThread().toString());
+                        loop.execute(() -> d.resolve(s));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                loop.setTimeout(() -> queue.add("from a callback"), 5);
+                return await(d.promise());
+            });
+            assertThat(got.toCompletableFuture().get(20, SECONDS)).isEqualTo("from a callback");
+            assertThat(helper.get()).as("the helper thread, while it runs").contains("@ForkJoinPool");
+        } finally {
+            loop.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     void manyBodies_nestedAndInterleaved_keepJavaScriptsOrder_onEitherPath() {
         assertThat(nestedBodies()).containsExactlyElementsOf(NESTED_ORDER);

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * (VirtualThread.runContinuation throws WrongThreadException).
  *
  * The scheduler. Each loop with bodies has one LoopCarrier; its bodies' virtual threads are built
- * with it as their scheduler, so whenever the JDK makes one runnable (start, unpark, the end of a
+ * with it behind their scheduler (a BodyScheduler per thread, see Inheritance), so whenever the JDK makes one runnable (start, unpark, the end of a
  * Thread.yield, a timed park's timeout, the release of a monitor) it calls {@link #execute} with
  * the runnable that mounts the thread on the calling carrier. Two queues take it:
  *   ready    plain ArrayDeque, turn-confined: a runnable handed over by the thread that has the
@@ -43,6 +43,12 @@ import java.util.concurrent.locks.LockSupport;
  * runnable is ready, and so on. When b still has the turn and nothing is queued, b is blocked on
  * something outside the loop (Thread.sleep, a blocking read): the loop thread parks until a
  * foreign runnable comes, exactly as long as b blocks, as a callback that blocks would hold it.
+ *
+ * Inheritance: a virtual thread started by code running in a body (a library's helper thread, a
+ * blocking reader) inherits its parent's scheduler (VirtualThread's constructor). Such threads
+ * must not run on the loop thread: each body thread has its own {@link BodyScheduler}, which
+ * recognises the body's own runnable (the first it is handed, at the body's start) and passes
+ * every other to the JDK's default scheduler, so those threads run as any virtual thread does.
  *
  * A foreign runnable while the loop thread is not in runUntilGivenBack can only be a stray
  * wake-up of a body that does not have the turn (whenever a body has the turn, its chain of
@@ -73,12 +79,14 @@ import java.util.concurrent.locks.LockSupport;
  * scheduler instead.
  * </pre>
  */
-final class LoopCarrier implements Executor {
+final class LoopCarrier {
     /** System property: {@code false} keeps every loop on the default path even where the fast one is available. */
     static final String PROPERTY = "dev.eventual.async.mount";
 
+    /** The JDK's own virtual-thread scheduler, for threads that bodies start (see Inheritance); null if unavailable. */
+    private static final Executor JDK_SCHEDULER = lookUpJdkScheduler();
     /** The builder constructor that takes a scheduler, or null where it is unavailable. */
-    private static final Constructor<?> BUILDER = lookUpBuilder();
+    private static final Constructor<?> BUILDER = JDK_SCHEDULER == null ? null : lookUpBuilder();
 
     private static final VarHandle WAITING;
 
@@ -120,6 +128,19 @@ final class LoopCarrier implements Executor {
         }
     }
 
+    private static Executor lookUpJdkScheduler() {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
+            return null;
+        }
+        try {
+            java.lang.reflect.Method m = Class.forName("java.lang.VirtualThread").getDeclaredMethod("defaultScheduler");
+            m.setAccessible(true); // InaccessibleObjectException without --add-opens java.base/java.lang
+            return (Executor) m.invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException unavailable) {
+            return null;
+        }
+    }
+
     /** Whether this JVM lets a loop carry its bodies (the flag is there, the JDK has the hook). */
     static boolean available() {
         return BUILDER != null;
@@ -138,16 +159,52 @@ final class LoopCarrier implements Executor {
     }
 
     /**
-     * A factory of virtual threads scheduled by this carrier, named {@code name}, inheriting no
-     * inheritable thread-locals; null if the builder cannot be made after all (then the default
-     * path is taken).
+     * A factory of body threads scheduled by this carrier, named {@code name}, inheriting no
+     * inheritable thread-locals: each thread gets its own {@link BodyScheduler}. Null if the
+     * builder cannot be made (then the default path is taken).
      */
     ThreadFactory threads(String name) {
         try {
-            Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) BUILDER.newInstance(this);
-            return b.name(name).inheritInheritableThreadLocals(false).factory();
+            BUILDER.newInstance(new BodyScheduler(this)); // fails here, not per body, if it cannot work
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
+        }
+        return task -> {
+            try {
+                Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) BUILDER.newInstance(new BodyScheduler(this));
+                return b.name(name).inheritInheritableThreadLocals(false).unstarted(task);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot build an async body's thread", e);
+            }
+        };
+    }
+
+    /**
+     * The scheduler of one body's thread (see Inheritance in the overview): the first runnable it
+     * is handed is the body's own (its start, in AsyncBody.enter), which it hands to the carrier,
+     * now and every time; any other is a thread the body started, which inherited this scheduler,
+     * and goes to the JDK's.
+     */
+    private static final class BodyScheduler implements Executor {
+        private final LoopCarrier carrier;
+        /** The body thread's runnable; written once, at its start (volatile: read by any thread). */
+        private volatile Runnable mount;
+
+        BodyScheduler(LoopCarrier carrier) {
+            this.carrier = carrier;
+        }
+
+        @Override
+        public void execute(Runnable r) {
+            Runnable m = mount;
+            if (m == null) {
+                mount = m = r;
+            }
+            if (r == m) {
+                carrier.execute(r);
+            } else {
+                JDK_SCHEDULER.execute(r);
+            }
         }
     }
 
@@ -156,9 +213,8 @@ final class LoopCarrier implements Executor {
         return Thread.currentThread() == carrier;
     }
 
-    /** See the overview: called by the JDK, on any thread, when one of the bodies' threads can run. */
-    @Override
-    public void execute(Runnable mount) {
+    /** See the overview: called (through BodyScheduler) by the JDK, on any thread, when a body's thread can run. */
+    void execute(Runnable mount) {
         Thread t = Thread.currentThread();
         if (t == carrier || t == handing || loop.inEventLoop()) {
             ready.add(mount);
