@@ -51,8 +51,8 @@ DRIFT_LIMIT = 0.10
 # agree within a few tenths of a byte, so its goal is decided outside this relative margin.
 FOOTPRINT_MARGIN = 0.02
 
-IMPLS = ["eventual", "completableFuture", "netty", "nettyNio", "vertx", "guava", "guavaDirect",
-         "reactor", "reactorDirect", "floor"]
+IMPLS = ["eventual", "eventualFastPath", "eventualVirtualLoop", "completableFuture", "kotlinCoroutine", "netty", "nettyNio",
+         "vertx", "guava", "guavaDirect", "reactor", "reactorDirect", "floor"]
 SCENARIOS = ["ResolveThen", "Chain", "AllOf", "CrossThreadSubmit", "SmallBatch", "Timers", "Await", "HttpGet"]
 # Scenarios whose JMH score is per batch of `n` items: the tables show cost per item.
 PER_N = {"Timers": "timer", "HttpGet": "GET"}

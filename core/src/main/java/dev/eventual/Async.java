@@ -48,9 +48,18 @@ import java.util.concurrent.ExecutionException;
  * {@link EventLoop#inEventLoop()} is true, handlers run as microtasks of that loop,
  * {@link EventLoop#queueMicrotask} is allowed. Only {@code Thread.currentThread()} tells the
  * difference (the body's thread is named {@code <loop name>/async}). Like a callback, a body that
- * blocks (sleeps, does blocking I/O, spins) holds its loop for that long: await instead. Bodies
- * run on the JVM's virtual-thread scheduler: a loop whose turn a body has waits while that
- * scheduler has no carrier free for it.
+ * blocks (sleeps, does blocking I/O, spins) holds its loop for that long: await instead.
+ *
+ * <p>Who carries a body's virtual thread: by default the JVM's virtual-thread scheduler (a loop
+ * whose turn a body has waits while that scheduler has no carrier free for it, and each
+ * {@code await} hands the turn between two OS threads and back). When the JVM runs with
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or {@code =dev.eventual} on the module
+ * path), detected at run time, a loop whose thread is a platform thread carries its bodies
+ * itself: a body runs on the loop thread, and {@code await} resumes it inside the microtask, with
+ * no other OS thread involved; {@code -Ddev.eventual.async.mount=false} turns that off. Either way
+ * the rules above hold. On that fast path a body that blocks blocks the loop thread itself, and a
+ * body that awaits where its virtual thread cannot unmount (inside a native frame or a class
+ * initializer) blocks it for good; the blocked-loop watchdog reports both.
  *
  * <h2>Order</h2>
  * As in JavaScript: {@code async} runs the body at once, inside the call, until its first

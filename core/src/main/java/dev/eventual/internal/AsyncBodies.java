@@ -6,18 +6,27 @@ import java.util.concurrent.ThreadFactory;
  * The async bodies of one loop that have started and not ended, so that closing the loop can end
  * them: an intrusive doubly-linked list through {@link AsyncBody#prev}/{@link AsyncBody#next}
  * (no allocation per body, O(1) unlink), plus the factory of their virtual threads, named
- * {@code <loop>/async}. Created with the loop's first body ({@code loop.bodies}).
+ * {@code <loop>/async}, scheduled by the loop thread itself where {@link LoopCarrier} can be used
+ * (the opt-in fast path), else by the JVM's scheduler. Created with the loop's first body
+ * ({@code loop.bodies}).
  *
  * <p>Turn-confined: read and written only by the thread that has the loop's turn (see
  * {@link AsyncBody}), whose handoffs order every access; no field needs more.
  */
 final class AsyncBodies {
     private final ThreadFactory threads;
+    /** The loop thread as its bodies' carrier (the opt-in fast path), or null: the default path. */
+    final LoopCarrier carrier;
     private AsyncBody<?> head;
 
     private AsyncBodies(EventLoopImpl loop) {
         // No inherited InheritableThreadLocals: a suspended body should retain only its own stack.
-        threads = Thread.ofVirtual().name(loop.name() + "/async").inheritInheritableThreadLocals(false).factory();
+        String name = loop.name() + "/async";
+        LoopCarrier c = LoopCarrier.forLoop(loop);
+        ThreadFactory mounted = c == null ? null : c.threads(name);
+        carrier = mounted == null ? null : c;
+        threads = mounted != null ? mounted
+                : Thread.ofVirtual().name(name).inheritInheritableThreadLocals(false).factory();
     }
 
     /** The list of {@code loop}; with the turn. */

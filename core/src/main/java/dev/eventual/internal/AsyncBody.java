@@ -40,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * Waiting: the giver first yields its core up to GIVER_YIELDS times, re-reading TURN, then parks
  * (most turns are short; see GIVER_YIELDS); the body parks at once (a virtual thread's park only
- * unmounts it).
+ * unmounts it). On the fast path ({@link LoopCarrier}: the loop thread carries its bodies) a giver
+ * that is the loop thread does not park: it mounts the body itself until TURN reads GIVER, and the
+ * body does not unpark it; the TURN protocol is the same.
  *
  * Memory ordering: TURN is the only variable the handoff shares. The thread with the turn makes
  * all its writes, then stores TURN with release; the other thread reads TURN with acquire before
@@ -100,6 +102,8 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     }
 
     final EventLoopImpl loop;
+    /** The loop thread as this body's carrier (the fast path, see LoopCarrier), or null. */
+    private final LoopCarrier carrier;
     /**
      * The body's virtual thread; started by the first {@link #enter}. Turn-confined; cleared when
      * the body ends, so that a promise that never settles, still holding this body as a reaction,
@@ -141,6 +145,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         this.context = context;
         this.site = site;
         this.result = result;
+        this.carrier = bodies.carrier;
         this.thread = bodies.newThread(this);
     }
 
@@ -280,6 +285,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         LongTurnEvent timing = LongTurns.bodyTurnStarts();
         TURN.setRelease(this, BODY); // hands over every write above and the whole loop state
         Thread t = thread;
+        LoopCarrier c = carrier;
+        if (c != null) {
+            c.handing = giver; // the start or unpark below hands the body to c.execute: see LoopCarrier
+        }
         if (started) {
             LockSupport.unpark(t);
         } else {
@@ -287,6 +296,9 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             try {
                 t.start();
             } catch (Throwable cannotStart) { // e.g. OutOfMemoryError: unable to create thread
+                if (c != null) {
+                    c.handing = null;
+                }
                 TURN.setRelease(this, GIVER);
                 loop.turn = previous;
                 state = DONE;
@@ -299,8 +311,17 @@ public final class AsyncBody<T> implements Runnable, Reaction {
                 return;
             }
         }
-        for (int i = 0; i < GIVER_YIELDS && (int) TURN.getAcquire(this) == BODY; i++) {
-            Thread.yield();
+        if (c != null) {
+            c.handing = null;
+            if (c.isCarrier()) { // the loop thread mounts the body itself until it gives the turn back
+                c.runUntilGivenBack(this);
+                loop.turn = previous;
+                return;
+            } // else a body started or resumed this one: it parks below, unmounting, back to the loop thread
+        } else {
+            for (int i = 0; i < GIVER_YIELDS && (int) TURN.getAcquire(this) == BODY; i++) {
+                Thread.yield();
+            }
         }
         boolean interrupted = false;
         while ((int) TURN.getAcquire(this) == BODY) { // acquire: pairs with the body's release
@@ -316,6 +337,11 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether the body has given its giver the turn back (fast path: LoopCarrier); acquire, as enter's wait. */
+    boolean givenBack() {
+        return (int) TURN.getAcquire(this) == GIVER;
     }
 
     /** A consumer of what it awaits while suspended (rule 6); read with the turn, on the loop thread. */
@@ -443,8 +469,15 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     private void giveBack(boolean wait) {
         Thread g = giver;
         giver = null;
+        LoopCarrier c = carrier;
         TURN.setRelease(this, GIVER); // hands over every write of this turn; pairs with enter's acquire
-        LockSupport.unpark(g);
+        if (c == null) {
+            LockSupport.unpark(g);
+        } else if (g != loop.thread) { // the loop thread is this body's carrier: it reads TURN once this unmounts
+            c.handing = Thread.currentThread(); // see LoopCarrier: a body's thread hands its giver over
+            LockSupport.unpark(g);
+            c.handing = null;
+        }
         if (!wait) {
             return;
         }
