@@ -117,6 +117,7 @@ public class Chain {
      * registration's capture costs.
      */
     @Benchmark
+    @OperationsPerInvocation(LINKS)
     public long eventualTraced(Peers peers) {
         return eventual(peers);
     }

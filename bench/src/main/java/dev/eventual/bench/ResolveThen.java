@@ -110,7 +110,7 @@ public class ResolveThen {
      * registration's capture costs.
      */
     @Benchmark
-    @OperationsPerInvocation(BATCH)
+    @OperationsPerInvocation(OPS)
     public long eventualTraced(Peers peers) {
         return eventual(peers);
     }
