@@ -13,6 +13,6 @@ module dev.eventual {
     requires jdk.jfr;
     // API
     exports dev.eventual;
-    // The testkit's virtual time; not an API (see the comment above)
+    // Not an API: the testkit's virtual time, and io's operations' async stack trace sites (Traces)
     exports dev.eventual.internal to dev.eventual.testkit, dev.eventual.io;
 }
