@@ -25,8 +25,9 @@ import java.util.concurrent.CancellationException;
  * reaction runs only after its source settled, and settled is final), so
  * {@link #outcomesInInputOrder} reads each input's result back from the input itself (the very
  * object its reaction received) into the inputs array, which becomes the result's list (or the
- * reasons); a settled result retains no input. An input of another loop reacts on its own loop
- * thread and hands the outcome over through a task (one lambda per input in that case only). A
+ * reasons); a settled result retains no input. An input of another loop is registered through a
+ * {@link CrossLoopReaction}, which hands the outcome over as a task of the result's loop and
+ * keeps that loop alive meanwhile (one more object per such input). A
  * foreign Promise is followed by a promise of ours ({@link PromiseImpl#of}), whose state is what
  * is read back.
  *
@@ -130,14 +131,14 @@ abstract class Combinator<R> extends PromiseImpl<R> implements Reaction {
         return array;
     }
 
-    /** Input loop thread, as a microtask: hands the outcome to the result's loop. */
+    /**
+     * The result's loop thread, as a microtask: an input of the same loop reacts here directly,
+     * one of another loop through the {@link CrossLoopReaction} it was registered with.
+     */
     @Override
     public final void react(Object r) {
-        if (loop.inEventLoop()) {
-            settled(r);
-        } else {
-            loop.runOnLoop(() -> settled(r));
-        }
+        assert loop.inEventLoop() : "combinator reaction off its loop's thread";
+        settled(r);
     }
 
     @Override
