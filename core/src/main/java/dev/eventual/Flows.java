@@ -1,6 +1,6 @@
 package dev.eventual;
 
-import java.util.ArrayDeque;
+import dev.eventual.internal.PullBuffer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Flow;
@@ -255,27 +255,22 @@ public final class Flows {
     }
 
     /**
-     * The iterator side over a publisher. Every field is the loop thread's: the publisher's
-     * signals reach it through {@code execute}. {@code items} holds at most the one item
-     * requested beyond what a waiting {@code next()} took; a request is outstanding exactly when
-     * {@code inFlight} is non-null, which holds the loop alive for it. A {@code next()} that
-     * comes before the publisher's {@code onSubscribe} holds the loop alive with
-     * {@code subscribing} until the subscription arrives: the publisher may call onSubscribe
-     * later, from its own thread, and a run-mode loop with nothing else to do would end first.
+     * The iterator side over a publisher; what it holds and when it reports the end is
+     * {@link PullBuffer}'s. Every field is the loop thread's: the publisher's signals reach it
+     * through {@code execute}. The buffer holds at most the one item requested beyond what a
+     * waiting {@code next()} took; a request is outstanding exactly when {@code inFlight} is
+     * non-null, which holds the loop alive for it. A {@code next()} that comes before the
+     * publisher's {@code onSubscribe} holds the loop alive with {@code subscribing} until the
+     * subscription arrives: the publisher may call onSubscribe later, from its own thread, and a
+     * run-mode loop with nothing else to do would end first.
      */
-    private static final class Puller<T> implements AsyncIterator<T> {
-        private final EventLoop loop;
-        private final ArrayDeque<T> items = new ArrayDeque<>();
+    private static final class Puller<T> extends PullBuffer<T> {
         private Flow.Subscription subscription;
-        private Deferred<Optional<T>> waiting;
         private KeepAlive inFlight;
         private KeepAlive subscribing;
-        private boolean ended;
-        private boolean closed;
-        private Throwable failure;
 
         Puller(EventLoop loop) {
-            this.loop = loop;
+            super(loop);
         }
 
         Flow.Subscriber<T> subscriber() {
@@ -289,18 +284,27 @@ public final class Flows {
                 @Override
                 public void onNext(T item) {
                     Objects.requireNonNull(item, "item");
-                    onLoop(() -> arrived(item));
+                    onLoop(() -> {
+                        landed();
+                        offer(item);
+                    });
                 }
 
                 @Override
                 public void onError(Throwable error) {
                     Objects.requireNonNull(error, "error");
-                    onLoop(() -> end(error));
+                    onLoop(() -> {
+                        landed();
+                        end(error);
+                    });
                 }
 
                 @Override
                 public void onComplete() {
-                    onLoop(() -> end(null));
+                    onLoop(() -> {
+                        landed();
+                        end(null);
+                    });
                 }
             };
         }
@@ -314,12 +318,12 @@ public final class Flows {
         }
 
         private void subscribed(Flow.Subscription s) {
-            if (subscription != null || closed) {
+            if (subscription != null || isClosed()) {
                 s.cancel(); // rule 2.5, or closed before the subscription arrived
                 return;
             }
             subscription = s;
-            if (waiting != null) {
+            if (consumerWaits()) {
                 ask();
             }
             subscribed();
@@ -347,90 +351,22 @@ public final class Flows {
             }
         }
 
-        private void arrived(T item) {
-            landed();
-            if (closed || ended) {
-                return;
-            }
-            Deferred<Optional<T>> w = waiting;
-            if (w != null) {
-                waiting = null;
-                if (!w.tryResolve(Optional.of(item))) {
-                    close(); // the consumer gave up waiting (its next() was cancelled)
-                }
-                return;
-            }
-            items.add(item);
-        }
-
-        private void end(Throwable error) {
-            landed();
-            if (ended || closed) {
-                return;
-            }
-            ended = true;
-            failure = error;
-            Deferred<Optional<T>> w = waiting;
-            if (w != null) {
-                waiting = null;
-                settle(w);
-            }
-        }
-
-        private void settle(Deferred<Optional<T>> w) {
-            Throwable f = failure;
-            failure = null; // reported once; later calls see the end
-            if (f != null) {
-                w.tryReject(f);
-            } else {
-                w.tryResolve(Optional.empty());
-            }
-        }
-
         @Override
-        public Promise<Optional<T>> next() {
-            if (waiting != null) {
-                throw new IllegalStateException("AsyncIterator.next() called while the promise of the previous call"
-                        + " is still pending: ask for one item at a time");
-            }
-            if (closed) {
-                return loop.resolved(Optional.empty());
-            }
-            T item = items.poll();
-            if (item != null) {
-                return loop.resolved(Optional.of(item));
-            }
-            Deferred<Optional<T>> w = loop.withResolvers();
-            if (ended) {
-                settle(w);
-                return w.promise();
-            }
-            waiting = w;
+        protected void onWaiting() {
             if (subscription != null) {
                 ask();
             } else if (subscribing == null) {
                 subscribing = loop.keepAlive("a Flows iterator waiting for onSubscribe"); // see the class comment
             }
-            return w.promise();
         }
 
         @Override
-        public Promise<Void> close() {
-            if (!closed) {
-                closed = true;
-                items.clear();
-                landed();
-                subscribed();
-                Deferred<Optional<T>> w = waiting;
-                if (w != null) {
-                    waiting = null;
-                    w.tryResolve(Optional.empty());
-                }
-                if (subscription != null && !ended) {
-                    subscription.cancel();
-                }
+        protected void onClose(boolean sourceEnded) {
+            landed();
+            subscribed();
+            if (subscription != null && !sourceEnded) {
+                subscription.cancel();
             }
-            return loop.resolved(null);
         }
     }
 }

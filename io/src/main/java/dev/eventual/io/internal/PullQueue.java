@@ -4,9 +4,7 @@ import dev.eventual.AsyncIterator;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
-import java.util.ArrayDeque;
-import java.util.Objects;
-import java.util.Optional;
+import dev.eventual.internal.PullBuffer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -16,19 +14,18 @@ import java.util.function.Supplier;
  * stream hands over a batch (the lines of one chunk, the buffers of one chunk) by calling
  * {@code onItem} for each, then asks {@link #demand()} before it reads the next chunk; that
  * promise fulfils only once the consumer has taken every item handed over and asks for one more.
+ * What it holds and when it reports the end is {@link PullBuffer}'s.
  *
  * <p>Invariants. Every field is the loop thread's (the stream calls {@code onItem} and
- * {@code demand} there, and {@code next}/{@code close} are called there). At most one of
- * {@code waiting} (a consumer waits for an item) and a non-empty {@code items} holds: an item
- * that arrives while a consumer waits goes to it. {@code gate} is pending only while the stream
- * waits for demand, and is released only by a {@code next()} that finds {@code items} empty; so
- * the stream holds at most one batch nobody asked for. {@code close()} cancels the stream's
- * promise, which ends the stream (it closes its file or connection) whether it is reading or
- * waiting at the gate; the gate is then left pending, and nobody waits for it.
+ * {@code demand} there, and {@code next}/{@code close} are called there). {@code gate} is pending
+ * only while the stream waits for demand, and is released only when a consumer starts to wait
+ * with nothing held; so the stream holds at most one batch nobody asked for. {@code close()}
+ * cancels the stream's promise, which ends the stream (it closes its file or connection) whether
+ * it is reading or waiting at the gate; the gate is then left pending, and nobody waits for it.
  *
  * @param <T> the type of the items
  */
-public final class PullQueue<T> implements AsyncIterator<T> {
+public final class PullQueue<T> extends PullBuffer<T> {
     /** Starts a push stream: items to {@code onItem}, asks {@code demand} before each further read. */
     @FunctionalInterface
     public interface Starter<T> {
@@ -42,17 +39,11 @@ public final class PullQueue<T> implements AsyncIterator<T> {
         Promise<?> start(Consumer<T> onItem, Supplier<Promise<Void>> demand);
     }
 
-    private final EventLoop loop;
-    private final ArrayDeque<T> items = new ArrayDeque<>();
-    private Deferred<Optional<T>> waiting;
     private Deferred<Void> gate;
     private Promise<?> stream;
-    private boolean ended;
-    private boolean closed;
-    private Throwable failure;
 
     private PullQueue(EventLoop loop) {
-        this.loop = loop;
+        super(loop);
     }
 
     /**
@@ -72,99 +63,27 @@ public final class PullQueue<T> implements AsyncIterator<T> {
         return queue;
     }
 
-    private void offer(T item) {
-        Objects.requireNonNull(item, "item");
-        if (closed) {
-            return;
-        }
-        Deferred<Optional<T>> w = waiting;
-        if (w != null) {
-            waiting = null;
-            if (w.tryResolve(Optional.of(item))) {
-                return;
-            }
-            close(); // the consumer gave up waiting (its next() was cancelled)
-            return;
-        }
-        items.add(item);
-    }
-
     private Promise<Void> demand() {
-        if (!closed && items.isEmpty() && waiting != null) {
+        if (consumerWaits()) {
             return loop.resolved(null);
         }
         gate = loop.withResolvers();
         return gate.promise();
     }
 
-    private void end(Throwable error) {
-        if (ended || closed) {
-            return;
-        }
-        ended = true;
-        failure = error;
-        Deferred<Optional<T>> w = waiting;
-        if (w != null) {
-            waiting = null;
-            settle(w);
-        }
-    }
-
-    private void settle(Deferred<Optional<T>> w) {
-        if (failure != null) {
-            w.tryReject(failure);
-        } else {
-            w.tryResolve(Optional.empty());
-        }
-    }
-
     @Override
-    public Promise<Optional<T>> next() {
-        if (waiting != null) {
-            throw new IllegalStateException("AsyncIterator.next() called while the promise of the previous call"
-                    + " is still pending: ask for one item at a time");
-        }
-        if (closed) {
-            return loop.resolved(Optional.empty());
-        }
-        T item = items.poll();
-        if (item != null) {
-            return loop.resolved(Optional.of(item));
-        }
-        Deferred<Optional<T>> w = loop.withResolvers();
-        if (ended) {
-            settle(w);
-            Throwable f = failure;
-            failure = null; // reported once; later calls see the end
-            if (f != null) {
-                closed = true;
-            }
-            return w.promise();
-        }
-        waiting = w;
+    protected void onWaiting() {
         Deferred<Void> g = gate;
         if (g != null) {
             gate = null;
             g.resolve(null);
         }
-        return w.promise();
     }
 
     @Override
-    public Promise<Void> close() {
-        if (closed) {
-            return loop.resolved(null);
-        }
-        closed = true;
-        items.clear();
-        Deferred<Optional<T>> w = waiting;
-        if (w != null) {
-            waiting = null;
-            w.tryResolve(Optional.empty());
-        }
-        if (!ended) {
+    protected void onClose(boolean sourceEnded) {
+        if (!sourceEnded) {
             stream.cancel();
         }
-        return loop.resolved(null);
     }
 }

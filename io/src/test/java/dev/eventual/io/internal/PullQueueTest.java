@@ -101,6 +101,27 @@ class PullQueueTest {
     }
 
     @Test
+    void aFailureWhileTheConsumerWaits_rejectsThatNext_once() {
+        Script s = new Script();
+        List<String> got = new ArrayList<>();
+        run(() -> {
+            AsyncIterator<String> q = s.start();
+            q.next().caught(e -> {
+                        got.add("failed " + e.getMessage());
+                        return null;
+                    })
+                    .thenCompose(v -> q.next())
+                    .thenAccept(v -> got.add("then end " + v.isEmpty()))
+                    .caught(e -> {
+                        got.add("failed again " + e.getMessage());
+                        return null;
+                    });
+            s.end.reject(new IOException("disk on fire"));
+        });
+        assertThat(got).containsExactly("failed disk on fire", "then end true");
+    }
+
+    @Test
     void close_cancelsTheStream_dropsWhatWasReadAhead_andEndsAPendingNext() {
         Script s = new Script();
         List<String> got = new ArrayList<>();
