@@ -130,7 +130,7 @@ public interface Limiter {
     int active();
 
     /**
-     * Returns how many tasks wait in the queue ({@code p-limit}'s {@code pendingCount}). EventLoopImpl
+     * Returns how many tasks wait in the queue ({@code p-limit}'s {@code pendingCount}). Loop
      * thread only.
      *
      * @return the number of tasks queued and not yet started

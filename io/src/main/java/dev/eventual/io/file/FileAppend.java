@@ -39,7 +39,7 @@ final class FileAppend extends FileJob<Void, FileChannel> {
     }
 
     /**
-     * Starts appending {@code bytes} to {@code path} and returns a promise of the end. EventLoopImpl
+     * Starts appending {@code bytes} to {@code path} and returns a promise of the end. Loop
      * thread. The array must not change until the promise settles.
      *
      * @param operation the public method's name, for failure messages
