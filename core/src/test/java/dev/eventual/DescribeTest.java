@@ -80,8 +80,9 @@ class DescribeTest {
     void onTheLoopThread_readsDirectly() {
         AtomicReference<String> text = new AtomicReference<>();
         EventLoop.builder().name("self").run(() -> {
-            EventLoop.current().setTimeout(() -> {}, 5);
+            Timeout timer = EventLoop.current().setTimeout(() -> {}, 60_000);
             text.set(EventLoop.current().describe());
+            EventLoop.current().clearTimeout(timer);
         });
         assertThat(text.get()).startsWith("event loop 'self' (running; EventLoop.run: ends when none of the work below is left)\n"
                 + "  now: running the callback or async body that called describe()\n"
