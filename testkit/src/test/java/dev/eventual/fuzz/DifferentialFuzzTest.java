@@ -3,7 +3,6 @@ package dev.eventual.fuzz;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Predicate;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitrary;
@@ -13,7 +12,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.BeforeProperty;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -24,61 +22,95 @@ import net.jqwik.api.statistics.Statistics;
  * dev.eventual package overview) against the reference, not against anyone's memory of it.
  *
  * <p>Unhandled rejections are not avoided but compared: Node's {@code unhandledRejection} and
- * {@code rejectionHandled} events and Eventual's {@code onUnhandledRejection} hook both write to
- * the log. Programs whose timer order depends on execution time are not compared (see
- * {@link TimerSchedule}), and a program whose timers were set so late (a busy machine) that
- * they might have swapped runs again, up to {@value #ATTEMPTS} times. The statistics say how
- * many programs were compared; the property fails if races are more than a third of them, or
- * programs still late after every attempt more than a fifth (then the fuzzer is not testing).
+ * {@code rejectionHandled} events and Eventual's reports both write to the log.
+ *
+ * <p><b>Virtual time.</b> Both sides run on virtual time, as the differential ordering tests do
+ * (dev.eventual.ordering.NodeHarness): Eventual on a {@link dev.eventual.testkit.TestLoop
+ * TestLoop}, Node under {@code node/virtual-timers.js}. Timers fire by virtual deadline, ties in
+ * the order they were set, on both sides, so every program is compared (also those whose timer
+ * order would be a race on the real clock; the statistics count them) and the same seed gives
+ * the same logs on every run and every machine, however busy ({@link FuzzDeterminismTest}).
+ *
+ * <p><b>Checking the shim against real Node.</b> With {@code -Dfuzz.checkVirtualTimers=true}
+ * the property compares, for each program, Node's log on virtual time with real Node's on the
+ * real clock (Eventual runs only for its timer schedule). There, programs whose timer order is
+ * a race on the real clock are not compared (see {@link TimerSchedule}), and a program whose
+ * timers real Node set so late (a busy machine) that they might have swapped runs again, up to
+ * {@value #ATTEMPTS} times; the property fails if races are more than a third of the programs,
+ * or programs still late after every attempt more than a fifth (then the check is not testing).
+ * Run it on a quiet machine: real Node's order is what varies under load.
  *
  * <p>One try is a batch of {@link SideBySide#MAX_BATCH} programs, run together; a failing batch
  * shrinks to the one failing program, shrunk in turn. Size: {@code -Dfuzz.tries=N} programs
- * (default 300, about 10 seconds); {@code stress/fuzz} runs 100,000. Repeat a run with
- * {@code -Dfuzz.seed=...} (jqwik prints the seed of a failure). Skipped with a message where
- * {@code node} is not installed.
+ * (default 300); {@code stress/fuzz} runs 100,000. Repeat a run with {@code -Dfuzz.seed=...}
+ * (jqwik prints the seed of a failure). Skipped with a message where {@code node} is not
+ * installed.
  */
 @AddLifecycleHook(NodeRequired.class)
 class DifferentialFuzzTest {
     private static final String NODE = NodeBatch.findNode();
-    /** How often a program runs when its timers were set late (a busy machine), at most. */
+    private static final boolean CHECK_VIRTUAL_TIMERS = Boolean.getBoolean("fuzz.checkVirtualTimers");
+    /** How often the real-clock check runs a program whose timers were set late (a busy machine), at most. */
     private static final int ATTEMPTS = 3;
     private static final String COMPARED = "compared";
-    private static final String RACE = "not compared: its timer order is a race";
-    private static final String LATE = "not compared: timers set too late in " + ATTEMPTS + " runs";
-
-    /**
-     * Loads and links the interpreter's and Eventual's code paths before the first real batch: a
-     * cold JVM can take tens of milliseconds in a first callback, enough to reorder timers.
-     */
-    @BeforeProperty
-    void warmUp() throws InterruptedException {
-        Random random = new Random(1);
-        for (int round = 0; round < 3; round++) {
-            SideBySide.runOnEventual(batches().generator(1000).next(random).value());
-        }
-    }
+    private static final String COMPARED_RACE = "compared; on the real clock its timer order would be a race";
+    private static final String RACE = "not compared: its timer order is a race on the real clock";
+    private static final String LATE = "not compared: real Node set its timers too late in " + ATTEMPTS + " runs";
 
     @Property(edgeCases = EdgeCasesMode.NONE, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     @AddLifecycleHook(FuzzTries.class)
     void randomPrograms_logTheSameOnEventualAsInNode(@ForAll("batches") List<Program> batch) throws Exception {
-        List<Program> toRun = batch;
+        if (CHECK_VIRTUAL_TIMERS) {
+            checkVirtualTimersAgainstRealNode(batch);
+            return;
+        }
+        for (SideBySide.Result r : SideBySide.run(NODE, batch)) {
+            Statistics.label("programs").collect(r.timers().race().isPresent() ? COMPARED_RACE : COMPARED);
+            Statistics.label("timers a program set").collect(timers(r.timers().count()));
+            if (!r.matches()) {
+                throw new AssertionError(LogDiff.describe(r, batch.indexOf(r.program()), batch.size()));
+            }
+        }
+    }
+
+    /**
+     * The real-clock mode (see the class javadoc): Node's log on virtual time must equal real
+     * Node's, for every program whose real-clock timer order is not a race.
+     */
+    private static void checkVirtualTimersAgainstRealNode(List<Program> batch) throws Exception {
+        List<NodeBatch.Output> virtual = NodeBatch.start(NODE, batch, true).outputs();
+        List<EventualInterpreter.Run> schedules = SideBySide.runOnEventual(batch);
+        List<Program> toRun = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (schedules.get(i).timers().race().isPresent()) {
+                Statistics.label("programs").collect(RACE);
+            } else {
+                toRun.add(batch.get(i));
+            }
+        }
         for (int attempt = 1; !toRun.isEmpty(); attempt++) {
             List<Program> again = new ArrayList<>();
-            for (SideBySide.Result r : SideBySide.run(NODE, toRun)) {
+            List<NodeBatch.Output> real = NodeBatch.start(NODE, toRun, false).outputs();
+            for (int i = 0; i < toRun.size(); i++) {
+                Program program = toRun.get(i);
+                NodeBatch.Output out = real.get(i);
                 String outcome;
-                if (r.timerRace().isPresent()) {
-                    outcome = RACE;
-                } else if (r.late()) {
+                if (out.lateness() > TimerSchedule.LATENESS_LIMIT_MILLIS) {
                     if (attempt < ATTEMPTS) {
-                        again.add(r.program());
+                        again.add(program);
                         continue;
                     }
                     outcome = LATE;
                 } else {
-                    Statistics.label("compared runs: latest timer set after its ideal time").collect(lateness(r.lateness()));
+                    Statistics.label("compared runs: latest timer set after its virtual time").collect(lateness(out.lateness()));
                     outcome = attempt == 1 ? COMPARED : "compared, after a late run";
-                    if (!r.matches()) {
-                        throw new AssertionError(LogDiff.describe(r, batch.indexOf(r.program()), batch.size()));
+                    int index = batch.indexOf(program);
+                    List<String> shim = virtual.get(index).log();
+                    if (!shim.equals(out.log())) {
+                        throw new AssertionError(LogDiff.describe(program, "Program " + index + " of a batch of "
+                                + batch.size() + " logs differently in Node on virtual time (node/virtual-timers.js)"
+                                + " than in real Node (real Node is the reference).", "real Node", out.log(),
+                                "Node on virtual time", shim));
                     }
                 }
                 Statistics.label("programs").collect(outcome);
@@ -91,7 +123,12 @@ class DifferentialFuzzTest {
         });
     }
 
-    /** Buckets of {@link SideBySide.Result#lateness()}, for the statistics. */
+    /** Buckets of a program's timer count, for the statistics. */
+    private static String timers(int count) {
+        return count == 0 ? "none" : count <= 2 ? "1 or 2" : count <= 5 ? "3 to 5" : "6 or more";
+    }
+
+    /** Buckets of {@link NodeBatch.Output#lateness()}, for the statistics. */
     private static String lateness(double millis) {
         if (millis < 2) {
             return "under 2 ms";

@@ -2,32 +2,39 @@ package dev.eventual.fuzz;
 
 import java.util.List;
 
-/** The failure message for a program whose Eventual log differs from Node's: the program, and both logs side by side. */
+/** The failure message for a program that logs differently in two runs: the program, and both logs side by side. */
 final class LogDiff {
     private static final int COLUMN = 34;
 
     private LogDiff() {}
 
+    /** Eventual's log differs from Node's (both on virtual time). */
     static String describe(SideBySide.Result r, int index, int batchSize) {
-        List<String> node = r.node();
-        List<String> eventual = r.eventual();
+        return describe(r.program(), "Program " + index + " of a batch of " + batchSize
+                + " logs differently on Eventual than in Node (Node is the reference; both on virtual time).",
+                "Node", r.node(), "Eventual", r.eventual());
+    }
+
+    /**
+     * {@code headline}, the program (the JavaScript Node ran; EventualInterpreter runs the same
+     * IR), and the two logs in columns, the first difference marked.
+     */
+    static String describe(Program program, String headline, String leftName, List<String> left, String rightName,
+            List<String> right) {
         int first = 0;
-        while (first < node.size() && first < eventual.size() && node.get(first).equals(eventual.get(first))) {
+        while (first < left.size() && first < right.size() && left.get(first).equals(right.get(first))) {
             first++;
         }
         StringBuilder b = new StringBuilder();
-        b.append("Program ").append(index).append(" of a batch of ").append(batchSize)
-                .append(" logs differently on Eventual than in Node (Node is the reference).\n")
+        b.append(headline).append('\n')
                 .append("The program (the JavaScript Node ran; EventualInterpreter runs the same IR):\n\n");
-        r.program().toString().lines().forEach(l -> b.append("    ").append(l).append('\n'));
-        b.append(String.format("%nTimers were set at most %.1f ms after their ideal time (limit %.0f ms).%n",
-                r.lateness(), TimerSchedule.LATENESS_LIMIT_MILLIS));
+        program.toString().lines().forEach(l -> b.append("    ").append(l).append('\n'));
         b.append("\nFirst difference at line ").append(first + 1).append(":\n\n");
-        b.append(String.format("     %-" + COLUMN + "s %s%n", "Node", "Eventual"));
-        for (int i = 0; i < Math.max(node.size(), eventual.size()); i++) {
-            String n = i < node.size() ? node.get(i) : "";
-            String e = i < eventual.size() ? eventual.get(i) : "";
-            b.append(String.format("%s%3d %-" + COLUMN + "s %s%n", i == first ? ">" : " ", i + 1, n, e));
+        b.append(String.format("     %-" + COLUMN + "s %s%n", leftName, rightName));
+        for (int i = 0; i < Math.max(left.size(), right.size()); i++) {
+            String l = i < left.size() ? left.get(i) : "";
+            String r = i < right.size() ? right.get(i) : "";
+            b.append(String.format("%s%3d %-" + COLUMN + "s %s%n", i == first ? ">" : " ", i + 1, l, r));
         }
         return b.toString();
     }

@@ -24,10 +24,12 @@ import net.jqwik.api.Tuple;
  * their synchronous part takes well under a millisecond.
  *
  * <p>Timer delays come from {@link #DELAYS}: 0 and 1 (both 1 ms, in one FIFO list in Node),
- * 20 and 40, far apart compared with the time code takes. Nesting can still bring two
- * timers of different delays close; {@link TimerSchedule} finds those programs and the
- * property leaves them out. The alternatives of each choice are listed simplest first: jqwik
- * shrinks towards the first.
+ * 20 and 40. On virtual time any delays would do; these are far apart compared with the time
+ * code takes, so that most programs also have a fixed timer order on the real clock, where the
+ * real-clock check of {@link DifferentialFuzzTest} compares Node on virtual time with real Node.
+ * Nesting can still bring two timers of different delays close; {@link TimerSchedule} finds
+ * those programs, which that check leaves out. The alternatives of each choice are listed
+ * simplest first: jqwik shrinks towards the first.
  */
 final class Programs {
     static final List<Integer> DELAYS = List.of(0, 1, 20, 40);
