@@ -23,6 +23,7 @@ for block in re.finditer(r"\] \((\d+)\) ([^=\n]+?) = \n((?:    .+\n)+)", text):
     stats.append((block.group(2).strip(), block.group(1), rows))
 tries = re.findall(r"^tries = (\d+)", text, re.M)
 seeds = re.findall(r"^seed = (-?\d+)", text, re.M)
+digests = re.findall(r"SHA-256 of the programs and Node's logs: ([0-9a-f]+)", text)
 first_diff = re.search(r"Program \d+ of a batch.*?(?=\n\s*\|-{5})", text, re.S)
 
 # The JDK the build's toolchain runs the tests on: scripts/newest-jdk's.
@@ -45,7 +46,8 @@ lines = [BEGIN, "## Differential fuzzing", "",
          f"**{'PASS' if ok else 'FAIL'}**"
          f"{', failed at jqwik try ' + tries[-1] + ' (batches of programs)' if tries and not ok else ''}"
          f"{', seed ' + seeds[-1] if seeds else ''}, {int(seconds) // 60} min {int(seconds) % 60} s; "
-         f"{cores} cores, {mem} GiB, {java}, Node {node}, load average {load} at the start.", ""]
+         f"{cores} cores, {mem} GiB, {java}, Node {node}, load average {load} at the start"
+         f"{'; SHA-256 of the programs and their logs ' + digests[-1][:16] + '...' if digests and ok else ''}.", ""]
 for title, count, rows in stats:
     lines.append(f"{title} ({count}):")
     lines.append("")

@@ -1,7 +1,11 @@
 package dev.eventual.fuzz;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
 import net.jqwik.api.AfterFailureMode;
@@ -12,6 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -29,7 +34,9 @@ import net.jqwik.api.statistics.Statistics;
  * TestLoop}, Node under {@code node/virtual-timers.js}. Timers fire by virtual deadline, ties in
  * the order they were set, on both sides, so every program is compared (also those whose timer
  * order would be a race on the real clock; the statistics count them) and the same seed gives
- * the same logs on every run and every machine, however busy ({@link FuzzDeterminismTest}).
+ * the same logs on every run and every machine, however busy ({@link FuzzDeterminismTest}). At
+ * its end the property prints a SHA-256 of every program it ran and of Node's log of it: two runs
+ * with the same seed print the same digest.
  *
  * <p><b>Checking the shim against real Node.</b> With {@code -Dfuzz.checkVirtualTimers=true}
  * the property compares, for each program, Node's log on virtual time with real Node's on the
@@ -57,6 +64,10 @@ class DifferentialFuzzTest {
     private static final String RACE = "not compared: its timer order is a race on the real clock";
     private static final String LATE = "not compared: real Node set its timers too late in " + ATTEMPTS + " runs";
 
+    /** The programs run so far and Node's logs of them (on virtual time), in order. */
+    private final MessageDigest digest = sha256();
+    private int programsRun;
+
     @Property(edgeCases = EdgeCasesMode.NONE, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     @AddLifecycleHook(FuzzTries.class)
     void randomPrograms_logTheSameOnEventualAsInNode(@ForAll("batches") List<Program> batch) throws Exception {
@@ -65,6 +76,7 @@ class DifferentialFuzzTest {
             return;
         }
         for (SideBySide.Result r : SideBySide.run(NODE, batch)) {
+            record(r.program(), r.node());
             Statistics.label("programs").collect(r.timers().race().isPresent() ? COMPARED_RACE : COMPARED);
             Statistics.label("timers a program set").collect(timers(r.timers().count()));
             if (!r.matches()) {
@@ -77,8 +89,11 @@ class DifferentialFuzzTest {
      * The real-clock mode (see the class javadoc): Node's log on virtual time must equal real
      * Node's, for every program whose real-clock timer order is not a race.
      */
-    private static void checkVirtualTimersAgainstRealNode(List<Program> batch) throws Exception {
+    private void checkVirtualTimersAgainstRealNode(List<Program> batch) throws Exception {
         List<NodeBatch.Output> virtual = NodeBatch.start(NODE, batch, true).outputs();
+        for (int i = 0; i < batch.size(); i++) {
+            record(batch.get(i), virtual.get(i).log());
+        }
         List<EventualInterpreter.Run> schedules = SideBySide.runOnEventual(batch);
         List<Program> toRun = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -121,6 +136,26 @@ class DifferentialFuzzTest {
             c.check(RACE).percentage((Predicate<Double>) share -> share < 34.0);
             c.check(LATE).percentage((Predicate<Double>) share -> share < 20.0);
         });
+    }
+
+    private void record(Program program, List<String> nodeLog) {
+        digest.update((program + "\0" + String.join("\n", nodeLog) + "\0").getBytes(StandardCharsets.UTF_8));
+        programsRun++;
+    }
+
+    /** Prints the digest (see the class javadoc); after a failure it covers the shrinking runs too. */
+    @AfterProperty
+    void printDigest() {
+        System.out.println("DifferentialFuzzTest: " + programsRun + " programs run; SHA-256 of the programs and Node's logs: "
+                + HexFormat.of().formatHex(digest.digest()));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** Buckets of a program's timer count, for the statistics. */
