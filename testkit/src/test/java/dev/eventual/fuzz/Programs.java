@@ -74,6 +74,7 @@ final class Programs {
                             Tuple.of(1, body(depth - 1).map(Stmt.Microtask::new)),
                             Tuple.of(2, Combinators.combine(delay(), body(depth - 1)).as((d, b) -> new Stmt.Timeout(0, d, b))),
                             Tuple.of(1, handle().map(Stmt.ClearTimeout::new)));
+            s = Shared.of(s); // see Shared: jqwik would hash the whole tree below at each use
             STATEMENTS.put(depth, s);
         }
         return s;
@@ -114,6 +115,7 @@ final class Programs {
                     Tuple.of(2, combine(depth)),
                     Tuple.of(1, promise(depth - 1).map(PromiseExpr.Adopt::new)),
                     Tuple.of(1, promise(depth - 1).map(PromiseExpr.Same::new)));
+            p = Shared.of(p);
             PROMISES.put(depth, p);
         }
         return p;
