@@ -12,7 +12,7 @@ import java.util.List;
  */
 final class SideBySide {
     /** The largest batch: one Node process runs this many programs. */
-    static final int MAX_BATCH = 25;
+    static final int MAX_BATCH = 50;
 
     /** One program's two logs, and the timers its Eventual run set. */
     record Result(Program program, List<String> node, List<String> eventual, TimerSchedule timers) {
