@@ -47,7 +47,7 @@ lines = [BEGIN, "## Differential fuzzing", "",
          f"{', failed at jqwik try ' + tries[-1] + ' (batches of programs)' if tries and not ok else ''}"
          f"{', seed ' + seeds[-1] if seeds else ''}, {int(seconds) // 60} min {int(seconds) % 60} s; "
          f"{cores} cores, {mem} GiB, {java}, Node {node}, load average {load} at the start"
-         f"{'; SHA-256 of the programs and their logs ' + digests[-1][:16] + '...' if digests and ok else ''}.", ""]
+         f"{'; SHA-256 of the programs and their logs `' + digests[-1] + '`' if digests and ok else ''}.", ""]
 for title, count, rows in stats:
     lines.append(f"{title} ({count}):")
     lines.append("")
