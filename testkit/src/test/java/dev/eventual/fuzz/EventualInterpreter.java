@@ -40,7 +40,8 @@ import java.util.Map;
  * {@code handled later <reason>} from the loop's reports
  * ({@link TestLoop#onUnhandledRejection}), as the Node runner logs its
  * {@code unhandledRejection} and {@code rejectionHandled} events. Anything thrown outside a
- * promise handler (there should be nothing) is logged as {@code crash ...}, which Node's log
+ * promise handler (there should be nothing) is logged as {@code crash ...} at the end of the
+ * log (the loop collects such errors, see {@link TestLoop#callbackErrors()}), which Node's log
  * never matches.
  *
  * <p>One instance per run; all its state is touched on the calling thread (the loop's) only.
