@@ -23,6 +23,7 @@ for block in re.finditer(r"\] \((\d+)\) ([^=\n]+?) = \n((?:    .+\n)+)", text):
     stats.append((block.group(2).strip(), block.group(1), rows))
 tries = re.findall(r"^tries = (\d+)", text, re.M)
 seeds = re.findall(r"^seed = (-?\d+)", text, re.M)
+digests = re.findall(r"SHA-256 of the programs and Node's logs: ([0-9a-f]+)", text)
 first_diff = re.search(r"Program \d+ of a batch.*?(?=\n\s*\|-{5})", text, re.S)
 
 # The JDK the build's toolchain runs the tests on: scripts/newest-jdk's.
@@ -35,16 +36,18 @@ mem = round(int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).gr
 
 lines = [BEGIN, "## Differential fuzzing", "",
          "`stress/fuzz [N]` generates N random programs (promise chains, combinators, adoption, microtasks, timers,",
-         "throwing handlers, unhandled and later-handled rejections; `core/src/test/java/dev/eventual/fuzz`), runs",
+         "throwing handlers, unhandled and later-handled rejections; `testkit/src/test/java/dev/eventual/fuzz`), runs",
          "each in Node.js and on Eventual, and compares the logs line by line; jqwik shrinks a failing program.",
-         "Programs whose timer order is a race (two timers due within the margin of each other) are not compared;",
-         "a program whose timers were set too late on either side (a busy machine) runs again, up to 3 times.",
-         "`mvn -B verify` runs 300 programs. Last run:", "",
+         "Both sides run on virtual time (Eventual on a `TestLoop`, Node under `node/virtual-timers.js`), so every",
+         "program is compared, also those whose timer order would be a race on the real clock, and a busy machine",
+         "slows the run but cannot change a log. `mvn -B verify` runs 300 programs; the shim itself is checked",
+         "against real Node by `-Dfuzz.checkVirtualTimers=true` (see \"Faults, measured\"). Last run:", "",
          f"- {date.today().isoformat()}, `stress/fuzz {programs}`{' with FUZZ_SEED=' + seed if seed else ''}: "
          f"**{'PASS' if ok else 'FAIL'}**"
          f"{', failed at jqwik try ' + tries[-1] + ' (batches of programs)' if tries and not ok else ''}"
          f"{', seed ' + seeds[-1] if seeds else ''}, {int(seconds) // 60} min {int(seconds) % 60} s; "
-         f"{cores} cores, {mem} GiB, {java}, Node {node}, load average {load} at the start.", ""]
+         f"{cores} cores, {mem} GiB, {java}, Node {node}, load average {load} at the start"
+         f"{'; SHA-256 of the programs and their logs `' + digests[-1] + '`' if digests and ok else ''}.", ""]
 for title, count, rows in stats:
     lines.append(f"{title} ({count}):")
     lines.append("")

@@ -1,5 +1,6 @@
-// Virtual time for Node, for the differential ordering tests (see NodeHarness): the program's
-// timers fire in the order Node's own timers would on an idle machine, whatever the load.
+// Virtual time for Node, for the differential ordering tests (see NodeHarness) and the
+// differential fuzzer (dev/eventual/fuzz/batch-runner.js): the program's timers fire in the
+// order Node's own timers would on an idle machine, whatever the load.
 //
 // setTimeout/setInterval/clearTimeout/clearInterval and AbortSignal.timeout are replaced by a
 // queue ordered by (deadline, order set) on a clock that moves only from timer to timer. Each

@@ -126,7 +126,7 @@ class TracesOffTest {
         assertThat(TraceSites.isLibrary(TracesOffTest.class)).isFalse();
         assertThat(TraceSites.isLibrary(Class.forName("dev.eventual.AsyncStackTraceTest"))).isFalse();
         // a package of no library module (as dev.eventual.examples): user code
-        assertThat(TraceSites.isLibrary(Class.forName("dev.eventual.fuzz.Programs"))).isFalse();
+        assertThat(TraceSites.isLibrary(Class.forName("dev.eventual.tck.FlowsPublisherVerification"))).isFalse();
         assertThat(TraceSites.looksLikeTest(TracesOffTest.class)).isTrue();
         assertThat(TraceSites.looksLikeTest(EventLoopImpl.class)).isFalse();
     }

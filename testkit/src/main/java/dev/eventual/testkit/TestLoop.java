@@ -80,6 +80,8 @@ public final class TestLoop implements AutoCloseable {
     private final List<Throwable> rejections = Collections.synchronizedList(new ArrayList<>());
     private final List<Throwable> callbackErrors = Collections.synchronizedList(new ArrayList<>());
     private Duration realTimeLimit = DEFAULT_REAL_TIME_LIMIT;
+    /** Called with each report after it is collected; loop thread only, as the reports are. */
+    private UnhandledRejectionHandler rejectionListener;
 
     private TestLoop(String name, boolean virtual) {
         LoopConfig config = new LoopConfig();
@@ -89,11 +91,17 @@ public final class TestLoop implements AutoCloseable {
             @Override
             public void unhandled(Promise<?> promise, Throwable reason) {
                 rejections.add(reason);
+                if (rejectionListener != null) {
+                    rejectionListener.unhandled(promise, reason);
+                }
             }
 
             @Override
             public void handledLater(Promise<?> promise, Throwable reason) {
                 rejections.remove(reason); // a handler came after the report: no longer unhandled
+                if (rejectionListener != null) {
+                    rejectionListener.handledLater(promise, reason);
+                }
             }
         };
         config.taskErrorHandler = callbackErrors::add;
@@ -148,6 +156,23 @@ public final class TestLoop implements AutoCloseable {
             throw new IllegalArgumentException("realTimeLimit must be positive: " + limit);
         }
         this.realTimeLimit = limit;
+        return this;
+    }
+
+    /**
+     * Also calls {@code handler} for each rejection this loop reports unhandled and each one
+     * handled after it was reported, at the moment the loop reports it: on the loop's thread,
+     * after the microtask checkpoint that left it unhandled (Node's {@code unhandledRejection}
+     * and {@code rejectionHandled} events), so that a test can see where in the order of its
+     * callbacks each report came. The reports are still collected
+     * ({@link #unhandledRejections()}). An exception thrown by the handler is collected as a
+     * callback error ({@link #callbackErrors()}). A later call replaces the handler.
+     *
+     * @param handler what to call; {@code null} for nothing
+     * @return this
+     */
+    public TestLoop onUnhandledRejection(UnhandledRejectionHandler handler) {
+        this.rejectionListener = handler;
         return this;
     }
 

@@ -10,6 +10,7 @@ import dev.eventual.AsyncTimeoutException;
 import dev.eventual.EventLoop;
 import dev.eventual.Promise;
 import dev.eventual.RetryPolicy;
+import dev.eventual.UnhandledRejectionHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,6 +248,33 @@ class VirtualTimeTest {
         loop.rejected(new IOException("lost"));
         t.runCurrent();
         assertThat(t.unhandledRejections()).singleElement().asString().contains("lost");
+    }
+
+    @Test
+    void onUnhandledRejectionSeesEachReportWhereItComesInTheOrderOfCallbacks() {
+        t.onUnhandledRejection(new UnhandledRejectionHandler() {
+            @Override
+            public void unhandled(Promise<?> promise, Throwable reason) {
+                note("unhandled " + reason.getMessage());
+            }
+
+            @Override
+            public void handledLater(Promise<?> promise, Throwable reason) {
+                note("handled later " + reason.getMessage());
+            }
+        });
+        Promise<Object> lost = loop.rejected(new IOException("lost"));
+        loop.queueMicrotask(() -> note("top.micro"));
+        loop.setTimeout(() -> {
+            note("timer");
+            lost.caught(e -> null);
+            loop.queueMicrotask(() -> note("timer.micro"));
+        }, 10);
+        t.runUntilIdle();
+        // Reported after the checkpoint that left it unhandled; handled later after the timer's.
+        assertThat(log).containsExactly("0 top.micro", "0 unhandled lost", "10 timer", "10 timer.micro",
+                "10 handled later lost");
+        assertThat(t.unhandledRejections()).isEmpty();
     }
 
     @Test

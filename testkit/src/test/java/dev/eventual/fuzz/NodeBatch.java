@@ -3,6 +3,7 @@ package dev.eventual.fuzz;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A batch of programs running in one Node process ({@code batch-runner.js}, which isolates them
  * in vm contexts): started by {@link #start}, so that the Eventual side can run meanwhile, and
- * read by {@link #outputs}.
+ * read by {@link #outputs}. On virtual time the runner loads {@code node/virtual-timers.js} (the
+ * shim the differential ordering tests use) first, so that the programs' timers fire by virtual
+ * deadline and order set, as on the Eventual side; on the real clock it uses Node's own timers
+ * and reports how late each program set them.
  */
 final class NodeBatch {
     private static final long TIMEOUT_SECONDS = 60;
@@ -39,11 +43,16 @@ final class NodeBatch {
         return null;
     }
 
-    static NodeBatch start(String node, List<Program> programs) throws IOException {
+    /** Starts {@code programs} in Node, on virtual time (the timers shim) or on the real clock. */
+    static NodeBatch start(String node, List<Program> programs, boolean virtualTime) throws IOException {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "ulimit -v " + MEMORY_LIMIT_KB + " 2>/dev/null; exec \"$@\"",
+                "sh", node, resource("batch-runner.js").toString()));
+        if (virtualTime) {
+            command.add(resource("/node/virtual-timers.js").toString());
+        }
         // A memory cap, so that a runaway Node (see Normalizer on cycles) dies early instead of
         // taking the machine's memory; where ulimit fails (not Linux), Node runs without it.
-        Process process = new ProcessBuilder("sh", "-c", "ulimit -v " + MEMORY_LIMIT_KB + " 2>/dev/null; exec \"$@\"",
-                "sh", node, runner().toString()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> sources = programs.stream().map(JsRenderer::render).toList();
         // NUL cannot occur in a rendered program. Node reads all of stdin before it writes anything.
         try (OutputStream in = process.getOutputStream()) {
@@ -52,7 +61,10 @@ final class NodeBatch {
         return new NodeBatch(process, programs.size());
     }
 
-    /** One program's log in Node, and how late its timers were set (see {@link TimerSchedule#lateness()}). */
+    /**
+     * One program's log in Node and, on the real clock, how much later than its virtual time the
+     * latest of its timers was set, in ms (see {@link TimerSchedule}); 0 on virtual time.
+     */
     record Output(List<String> log, double lateness) {}
 
     /** Waits for the process; each program's output, in batch order. */
@@ -97,12 +109,19 @@ final class NodeBatch {
         }
     }
 
-    /** The runner in the test classes directory; prelude.js lies beside it. */
-    private static Path runner() {
+    /**
+     * A file of the test classes directory: the runner (prelude.js lies beside it) or, from the
+     * root, the timers shim.
+     */
+    private static Path resource(String name) {
+        URL url = NodeBatch.class.getResource(name);
+        if (url == null) {
+            throw new IllegalStateException("test resource " + name + " is missing");
+        }
         try {
-            return Path.of(NodeBatch.class.getResource("batch-runner.js").toURI());
+            return Path.of(url.toURI());
         } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("test resource " + name + " is not a file: " + url, e);
         }
     }
 }

@@ -9,7 +9,6 @@ import dev.eventual.EventLoop;
 import dev.eventual.Promise;
 import dev.eventual.Timeout;
 import dev.eventual.UnhandledRejectionHandler;
-import dev.eventual.UnhandledRejectionPolicy;
 import dev.eventual.fuzz.Link.Handler;
 import dev.eventual.fuzz.Link.Outcome;
 import dev.eventual.fuzz.PromiseExpr.Adopt;
@@ -21,32 +20,35 @@ import dev.eventual.fuzz.PromiseExpr.Rejected;
 import dev.eventual.fuzz.PromiseExpr.Resolved;
 import dev.eventual.fuzz.PromiseExpr.Same;
 import dev.eventual.fuzz.Stmt.Settlement;
+import dev.eventual.testkit.TestLoop;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Runs a {@link Program} on a new Eventual loop on the calling thread, by walking it and calling
- * the real API, and returns its log: the Eventual side of the differential test, the twin of
- * {@link JsRenderer} (same constructs, same evaluation order).
+ * Runs a {@link Program} on a new virtual-time {@link TestLoop} on the calling thread, by walking
+ * it and calling the real API, and returns its log: the Eventual side of the differential test,
+ * the twin of {@link JsRenderer} (same constructs, same evaluation order).
+ *
+ * <p>Virtual time: the program's statements are the loop's top-level code, then the loop runs
+ * until idle, its clock jumping from timer to timer. So the order of its timers depends on their
+ * virtual deadlines and the order they were set only, as in Node under
+ * {@code node/virtual-timers.js} (see {@link NodeBatch}), never on how long the machine took.
  *
  * <p>The log gets what the JavaScript {@code log} gets, plus {@code unhandled <reason>} and
- * {@code handled later <reason>} from the loop's {@link UnhandledRejectionHandler}, as the
- * Node runner logs its {@code unhandledRejection} and {@code rejectionHandled} events; the
- * policy is {@code IGNORE}, since with a listener Node neither warns nor exits. Anything thrown
- * outside a promise handler (there should be nothing) is logged as {@code crash ...}, which
- * Node's log never matches.
+ * {@code handled later <reason>} from the loop's reports
+ * ({@link TestLoop#onUnhandledRejection}), as the Node runner logs its
+ * {@code unhandledRejection} and {@code rejectionHandled} events. Anything thrown outside a
+ * promise handler (there should be nothing) is logged as {@code crash ...} at the end of the
+ * log (the loop collects such errors, see {@link TestLoop#callbackErrors()}), which Node's log
+ * never matches.
  *
- * <p>One instance per run; all its state is touched on the loop thread only.
+ * <p>One instance per run; all its state is touched on the calling thread (the loop's) only.
  */
 final class EventualInterpreter {
-    /**
-     * A run's log, why its timer order is not comparable (if it is not), and how late its timers
-     * were set (see {@link TimerSchedule#lateness()}).
-     */
-    record Run(List<String> log, Optional<String> timerRace, double lateness) {}
+    /** A run's log, and its timers on the virtual clock (see {@link TimerSchedule}). */
+    record Run(List<String> log, TimerSchedule timers) {}
 
     private final List<String> log = new ArrayList<>();
     private final TimerSchedule schedule = new TimerSchedule();
@@ -54,43 +56,43 @@ final class EventualInterpreter {
     private final Deferred<Object>[] deferreds;
     /** {@code T} of the JavaScript: the timers set so far, by handle. */
     private final Map<Integer, Timeout> timers = new HashMap<>();
-    private EventLoop loop;
-    private long startNanos;
+    private final TestLoop test;
+    private final EventLoop loop;
 
     @SuppressWarnings("unchecked")
-    private EventualInterpreter(Program program) {
+    private EventualInterpreter(Program program, TestLoop test) {
         int count = (int) program.body().stream().filter(s -> s instanceof Stmt.Let || s instanceof Stmt.LetDeferred).count();
         slots = new Promise[count];
         deferreds = new Deferred[count];
+        this.test = test;
+        this.loop = test.eventLoop();
     }
 
     static Run run(Program program) {
-        EventualInterpreter it = new EventualInterpreter(program);
-        try {
-            EventLoop.builder()
-                    .name("fuzz")
-                    .unhandledRejections(UnhandledRejectionPolicy.IGNORE)
-                    .onUnhandledRejection(new UnhandledRejectionHandler() {
-                        @Override
-                        public void unhandled(Promise<?> promise, Throwable reason) {
-                            it.log.add("unhandled " + describe(reason));
-                        }
+        try (TestLoop test = TestLoop.virtualTime()) {
+            EventualInterpreter it = new EventualInterpreter(program, test);
+            test.onUnhandledRejection(new UnhandledRejectionHandler() {
+                @Override
+                public void unhandled(Promise<?> promise, Throwable reason) {
+                    it.log.add("unhandled " + describe(reason));
+                }
 
-                        @Override
-                        public void handledLater(Promise<?> promise, Throwable reason) {
-                            it.log.add("handled later " + describe(reason));
-                        }
-                    })
-                    .onTaskError(e -> it.log.add("crash " + e))
-                    .run(() -> {
-                        it.loop = EventLoop.current();
-                        it.startNanos = System.nanoTime();
-                        it.statements(program.body());
-                    });
-        } catch (RuntimeException | Error e) {
-            it.log.add("crash " + e);
+                @Override
+                public void handledLater(Promise<?> promise, Throwable reason) {
+                    it.log.add("handled later " + describe(reason));
+                }
+            });
+            try {
+                it.statements(program.body());
+                test.runUntilIdle();
+            } catch (RuntimeException | Error e) {
+                it.log.add("crash " + e);
+            }
+            for (Throwable e : test.callbackErrors()) {
+                it.log.add("crash " + e);
+            }
+            return new Run(List.copyOf(it.log), it.schedule);
         }
-        return new Run(List.copyOf(it.log), it.schedule.race(), it.schedule.lateness());
     }
 
     private void statements(List<Stmt> body) {
@@ -129,11 +131,8 @@ final class EventualInterpreter {
     }
 
     private Timeout setTimeout(int delay, Runnable callback) {
-        long dueAt = schedule.set(delay, (System.nanoTime() - startNanos) / 1e6);
-        return loop.setTimeout(() -> {
-            schedule.fire(dueAt);
-            callback.run();
-        }, delay);
+        schedule.set(delay, test.clock().nowMillis());
+        return loop.setTimeout(callback, delay);
     }
 
     @SuppressWarnings("unchecked")

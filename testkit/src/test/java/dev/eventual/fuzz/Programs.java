@@ -24,10 +24,12 @@ import net.jqwik.api.Tuple;
  * their synchronous part takes well under a millisecond.
  *
  * <p>Timer delays come from {@link #DELAYS}: 0 and 1 (both 1 ms, in one FIFO list in Node),
- * 20 and 40, far apart compared with the time code takes. Nesting can still bring two
- * timers of different delays close; {@link TimerSchedule} finds those programs and the
- * property leaves them out. The alternatives of each choice are listed simplest first: jqwik
- * shrinks towards the first.
+ * 20 and 40. On virtual time any delays would do; these are far apart compared with the time
+ * code takes, so that most programs also have a fixed timer order on the real clock, where the
+ * real-clock check of {@link DifferentialFuzzTest} compares Node on virtual time with real Node.
+ * Nesting can still bring two timers of different delays close; {@link TimerSchedule} finds
+ * those programs, which that check leaves out. The alternatives of each choice are listed
+ * simplest first: jqwik shrinks towards the first.
  */
 final class Programs {
     static final List<Integer> DELAYS = List.of(0, 1, 20, 40);
@@ -72,6 +74,7 @@ final class Programs {
                             Tuple.of(1, body(depth - 1).map(Stmt.Microtask::new)),
                             Tuple.of(2, Combinators.combine(delay(), body(depth - 1)).as((d, b) -> new Stmt.Timeout(0, d, b))),
                             Tuple.of(1, handle().map(Stmt.ClearTimeout::new)));
+            s = Shared.of(s); // see Shared: jqwik would hash the whole tree below at each use
             STATEMENTS.put(depth, s);
         }
         return s;
@@ -112,6 +115,7 @@ final class Programs {
                     Tuple.of(2, combine(depth)),
                     Tuple.of(1, promise(depth - 1).map(PromiseExpr.Adopt::new)),
                     Tuple.of(1, promise(depth - 1).map(PromiseExpr.Same::new)));
+            p = Shared.of(p);
             PROMISES.put(depth, p);
         }
         return p;
