@@ -26,15 +26,17 @@ package dev.eventual.internal;
  * Depth: {@code depth} counts the links to the root. A chain that keeps growing (a timer that sets
  * the next, a promise loop) is cut: a link whose cause is MAX_DEPTH deep gets a copy of the newest
  * KEEP links of it instead, so a chain holds at most MAX_DEPTH links, and the copy, O(KEEP), is
- * paid once per MAX_DEPTH - KEEP links. A copy never points at a derived promise's link (whose
- * cause is the old chain): it stands for itself.
+ * paid once per MAX_DEPTH - KEEP links; a chain that was cut keeps at least its newest KEEP
+ * links. A copy never points at a derived promise's link (whose cause is the old chain): it
+ * stands for itself.
  *
  * Publication (the memory-ordering argument). {@code kind} and {@code frame} are final. {@code
- * cause} and {@code depth} are written only by the thread with the loop's turn (a Reacting link's
- * before it becomes the loop's trace field, every other link's in its constructor), and never
- * after the link is first stored in the loop's trace field or a Failure's: a link's whole chain is
- * fixed before anyone can reach it. Readers on the loop's turn (rendering, bounding, the next
- * link) are ordered after those writes by program order or the turn handoff. A reader on another
+ * cause} and {@code depth} are written by a link's constructor (on the registering thread, before
+ * the registration is handed to the loop) and, for a Reacting link, by the thread with the loop's
+ * turn before the link becomes the loop's trace field; never after a link is first stored in the
+ * loop's trace field or a Failure's, so a link's chain is fixed before any other code reads it.
+ * Readers on the loop's turn (rendering, bounding, the next link) are ordered after those writes
+ * by program order, the task queue's handoff or the turn handoff. A reader on another
  * thread without such an edge (the watchdog reading the loop's trace field; a registration
  * reading a Failure's, which only hands the link back to the loop) reads kind and frame, final,
  * whole; a cause or depth read racily is one the loop wrote or the default, so at worst a shorter
@@ -44,8 +46,11 @@ package dev.eventual.internal;
 class Trace {
     /** How many links a chain keeps at most. */
     static final int MAX_DEPTH = 64;
-    /** How many of the newest links survive a cut. */
-    private static final int KEEP = 32;
+    /**
+     * How many of the newest links survive a cut: a quarter of MAX_DEPTH, so a growing chain
+     * pays a copy of one link per three it adds (see the overview).
+     */
+    private static final int KEEP = 16;
 
     /** The kind of registration: "then", "setTimeout", "await", ... */
     final String kind;
