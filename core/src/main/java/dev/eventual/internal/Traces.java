@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   - a derived promise's handler ({@code then}, {@code caught}, ...): its site is a
  *     {@link Trace.Reacting} link, which also holds the handler; the loop's schedule writes the
  *     trace field at that moment (the context that settled its promise: the trigger) into it
- *     (Reaction.triggeredBy), and the handler runs under that same link, now its run;
+ *     (Reaction.triggeredBy; from another thread a wrapper carries it, and the link takes it from
+ *     the trace field when it runs), and the handler runs under that same link, now its run;
  *   - any other reaction (await, asCallback, a future): the loop's schedule wraps it in a
  *     {@link TriggeredReaction} holding the trigger, and the reaction runs under
  *     Trace.run(site, trigger);
@@ -32,9 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *     operation's site ({@link PromiseImpl#dispatch}).
  * Every such wrapper restores the field afterwards, so a run never leaks its context.
  *
+ * What on allocates: a derived promise's registration, that one link (32 bytes with compressed
+ * pointers); a task, timer or microtask, a site and a TracedRun; any other reaction, a site,
+ * its wrapper when queued and a run link. A growing chain's cuts add a copy of one link per
+ * three links (see Trace).
+ *
  * Attaching ({@link #attach}) happens where a reason reaches user code: a rejection handler,
  * await, a CompletableFuture, the unhandled-rejection report. The chain is rendered newest first,
- * a site seen before (by identity) skipped, consecutive equal frames merged; the one
+ * a registration seen before (by identity: Trace.registration) skipped, consecutive equal frames merged; the one
  * AsyncStackTrace on the reason is updated in place, or added if there is none. Find-or-add holds
  * the reason's monitor, which Throwable's own addSuppressed and getSuppressed hold, so two threads
  * delivering one reason add one between them; the last update wins.
