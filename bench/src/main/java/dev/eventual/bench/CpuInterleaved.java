@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <p>Run: {@code java -Xms1g -Xmx1g -cp bench/target/classes dev.eventual.bench.CpuInterleaved
  * <class path A> <class path B> [rounds] [off-only]}, where each class path holds a build of the
  * core and {@code CpuRound} (a benchmarks.jar built with it; for an older jar, add a directory
- * with {@code CpuRound} compiled against it, separated by the path separator). With a fifth
+ * with {@code CpuRound} compiled against it, separated by the path separator). With a fourth
  * argument only the traces-off rounds run: then neither build's traced code is ever compiled,
  * as in a program that never turns traces on. The slot a build is given matters a little (the
  * second was slower in the runs of BENCHMARKS.md): run both orders.
