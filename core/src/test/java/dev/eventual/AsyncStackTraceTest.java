@@ -291,6 +291,28 @@ class AsyncStackTraceTest {
     }
 
     @Test
+    void aHandlerRegisteredFromAnotherThread_onAPromiseRejectedBefore_namesWhatRejectedIt() throws Exception {
+        EventLoop loop = EventLoop.builder().asyncStackTraces(true).daemon(true)
+                .unhandledRejections(UnhandledRejectionPolicy.IGNORE).start();
+        try {
+            int[] line = new int[2];
+            Promise<Object> p = loop.submit(() -> { throw boom(); }); line[0] = here();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // liveness bound only
+            while (p.state() != Promise.State.REJECTED && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(p.state()).as("the submitted task's promise").isEqualTo(Promise.State.REJECTED);
+            CompletableFuture<Throwable> got = new CompletableFuture<>();
+            p.caught(e -> { got.complete(e); return null; }); line[1] = here(); // not the loop's thread
+            Throwable reason = got.get(30, TimeUnit.SECONDS);
+            assertThat(lines(traceOf(reason))).containsExactly(line[1], line[0]);
+            assertThat(traceOf(reason).getMessage()).isEqualTo("async stack (newest first): caught <- submit");
+        } finally {
+            loop.close();
+        }
+    }
+
+    @Test
     void theUnhandledRejectionReport_carriesTheTrace() {
         AtomicReference<Throwable> reported = new AtomicReference<>();
         int[] line = new int[1];

@@ -21,10 +21,11 @@ import java.util.function.Function;
  * {@code handler} is written before the CAS or queue handoff that publishes this object to the
  * thread that runs it, and only that thread changes it afterwards; so it needs no volatile.
  *
- * <p>Async stack traces (see {@link Traces}): when the loop records them, the handler is wrapped
- * with its registration site ({@link Traced}, inside any {@link Linked}), one allocation then
- * only; {@link #react} runs a traced handler with the loop's trace field naming its run, and
- * attaches the chain to a reason the handler receives ({@link #receives}).
+ * <p>Async stack traces (see {@link Traces}): when the loop records them, the handler is held by
+ * its registration's link ({@link Trace.Reacting}, inside any {@link Linked}), one allocation then
+ * only, which also takes the trigger when this reaction is queued ({@link #triggeredBy}) and
+ * becomes the run; {@link #react} runs a traced handler with the loop's trace field naming that
+ * run, and attaches the chain to a reason the handler receives ({@link #receives}).
  *
  * <p>Cancellation (rule 6; see {@link PromiseImpl}'s overview). When the source has a producer,
  * the handler is wrapped with it ({@link Linked}); when a handler's returned promise has one, the
@@ -52,9 +53,31 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         return this;
     }
 
-    /** Before publication and before {@link #link}: async stack traces are on, {@code site} names this registration. */
-    final void trace(Trace site) {
-        handler = new Traced(handler, site);
+    /**
+     * Before publication and before {@link #link}: async stack traces are on; {@code kind} and
+     * the user's {@code key} (its class keys the frame cache) name this registration.
+     */
+    final void trace(String kind, Object key) {
+        handler = Traces.reacting(loop, kind, key, handler);
+    }
+
+    /**
+     * Queued while traced work {@code trigger} runs: the traced link keeps the trigger (see
+     * {@link Trace.Reacting}), so no wrapper. Loop thread only: that keeps the link's fields
+     * loop-confined; from another thread (a registration on a promise already rejected), the
+     * default wrapper carries it, and {@link #react} hands it to the link.
+     */
+    @Override
+    public final Reaction triggeredBy(EventLoopImpl by, Trace trigger) {
+        Object h = handler;
+        if (h instanceof Linked linked) {
+            h = linked.handler;
+        }
+        if (h instanceof Trace.Reacting link && by == loop && loop.inEventLoop()) {
+            link.trigger(trigger);
+            return this;
+        }
+        return Reaction.super.triggeredBy(by, trigger);
     }
 
     /** Before publication: cancelling this promise may cancel {@code source} (consumer rule). */
@@ -114,8 +137,8 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
         if (h instanceof Linked linked) {
             h = linked.handler;
         }
-        if (h instanceof Traced traced) {
-            runTraced(traced, r);
+        if (h instanceof Trace.Reacting link) {
+            runTraced(link, r);
             return;
         }
         try {
@@ -127,17 +150,21 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
 
     /**
      * Runs the handler with the loop's trace field naming this registration's run, caused by the
-     * trigger the field holds now (see Traces); a reason the handler receives gets the chain.
+     * trigger it was queued with, or else by the one the field holds now (a wrapper's; see
+     * Traces); a reason the handler receives gets the chain.
      */
-    private void runTraced(Traced traced, Object r) {
+    private void runTraced(Trace.Reacting link, Object r) {
         Trace saved = loop.trace;
-        Trace run = Trace.run(traced.site, saved);
-        loop.trace = run;
+        if (saved != null) {
+            link.trigger(saved); // a no-op when it was queued with its trigger
+        }
+        Object h = link.start();
+        loop.trace = link;
         try {
             if (r instanceof Failure f && receives(f.reason)) {
-                Traces.attach(f.reason, run);
+                Traces.attach(f.reason, link);
             }
-            run(traced.handler, r);
+            run(h, r);
         } catch (Throwable t) {
             handlerThrew(t);
         } finally {
@@ -167,9 +194,6 @@ abstract class Derived<T> extends PromiseImpl<T> implements Reaction {
     private static <E extends Throwable> E rethrow(Throwable t) throws E {
         throw (E) t;
     }
-
-    /** The handler with its async-stack site (traces on). Immutable. */
-    private record Traced(Object handler, Trace site) {}
 
     /** The handler of a derived promise whose source has a producer, with that source. Immutable. */
     private record Linked(Object handler, PromiseImpl<?> source) {}

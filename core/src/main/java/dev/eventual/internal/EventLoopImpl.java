@@ -642,7 +642,7 @@ public final class EventLoopImpl implements EventLoop {
     void schedule(Reaction reaction, Object result) {
         if (inEventLoop() && !closed) {
             Trace trigger = trace; // null unless traces are on and traced work runs
-            microtasks.add(trigger == null ? reaction : new TriggeredReaction(this, reaction, trigger), result);
+            microtasks.add(trigger == null ? reaction : reaction.triggeredBy(this, trigger), result);
         } else if (!post(new ScheduledReaction(this, reaction, result)) && reaction.external()) {
             reaction.react(result); // the loop is gone; tell the outside caller from here
         }

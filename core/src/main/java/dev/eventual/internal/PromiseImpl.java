@@ -636,7 +636,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
                     if (f.trace != null) {
                         // Traces on, and it was rejected before this reaction came: the context
                         // that rejected it is the trigger, not the registering code.
-                        r = new TriggeredReaction(loop, reaction, f.trace);
+                        r = reaction.triggeredBy(loop, f.trace); // the schedule below keeps this trigger
                     }
                 }
                 loop.schedule(r, s);
@@ -837,7 +837,7 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     /** Registers {@code derived}; {@code kind} and the user's {@code handler} name it in async stack traces. */
     private <R> Promise<R> derive(Derived<R> derived, String kind, Object handler) {
         if (loop.traces) {
-            derived.trace(Traces.site(loop, kind, handler)); // before link: Linked wraps Traced
+            derived.trace(kind, handler); // before link: Linked wraps the traced link
         }
         if (hasProducer()) {
             derived.link(this); // cancelling the derived promise may cancel this one (overview)

@@ -24,4 +24,13 @@ interface Reaction {
     default boolean needsOutcome() {
         return true;
     }
+
+    /**
+     * This reaction, to be queued while traced work {@code trigger} runs (async stack traces on;
+     * see {@link Traces}): it runs with the loop's trace field naming the trigger. A wrapper by
+     * default; a derived promise keeps the trigger in its own link instead (no allocation).
+     */
+    default Reaction triggeredBy(EventLoopImpl loop, Trace trigger) {
+        return new TriggeredReaction(loop, this, trigger);
+    }
 }

@@ -21,16 +21,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * names the link whose work is running. Each registration captures a site (TraceSites.capture)
  * whose cause is that field. The work then runs under its run link:
  *   - a task, timer callback or queued microtask: {@link TracedRun}, link = the site;
- *   - a reaction (a derived promise's handler, await, asCallback, a future): the loop's schedule
- *     wraps it in a {@link TriggeredReaction} holding the trace field at that moment (the context
- *     that settled its promise), and the reaction runs under Trace.run(site, trigger);
+ *   - a derived promise's handler ({@code then}, {@code caught}, ...): its site is a
+ *     {@link Trace.Reacting} link, which also holds the handler; the loop's schedule writes the
+ *     trace field at that moment (the context that settled its promise: the trigger) into it
+ *     (Reaction.triggeredBy; from another thread a wrapper carries it, and the link takes it from
+ *     the trace field when it runs), and the handler runs under that same link, now its run;
+ *   - any other reaction (await, asCallback, a future): the loop's schedule wraps it in a
+ *     {@link TriggeredReaction} holding the trigger, and the reaction runs under
+ *     Trace.run(site, trigger);
  *   - a promise from a stage ({@code loop.from}, io): its reactions are triggered by the
  *     operation's site ({@link PromiseImpl#dispatch}).
  * Every such wrapper restores the field afterwards, so a run never leaks its context.
  *
+ * What on allocates: a derived promise's registration, that one link (32 bytes with compressed
+ * pointers); a task, timer or microtask, a site and a TracedRun; any other reaction, a site,
+ * its wrapper when queued and a run link. A growing chain's cuts add a copy of one link per
+ * three links (see Trace).
+ *
  * Attaching ({@link #attach}) happens where a reason reaches user code: a rejection handler,
  * await, a CompletableFuture, the unhandled-rejection report. The chain is rendered newest first,
- * a site seen before (by identity) skipped, consecutive equal frames merged; the one
+ * a registration seen before (by identity: Trace.registration) skipped, consecutive equal frames merged; the one
  * AsyncStackTrace on the reason is updated in place, or added if there is none. Find-or-add holds
  * the reason's monitor, which Throwable's own addSuppressed and getSuppressed hold, so two threads
  * delivering one reason add one between them; the last update wins.
@@ -111,6 +121,16 @@ public final class Traces {
     }
 
     /**
+     * A derived promise's link for {@code kind} registered now on {@code loop} (see {@link
+     * Trace.Reacting}); call only when {@code loop.traces}. {@code key} is the user's callback (its
+     * class keys the frame cache); {@code handler} is what the derived promise calls.
+     */
+    static Trace.Reacting reacting(EventLoopImpl loop, String kind, Object key, Object handler) {
+        Trace context = loop.inEventLoop() ? loop.trace : null;
+        return new Trace.Reacting(kind, TraceSites.capture(key), context, handler);
+    }
+
+    /**
      * The core-internal entry point of the io module: {@code loop.from(stage)} for an operation
      * of the given kind ({@code "fetch"}, {@code "readFile"}, ...), called where the operation
      * starts, in the user's call. With traces on, the promise's reactions run under the
@@ -174,7 +194,7 @@ public final class Traces {
         StackTraceElement last = null;
         boolean first = true;
         for (Trace t = context; t != null && seenCount < seen.length; t = t.cause) {
-            Trace site = t.site;
+            Trace site = t.registration();
             boolean repeated = false;
             for (int i = 0; i < seenCount && !repeated; i++) {
                 repeated = seen[i] == site;
