@@ -21,6 +21,14 @@ import java.util.function.Function;
  * async-stack-trace cost in BENCHMARKS.md ran it against the build before the feature and the
  * build with it, off and with {@code -Deventual.asyncStackTraces=true}:
  * {@code java -cp bench/target/benchmarks.jar dev.eventual.bench.ChainCpuTime [rounds]}.
+ *
+ * <p>With a second argument {@code started}, the rounds run on one long-lived loop
+ * ({@code EventLoop.start}) instead of a new {@code EventLoop.run} per round, as in the JMH
+ * scenarios: a round is one task, timed from its start to the round's last handler (its last
+ * microtask) in the loop thread's CPU time, and a full GC ({@code System.gc()}) between the
+ * warm-up and the measured pass moves the loop's own long-lived objects (its queues' arrays
+ * among them) to the old generation, as a long-running program's are. This is the mode that
+ * shows what G1's post-write barrier costs on stores into those objects.
  */
 public final class ChainCpuTime {
     private static final Function<Integer, Integer> INC = v -> v + 1;
@@ -29,8 +37,12 @@ public final class ChainCpuTime {
 
     private ChainCpuTime() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        if (args.length > 1 && args[1].equals("started")) {
+            started(rounds);
+            return;
+        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Consumer<Integer> handler = v -> sink += v;
         long[] chain = new long[rounds];
@@ -64,6 +76,64 @@ public final class ChainCpuTime {
                 + "; rounds: " + rounds + "; sink " + sink);
         System.out.println("Chain n=1000 pending, CPU ns per link:       " + quartiles(chain));
         System.out.println("ResolveThen batch 1000, CPU ns per promise: " + quartiles(resolveThen));
+    }
+
+    /** The long-lived-loop mode: see the class comment. */
+    private static void started(int rounds) throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        EventLoop loop = EventLoop.start("cpu-time");
+        long[] chain = new long[rounds];
+        long[] resolveThen = new long[rounds];
+        try {
+            for (int pass = 0; pass < 2; pass++) { // the first pass warms up; the second is measured
+                System.gc();
+                for (int r = 0; r < rounds; r++) {
+                    chain[r] = round(loop, (start, done) -> {
+                        Deferred<Integer> d = loop.withResolvers();
+                        Promise<Integer> p = d.promise();
+                        for (int i = 0; i < N; i++) {
+                            p = p.then(INC);
+                        }
+                        p.thenAccept(v -> {
+                            sink += v;
+                            done.complete(mx.getCurrentThreadCpuTime() - start);
+                        });
+                        d.resolve(0);
+                    });
+                    resolveThen[r] = round(loop, (start, done) -> {
+                        Consumer<Integer> last = v -> {
+                            sink += v;
+                            done.complete(mx.getCurrentThreadCpuTime() - start);
+                        };
+                        for (int i = 0; i < N; i++) {
+                            Deferred<Integer> d = loop.withResolvers();
+                            d.promise().thenAccept(i == N - 1 ? last : ROUND_HANDLER);
+                            d.resolve(i);
+                        }
+                    });
+                }
+            }
+        } finally {
+            loop.close();
+        }
+        System.out.println("long-lived loop; rounds: " + rounds + "; sink " + sink);
+        System.out.println("Chain n=1000 pending, CPU ns per link:       " + quartiles(chain));
+        System.out.println("ResolveThen batch 1000, CPU ns per promise: " + quartiles(resolveThen));
+    }
+
+    private static final Consumer<Integer> ROUND_HANDLER = v -> sink += v;
+
+    /** A round's body: gets the loop thread's CPU time at the task's start and what its last handler completes. */
+    private interface Round {
+        void run(long start, java.util.concurrent.CompletableFuture<Long> done);
+    }
+
+    /** Runs one round as a task of {@code loop}; its CPU time on the loop thread, in ns. */
+    private static long round(EventLoop loop, Round body) throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> body.run(mx.getCurrentThreadCpuTime(), done));
+        return done.get();
     }
 
     private static String quartiles(long[] perRound) {
