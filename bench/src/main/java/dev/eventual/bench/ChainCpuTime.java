@@ -8,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The {@code Chain} and {@code ResolveThen} scenarios timed in the CPU time of the loop's thread,
@@ -80,13 +81,36 @@ public final class ChainCpuTime {
 
     /** The long-lived-loop mode: see the class comment. */
     private static void started(int rounds) throws Exception {
+        Object[] session = session();
+        @SuppressWarnings("unchecked")
+        IntFunction<long[][]> run = (IntFunction<long[][]>) session[0];
+        long[][] measured;
+        try {
+            run.apply(rounds); // warm-up
+            System.gc();
+            measured = run.apply(rounds);
+        } finally {
+            ((Runnable) session[1]).run();
+        }
+        System.out.println("long-lived loop; rounds: " + rounds + "; sink " + sink);
+        System.out.println("Chain n=1000 pending, CPU ns per link:       " + quartiles(measured[0]));
+        System.out.println("ResolveThen batch 1000, CPU ns per promise: " + quartiles(measured[1]));
+    }
+
+    /**
+     * One long-lived loop, for this class's {@code started} mode and for {@link PairedCpuTime}
+     * (which loads this class once per build under test, so it speaks only JDK types): element 0
+     * is an {@code IntFunction<long[][]>} that runs that many rounds of each scenario on the loop
+     * and returns their CPU times ({@code [0]} Chain, {@code [1]} ResolveThen, ns per round);
+     * element 1 a {@code Runnable} that closes the loop.
+     */
+    public static Object[] session() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         EventLoop loop = EventLoop.start("cpu-time");
-        long[] chain = new long[rounds];
-        long[] resolveThen = new long[rounds];
-        try {
-            for (int pass = 0; pass < 2; pass++) { // the first pass warms up; the second is measured
-                System.gc();
+        IntFunction<long[][]> run = rounds -> {
+            long[] chain = new long[rounds];
+            long[] resolveThen = new long[rounds];
+            try {
                 for (int r = 0; r < rounds; r++) {
                     chain[r] = round(loop, (start, done) -> {
                         Deferred<Integer> d = loop.withResolvers();
@@ -112,13 +136,13 @@ public final class ChainCpuTime {
                         }
                     });
                 }
+            } catch (Exception e) {
+                throw new IllegalStateException("a round failed", e);
             }
-        } finally {
-            loop.close();
-        }
-        System.out.println("long-lived loop; rounds: " + rounds + "; sink " + sink);
-        System.out.println("Chain n=1000 pending, CPU ns per link:       " + quartiles(chain));
-        System.out.println("ResolveThen batch 1000, CPU ns per promise: " + quartiles(resolveThen));
+            return new long[][] {chain, resolveThen};
+        };
+        Runnable close = loop::close;
+        return new Object[] {run, close};
     }
 
     private static final Consumer<Integer> ROUND_HANDLER = v -> sink += v;
@@ -136,7 +160,7 @@ public final class ChainCpuTime {
         return done.get();
     }
 
-    private static String quartiles(long[] perRound) {
+    static String quartiles(long[] perRound) {
         long[] s = perRound.clone();
         Arrays.sort(s);
         return String.format("median %.1f (quartiles %.1f to %.1f)",

@@ -26,10 +26,11 @@ package dev.eventual.internal;
  * (a reaction just made) into an old array then pays the post-write barrier's slow path, a
  * StoreLoad fence, and add makes such a store per microtask. So the ring is replaced by a fresh
  * array of the same length, which is young, at the end of a drain (the queue empty: nothing to
- * copy) once RENEW_AFTER microtasks and at least four ring lengths of them ran since the last
- * new ring: an array that moves to the old generation only after surviving several young
- * collections is replaced long before that at any rate of microtasks that matters, for at most
- * one byte per microtask (the new array over the microtasks between renewals). Grow and
+ * copy) once RENEW_AFTER microtasks and at least RENEW_LENGTHS ring lengths of them ran since
+ * the last new ring: an array that moves to the old generation only after surviving several
+ * young collections is replaced long before that at any rate of microtasks that matters, for at
+ * most an eighth of a byte per microtask (the new array's 4 bytes a slot over the 32 slots'
+ * worth of microtasks between renewals, with compressed pointers). Grow and
  * trim make young rings too and count as renewals. A renewal that cannot allocate (an
  * OutOfMemoryError) keeps the ring it has: renewing is an optimisation, never needed.
  */
@@ -38,6 +39,8 @@ final class MicrotaskQueue {
     private static final int MIN_LENGTH = 64;
     /** The fewest microtasks between two renewals of the ring (see the overview). */
     static final long RENEW_AFTER = 1 << 16;
+    /** The fewest ring lengths of microtasks between two renewals (see the overview). */
+    static final int RENEW_LENGTHS = 32;
 
     private Object[] ring = new Object[MIN_LENGTH]; // length is a power of two; pairs at even indexes
     private int head; // next pair to take
@@ -138,7 +141,7 @@ final class MicrotaskQueue {
             if (ran > mostDrained) {
                 mostDrained = ran;
             }
-            if (drained - madeAt >= Math.max(RENEW_AFTER, 4L * ring.length)) {
+            if (drained - madeAt >= Math.max(RENEW_AFTER, (long) RENEW_LENGTHS * ring.length)) {
                 renew();
             }
         }

@@ -37,7 +37,7 @@ class MicrotaskRenewalTest {
     }
 
     @Test
-    void ring_isNotRenewedBeforeFourOfItsLengthsRanThrough() {
+    void ring_isNotRenewedBeforeRenewLengthsOfItsLengthsRanThrough() {
         MicrotaskQueue queue = new MicrotaskQueue();
         int burst = (int) MicrotaskQueue.RENEW_AFTER; // grows the ring to 4 * burst slots
         for (int i = 0; i < burst; i++) {
@@ -47,7 +47,7 @@ class MicrotaskRenewalTest {
         int length = queue.capacity();
         assertThat(length).isGreaterThan(2 * burst);
         long ranSinceGrow = burst;
-        while (ranSinceGrow + burst < 4L * length) {
+        while (ranSinceGrow + burst < (long) MicrotaskQueue.RENEW_LENGTHS * length) {
             for (int i = 0; i < burst; i++) {
                 queue.add(NOTHING, null);
             }
