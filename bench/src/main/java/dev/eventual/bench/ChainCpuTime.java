@@ -105,6 +105,16 @@ public final class ChainCpuTime {
      * element 1 a {@code Runnable} that closes the loop.
      */
     public static Object[] session() {
+        return session(false);
+    }
+
+    /**
+     * {@link #session()}, and with {@code varied} each round first runs an untimed task that uses
+     * the other kinds of reaction ({@code caught}, {@code lastly}, {@code thenCompose}, {@code
+     * asCallback}, {@code queueMicrotask}, {@code Promise.all}), as a program that uses more
+     * than {@code then} does: the loop's call sites then see many receiver types, not two.
+     */
+    public static Object[] session(boolean varied) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         EventLoop loop = EventLoop.start("cpu-time");
         IntFunction<long[][]> run = rounds -> {
@@ -112,6 +122,9 @@ public final class ChainCpuTime {
             long[] resolveThen = new long[rounds];
             try {
                 for (int r = 0; r < rounds; r++) {
+                    if (varied) {
+                        round(loop, (start, done) -> variety(loop, done));
+                    }
                     chain[r] = round(loop, (start, done) -> {
                         Deferred<Integer> d = loop.withResolvers();
                         Promise<Integer> p = d.promise();
@@ -143,6 +156,23 @@ public final class ChainCpuTime {
         };
         Runnable close = loop::close;
         return new Object[] {run, close};
+    }
+
+    /** The varied round's work: every other kind of reaction, a few times; completes {@code done}. */
+    private static void variety(EventLoop loop, java.util.concurrent.CompletableFuture<Long> done) {
+        java.util.List<Promise<Integer>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int v = i;
+            Deferred<Integer> d = loop.withResolvers();
+            all.add(d.promise()
+                    .then(INC)
+                    .caught(e -> -1)
+                    .lastly(() -> sink++)
+                    .thenCompose(x -> loop.resolved(x + 1))
+                    .asCallback((e, x) -> sink += x));
+            loop.queueMicrotask(() -> d.resolve(v));
+        }
+        Promise.all(all).thenAccept(values -> done.complete((long) values.size()));
     }
 
     private static final Consumer<Integer> ROUND_HANDLER = v -> sink += v;

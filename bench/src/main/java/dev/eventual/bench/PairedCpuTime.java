@@ -27,6 +27,9 @@ import java.util.function.IntFunction;
  * <p>Prints, per scenario and build, the median and quartiles of the per-round CPU times, and the
  * median of the per-pair differences of the blocks' medians (B - A) with its quartiles.
  *
+ * <p>With {@code -DcpuTime.varied=true}, each round is preceded by an untimed one that uses the
+ * other kinds of reaction (see {@link ChainCpuTime#session(boolean)}).
+ *
  * <p>Run: {@code java -XX:+AlwaysPreTouch -Xms1g -Xmx1g -cp bench/target/benchmarks.jar
  * dev.eventual.bench.PairedCpuTime A.jar B.jar [blocks] [rounds-per-block]}.
  */
@@ -42,8 +45,9 @@ public final class PairedCpuTime {
         }
         int blocks = args.length > 2 ? Integer.parseInt(args[2]) : 40;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-        Session a = new Session(Path.of(args[0]));
-        Session b = new Session(Path.of(args[1]));
+        boolean varied = Boolean.getBoolean("cpuTime.varied");
+        Session a = new Session(Path.of(args[0]), varied);
+        Session b = new Session(Path.of(args[1]), varied);
         try {
             for (int warm = 0; warm < blocks / 4 + 1; warm++) {
                 a.run.apply(rounds);
@@ -64,7 +68,7 @@ public final class PairedCpuTime {
                 bThen.add(rb[1]);
             }
             System.out.println("A = " + args[0] + ", B = " + args[1] + "; " + blocks + " blocks of " + rounds
-                    + " rounds each, interleaved");
+                    + " rounds each, interleaved" + (varied ? "; varied reactions" : ""));
             report("Chain n=1000 pending, CPU ns per link", aChain, bChain);
             report("ResolveThen batch 1000, CPU ns per promise", aThen, bThen);
         } finally {
@@ -102,10 +106,10 @@ public final class PairedCpuTime {
         final Runnable close;
 
         @SuppressWarnings("unchecked")
-        Session(Path build) throws Exception {
+        Session(Path build, boolean varied) throws Exception {
             ClassLoader loader = new BuildLoader(build.toUri().toURL());
             Object[] session = (Object[]) loader.loadClass(ChainCpuTime.class.getName())
-                    .getMethod("session").invoke(null);
+                    .getMethod("session", boolean.class).invoke(null, varied);
             run = (IntFunction<long[][]>) session[0];
             close = (Runnable) session[1];
         }

@@ -9,6 +9,12 @@ package dev.eventual.internal;
  * promise schedule its reactions without allocating a job object per reaction. Slots are
  * cleared as they are taken, so the queue retains nothing that already ran.
  *
+ * <p>A derived promise (the reaction of {@code then} and its kin, most microtasks) is run
+ * through a class test and a direct call of the final {@link Derived#react}, not through the
+ * {@link Reaction} interface: a program with more than two kinds of reaction makes the
+ * interface call site megamorphic (an itable stub per microtask), while the class test stays
+ * one compare whatever the mix.
+ *
  * <p>Invariants: the pairs [head, tail) (mod length) are queued, all other slots are null;
  * head == tail means empty, so the ring holds at most length / 2 - 1 pairs and add grows it
  * before it would fill. add allocates (grow) before it writes anything, so an error there (an
@@ -123,7 +129,9 @@ final class MicrotaskQueue {
             r[h + 1] = null;
             head = (h + 2) & (r.length - 1);
             try {
-                if (task instanceof Reaction reaction) {
+                if (task instanceof Derived<?> derived) {
+                    derived.react(arg); // a direct call: Derived.react is final (class comment)
+                } else if (task instanceof Reaction reaction) {
                     reaction.react(arg);
                 } else {
                     ((Runnable) task).run();
