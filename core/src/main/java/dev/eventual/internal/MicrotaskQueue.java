@@ -36,8 +36,10 @@ package dev.eventual.internal;
  * the last new ring: an array that moves to the old generation only after surviving several
  * young collections is replaced long before that at any rate of microtasks that matters, for at
  * most an eighth of a byte per microtask (the new array's 4 bytes a slot over the 32 slots'
- * worth of microtasks between renewals, with compressed pointers). Grow and
- * trim make young rings too and count as renewals. A renewal that cannot allocate (an
+ * worth of microtasks between renewals, with compressed pointers). Grow and trim make young
+ * rings too, so they restart the count. A drain run inside another (a nested checkpoint) may
+ * renew the ring: the outer drain re-reads ring, head and tail at each step, and finds the
+ * queue empty as the inner one left it. A renewal that cannot allocate (an
  * OutOfMemoryError) keeps the ring it has: renewing is an optimisation, never needed.
  */
 final class MicrotaskQueue {
