@@ -8,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The {@code Chain} and {@code ResolveThen} scenarios timed in the CPU time of the loop's thread,
@@ -21,6 +22,14 @@ import java.util.function.Function;
  * async-stack-trace cost in BENCHMARKS.md ran it against the build before the feature and the
  * build with it, off and with {@code -Deventual.asyncStackTraces=true}:
  * {@code java -cp bench/target/benchmarks.jar dev.eventual.bench.ChainCpuTime [rounds]}.
+ *
+ * <p>With a second argument {@code started}, the rounds run on one long-lived loop
+ * ({@code EventLoop.start}) instead of a new {@code EventLoop.run} per round, as in the JMH
+ * scenarios: a round is one task, timed from its start to the round's last handler (its last
+ * microtask) in the loop thread's CPU time, and a full GC ({@code System.gc()}) between the
+ * warm-up and the measured pass moves the loop's own long-lived objects (its queues' arrays
+ * among them) to the old generation, as a long-running program's are. This is the mode that
+ * shows what G1's post-write barrier costs on stores into those objects.
  */
 public final class ChainCpuTime {
     private static final Function<Integer, Integer> INC = v -> v + 1;
@@ -29,8 +38,12 @@ public final class ChainCpuTime {
 
     private ChainCpuTime() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        if (args.length > 1 && args[1].equals("started")) {
+            started(rounds);
+            return;
+        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Consumer<Integer> handler = v -> sink += v;
         long[] chain = new long[rounds];
@@ -66,7 +79,118 @@ public final class ChainCpuTime {
         System.out.println("ResolveThen batch 1000, CPU ns per promise: " + quartiles(resolveThen));
     }
 
-    private static String quartiles(long[] perRound) {
+    /** The long-lived-loop mode: see the class comment. */
+    private static void started(int rounds) throws Exception {
+        Object[] session = session();
+        @SuppressWarnings("unchecked")
+        IntFunction<long[][]> run = (IntFunction<long[][]>) session[0];
+        long[][] measured;
+        try {
+            run.apply(rounds); // warm-up
+            System.gc();
+            measured = run.apply(rounds);
+        } finally {
+            ((Runnable) session[1]).run();
+        }
+        System.out.println("long-lived loop; rounds: " + rounds + "; sink " + sink);
+        System.out.println("Chain n=1000 pending, CPU ns per link:       " + quartiles(measured[0]));
+        System.out.println("ResolveThen batch 1000, CPU ns per promise: " + quartiles(measured[1]));
+    }
+
+    /**
+     * One long-lived loop, for this class's {@code started} mode and for {@link PairedCpuTime}
+     * (which loads this class once per build under test, so it speaks only JDK types): element 0
+     * is an {@code IntFunction<long[][]>} that runs that many rounds of each scenario on the loop
+     * and returns their CPU times ({@code [0]} Chain, {@code [1]} ResolveThen, ns per round);
+     * element 1 a {@code Runnable} that closes the loop.
+     */
+    public static Object[] session() {
+        return session(false);
+    }
+
+    /**
+     * {@link #session()}, and with {@code varied} each round first runs an untimed task that uses
+     * the other kinds of reaction ({@code caught}, {@code lastly}, {@code thenCompose}, {@code
+     * asCallback}, {@code queueMicrotask}, {@code Promise.all}), as a program that uses more
+     * than {@code then} does: the loop's call sites then see many receiver types, not two.
+     */
+    public static Object[] session(boolean varied) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        EventLoop loop = EventLoop.start("cpu-time");
+        IntFunction<long[][]> run = rounds -> {
+            long[] chain = new long[rounds];
+            long[] resolveThen = new long[rounds];
+            try {
+                for (int r = 0; r < rounds; r++) {
+                    if (varied) {
+                        round(loop, (start, done) -> variety(loop, done));
+                    }
+                    chain[r] = round(loop, (start, done) -> {
+                        Deferred<Integer> d = loop.withResolvers();
+                        Promise<Integer> p = d.promise();
+                        for (int i = 0; i < N; i++) {
+                            p = p.then(INC);
+                        }
+                        p.thenAccept(v -> {
+                            sink += v;
+                            done.complete(mx.getCurrentThreadCpuTime() - start);
+                        });
+                        d.resolve(0);
+                    });
+                    resolveThen[r] = round(loop, (start, done) -> {
+                        Consumer<Integer> last = v -> {
+                            sink += v;
+                            done.complete(mx.getCurrentThreadCpuTime() - start);
+                        };
+                        for (int i = 0; i < N; i++) {
+                            Deferred<Integer> d = loop.withResolvers();
+                            d.promise().thenAccept(i == N - 1 ? last : ROUND_HANDLER);
+                            d.resolve(i);
+                        }
+                    });
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("a round failed", e);
+            }
+            return new long[][] {chain, resolveThen};
+        };
+        Runnable close = loop::close;
+        return new Object[] {run, close};
+    }
+
+    /** The varied round's work: every other kind of reaction, a few times; completes {@code done}. */
+    private static void variety(EventLoop loop, java.util.concurrent.CompletableFuture<Long> done) {
+        java.util.List<Promise<Integer>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int v = i;
+            Deferred<Integer> d = loop.withResolvers();
+            all.add(d.promise()
+                    .then(INC)
+                    .caught(e -> -1)
+                    .lastly(() -> sink++)
+                    .thenCompose(x -> loop.resolved(x + 1))
+                    .asCallback((e, x) -> sink += x));
+            loop.queueMicrotask(() -> d.resolve(v));
+        }
+        Promise.all(all).thenAccept(values -> done.complete((long) values.size()));
+    }
+
+    private static final Consumer<Integer> ROUND_HANDLER = v -> sink += v;
+
+    /** A round's body: gets the loop thread's CPU time at the task's start and what its last handler completes. */
+    private interface Round {
+        void run(long start, java.util.concurrent.CompletableFuture<Long> done);
+    }
+
+    /** Runs one round as a task of {@code loop}; its CPU time on the loop thread, in ns. */
+    private static long round(EventLoop loop, Round body) throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        loop.execute(() -> body.run(mx.getCurrentThreadCpuTime(), done));
+        return done.get();
+    }
+
+    static String quartiles(long[] perRound) {
         long[] s = perRound.clone();
         Arrays.sort(s);
         return String.format("median %.1f (quartiles %.1f to %.1f)",

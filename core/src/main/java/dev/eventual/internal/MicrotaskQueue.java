@@ -9,6 +9,12 @@ package dev.eventual.internal;
  * promise schedule its reactions without allocating a job object per reaction. Slots are
  * cleared as they are taken, so the queue retains nothing that already ran.
  *
+ * <p>A derived promise (the reaction of {@code then} and its kin, most microtasks) is run
+ * through a class test and a direct call of the final {@link Derived#react}, not through the
+ * {@link Reaction} interface: a program with more than two kinds of reaction makes the
+ * interface call site megamorphic (an itable stub per microtask), while the class test stays
+ * one compare whatever the mix.
+ *
  * <p>Invariants: the pairs [head, tail) (mod length) are queued, all other slots are null;
  * head == tail means empty, so the ring holds at most length / 2 - 1 pairs and add grows it
  * before it would fill. add allocates (grow) before it writes anything, so an error there (an
@@ -20,10 +26,29 @@ package dev.eventual.internal;
  * only grows in add, at full, and shrinks when no drain in a whole window ran a quarter of its
  * pairs, to more than twice that peak. The gap between the two thresholds is the hysteresis: a
  * load that stays within a factor of two never resizes.
+ *
+ * <p>Renewal (keeping the ring young): the queue lives as long as its loop, so the garbage
+ * collector soon moves its ring to the old generation; under G1 every store of a young object
+ * (a reaction just made) into an old array then pays the post-write barrier's slow path, a
+ * StoreLoad fence, and add makes such a store per microtask. So the ring is replaced by a fresh
+ * array of the same length, which is young, at the end of a drain (the queue empty: nothing to
+ * copy) once RENEW_AFTER microtasks and at least RENEW_LENGTHS ring lengths of them ran since
+ * the last new ring: an array that moves to the old generation only after surviving several
+ * young collections is replaced long before that at any rate of microtasks that matters, for at
+ * most an eighth of a byte per microtask (the new array's 4 bytes a slot over the 32 slots'
+ * worth of microtasks between renewals, with compressed pointers). Grow and trim make young
+ * rings too, so they restart the count. A drain run inside another (a nested checkpoint) may
+ * renew the ring: the outer drain re-reads ring, head and tail at each step, and finds the
+ * queue empty as the inner one left it. A renewal that cannot allocate (an
+ * OutOfMemoryError) keeps the ring it has: renewing is an optimisation, never needed.
  */
 final class MicrotaskQueue {
     /** The ring's smallest length (32 pairs); it never shrinks below this. */
     private static final int MIN_LENGTH = 64;
+    /** The fewest microtasks between two renewals of the ring (see the overview). */
+    static final long RENEW_AFTER = 1 << 16;
+    /** The fewest ring lengths of microtasks between two renewals (see the overview). */
+    static final int RENEW_LENGTHS = 32;
 
     private Object[] ring = new Object[MIN_LENGTH]; // length is a power of two; pairs at even indexes
     private int head; // next pair to take
@@ -39,6 +64,10 @@ final class MicrotaskQueue {
     long drained;
     /** The most microtasks one drain ran since {@link #takeMostDrained}. */
     private int mostDrained;
+    /** The value of {@link #drained} when the ring was last made (renewed, grown or trimmed). */
+    private long madeAt;
+    /** Rings made by renewal, for tests. */
+    int renewals;
     /** Tests only: runs before a grow allocates, to inject the error an allocation may throw. */
     Runnable growHookForTest;
 
@@ -85,6 +114,7 @@ final class MicrotaskQueue {
         ring = bigger;
         head = 0;
         tail = used;
+        madeAt = drained;
         return bigger;
     }
 
@@ -101,7 +131,9 @@ final class MicrotaskQueue {
             r[h + 1] = null;
             head = (h + 2) & (r.length - 1);
             try {
-                if (task instanceof Reaction reaction) {
+                if (task instanceof Derived<?> derived) {
+                    derived.react(arg); // a direct call: Derived.react is final (class comment)
+                } else if (task instanceof Reaction reaction) {
                     reaction.react(arg);
                 } else {
                     ((Runnable) task).run();
@@ -119,7 +151,24 @@ final class MicrotaskQueue {
             if (ran > mostDrained) {
                 mostDrained = ran;
             }
+            if (drained - madeAt >= Math.max(RENEW_AFTER, (long) RENEW_LENGTHS * ring.length)) {
+                renew();
+            }
         }
+    }
+
+    /** Replaces the ring, empty here, by a young one of the same length (see the overview). */
+    private void renew() {
+        assert head == tail : "renew of a non-empty microtask queue";
+        madeAt = drained;
+        try {
+            ring = new Object[ring.length];
+        } catch (OutOfMemoryError e) {
+            return; // keep the old ring: renewing is never needed (overview)
+        }
+        head = 0;
+        tail = 0;
+        renewals++;
     }
 
     /** The most microtasks one drain ran since the last call; starts a new count. */
@@ -144,6 +193,7 @@ final class MicrotaskQueue {
             ring = new Object[Math.max(MIN_LENGTH, 8 * Integer.highestOneBit(Math.max(1, peak)))];
             head = 0;
             tail = 0;
+            madeAt = drained;
         }
         peak = 0;
     }

@@ -377,7 +377,9 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     /** {@link #dispatch} proper. */
     private void dispatchReactions(Object taken, Object r) {
         boolean none = false;
-        if (taken instanceof Reaction single) {
+        if (taken == null) {
+            none = true; // no reaction: most derived promises, whose chain ends here
+        } else if (taken instanceof Reaction single) {
             loop.schedule(single, r); // the common case: no array
         } else {
             Reaction[] reactions = ReactionNode.oldestFirst(taken);
