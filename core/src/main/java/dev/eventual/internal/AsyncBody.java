@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread, except while a body runs: then it is that body's virtual thread, and the thread that
  * gave it the turn (the "giver": the loop thread, or the body whose code called async) is parked
  * in {@link #enter} until the body gives the turn back, which it does when it suspends in
- * {@link #await} or when it ends. {@code loop.turn} names the body that has the turn (null: the
+ * {@link #awaitValue} or when it ends. {@code loop.turn} names the body that has the turn (null: the
  * loop thread has it), so {@link EventLoopImpl#inEventLoop()} is true on that body's thread, and every
  * API call in a body behaves as it does on the loop thread (handlers queue as microtasks,
  * settling dispatches at once, queueMicrotask is allowed).
@@ -73,7 +73,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * Which body a thread is: a body's thread has the body as its uncaught-exception handler
  * ({@link #ofThisThread}), a field every Thread has; so a body's thread needs no thread-local to
- * know its loop (a thread-local map costs a suspended body 136 bytes). The handler reports what
+ * know its loop (a thread-local map costs a suspended body 136 bytes). It is set before the
+ * thread starts (Thread.start orders the write before everything the thread does) and read only
+ * by the thread itself, so no other ordering is needed. The handler reports what
  * escapes the body's bookkeeping (user code's failures reject the body's promise instead) as the
  * JVM's default handler would. Code in a body that replaces its thread's handler makes that
  * thread no longer a body's: EventLoop.current() and await then see no loop.
