@@ -48,7 +48,10 @@ import java.util.concurrent.ExecutionException;
  * {@link EventLoop#inEventLoop()} is true, handlers run as microtasks of that loop,
  * {@link EventLoop#queueMicrotask} is allowed. Only {@code Thread.currentThread()} tells the
  * difference (the body's thread is named {@code <loop name>/async}). Like a callback, a body that
- * blocks (sleeps, does blocking I/O, spins) holds its loop for that long: await instead.
+ * blocks (sleeps, does blocking I/O, spins) holds its loop for that long: await instead. A body's
+ * thread knows its loop through the uncaught-exception handler Eventual gives it (no thread-local,
+ * which would add to every suspended body's memory): code in a body must not replace its own
+ * thread's handler, or {@link EventLoop#current()} and {@code await} no longer see a loop there.
  *
  * <p>Who carries a body's virtual thread: by default the JVM's virtual-thread scheduler (a loop
  * whose turn a body has waits while that scheduler has no carrier free for it, and each
@@ -144,7 +147,7 @@ public final class Async {
      */
     public static Promise<Void> async(ThrowingRunnable body) {
         Objects.requireNonNull(body, "body");
-        return AsyncBody.start(requireLoop(), asCallable(body));
+        return AsyncBody.start(requireLoop(), body);
     }
 
     /**
@@ -179,7 +182,7 @@ public final class Async {
      */
     public static Promise<Void> async(EventLoop loop, ThrowingRunnable body) {
         Objects.requireNonNull(body, "body");
-        return AsyncBody.start(asLoop(loop), asCallable(body));
+        return AsyncBody.start(asLoop(loop), body);
     }
 
     /**
@@ -259,12 +262,12 @@ public final class Async {
     @SuppressWarnings("unchecked")
     public static <T> T await(Promise<T> promise) {
         Objects.requireNonNull(promise, "promise");
-        EventLoopImpl loop = EventLoopImpl.current();
-        if (loop == null) {
-            return block(promise.toCompletableFuture());
-        }
-        AsyncBody<?> body = AsyncBody.current(loop);
+        AsyncBody<?> body = AsyncBody.ofThisThread();
         if (body == null) {
+            EventLoopImpl loop = EventLoopImpl.current();
+            if (loop == null) {
+                return block(promise.toCompletableFuture());
+            }
             throw outsideBody(loop);
         }
         try {
@@ -320,7 +323,7 @@ public final class Async {
         if (loop == null) {
             return (T) block(StageBridge.followOffLoop(stage));
         }
-        if (AsyncBody.current(loop) == null) {
+        if (AsyncBody.ofThisThread() == null) {
             throw outsideBody(loop);
         }
         return await(loop.<T>from(stage));
@@ -365,13 +368,6 @@ public final class Async {
             throw new IllegalArgumentException("not an event loop made by EventLoop.run/start/builder: " + loop);
         }
         return l;
-    }
-
-    private static Callable<Void> asCallable(ThrowingRunnable body) {
-        return () -> {
-            body.run();
-            return null;
-        };
     }
 
     private static IllegalStateException outsideBody(EventLoopImpl loop) {

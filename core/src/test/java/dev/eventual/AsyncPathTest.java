@@ -5,6 +5,10 @@ import static dev.eventual.Async.await;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * its bodies itself. Core's build runs the async tests once without the flag and once with it
  * (system property {@code eventual.test.asyncPath} names the path that run expects); run alone,
  * this class checks the path the JVM it runs in allows. Either way a body that blocks (sleeps,
- * waits for another thread) holds its loop for that long, as a callback would, and then both go on.
+ * waits for another thread, reads a socket) holds its loop for that long, as a callback would, and
+ * then both go on; the watchdog reports it if it holds the loop past the threshold (WatchdogTest).
  */
 class AsyncPathTest {
 
@@ -113,6 +118,42 @@ class AsyncPathTest {
         });
         holder.join();
         assertThat(log).containsExactly("got reply", "locked", "timer", "resumed");
+    }
+
+    /**
+     * A blocking socket read in a body (no await): the body's virtual thread parks in the JDK's
+     * poller, so on the fast path the wake-up comes from the poller's thread (a foreign wake-up of
+     * LoopCarrier), on the default path through the JVM's scheduler. Either way the body keeps its
+     * loop's turn while it waits, as a callback that reads would (the timer due meanwhile waits),
+     * then the loop and the body go on.
+     */
+    @Test
+    void aBodyInABlockingSocketRead_holdsItsLoopUntilDataComes_thenTheLoopAndTheBodyGoOn() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try (Socket peer = server.accept()) {
+                    sleepQuietly(30); // the body is in read() by now, most likely; either way the order below holds
+                    peer.getOutputStream().write('x');
+                    peer.getOutputStream().flush();
+                    peer.getInputStream().read(); // until the body closes its end
+                } catch (IOException e) {
+                    log.add("writer failed: " + e);
+                }
+            });
+            EventLoop.run(() -> async(() -> {
+                EventLoop.current().setTimeout(() -> log.add("timer"), 1);
+                try (Socket socket = new Socket(server.getInetAddress(), server.getLocalPort())) {
+                    log.add("body reads");
+                    int b = socket.getInputStream().read(); // blocks the body's thread, and so its loop
+                    log.add("body read " + (char) b);
+                }
+                await(AsyncTest.delay(5, null));
+                log.add("body resumed");
+            }));
+            writer.join(SECONDS.toMillis(10));
+        }
+        assertThat(log).containsExactly("body reads", "body read x", "timer", "body resumed");
     }
 
     /**

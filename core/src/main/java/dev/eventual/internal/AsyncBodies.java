@@ -14,19 +14,19 @@ import java.util.concurrent.ThreadFactory;
  * {@link AsyncBody}), whose handoffs order every access; no field needs more.
  */
 final class AsyncBodies {
+    /** The default path's factory of body threads; null on the fast path. */
     private final ThreadFactory threads;
+    private final String name;
     /** The loop thread as its bodies' carrier (the opt-in fast path), or null: the default path. */
     final LoopCarrier carrier;
     private AsyncBody<?> head;
 
     private AsyncBodies(EventLoopImpl loop) {
         // No inherited InheritableThreadLocals: a suspended body should retain only its own stack.
-        String name = loop.name() + "/async";
+        name = loop.name() + "/async";
         LoopCarrier c = LoopCarrier.forLoop(loop);
-        ThreadFactory mounted = c == null ? null : c.threads(name);
-        carrier = mounted == null ? null : c;
-        threads = mounted != null ? mounted
-                : Thread.ofVirtual().name(name).inheritInheritableThreadLocals(false).factory();
+        carrier = c != null && c.canBuild() ? c : null;
+        threads = carrier != null ? null : Thread.ofVirtual().name(name).inheritInheritableThreadLocals(false).factory();
     }
 
     /** The list of {@code loop}; with the turn. */
@@ -39,8 +39,9 @@ final class AsyncBodies {
         return bodies;
     }
 
-    Thread newThread(Runnable body) {
-        return threads.newThread(body);
+    /** An unstarted thread for {@code body}: on the fast path, scheduled by the body itself (LoopCarrier). */
+    Thread newThread(AsyncBody<?> body) {
+        return carrier != null ? LoopCarrier.newThread(body, name) : threads.newThread(body);
     }
 
     void link(AsyncBody<?> b) {

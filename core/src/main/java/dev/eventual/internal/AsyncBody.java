@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,13 +22,13 @@ import java.util.concurrent.locks.LockSupport;
  * thread, except while a body runs: then it is that body's virtual thread, and the thread that
  * gave it the turn (the "giver": the loop thread, or the body whose code called async) is parked
  * in {@link #enter} until the body gives the turn back, which it does when it suspends in
- * {@link #await} or when it ends. {@code loop.turn} names the body that has the turn (null: the
+ * {@link #awaitValue} or when it ends. {@code loop.turn} names the body that has the turn (null: the
  * loop thread has it), so {@link EventLoopImpl#inEventLoop()} is true on that body's thread, and every
  * API call in a body behaves as it does on the loop thread (handlers queue as microtasks,
  * settling dispatches at once, queueMicrotask is allowed).
  *
  *   giver (has the turn)                       body (virtual thread)
- *   giver = me; input = r; loop.turn = body
+ *   giver = me; slot = r; loop.turn = body
  *   TURN.setRelease(BODY); unpark(body) ──────▶ TURN.getAcquire() == BODY: runs user code until
  *   park while TURN.getAcquire() == BODY        await (registers itself on the promise) or its end
  *   loop.turn = previous ◀──────────────────── TURN.setRelease(GIVER); unpark(giver); park
@@ -70,11 +71,30 @@ import java.util.concurrent.locks.LockSupport;
  * that catches the exception still ends. It is never interrupted: a body that blocks keeps
  * blocking, as a callback would.
  *
- * GC hygiene: the callable is dropped when the body starts, the input when await takes it; a
- * DONE body is unlinked from the list and retains only its result promise.
+ * Which body a thread is: a body's thread has the body as its uncaught-exception handler
+ * ({@link #ofThisThread}), a field every Thread has; so a body's thread needs no thread-local to
+ * know its loop (a thread-local map costs a suspended body 136 bytes). It is set before the
+ * thread starts (Thread.start orders the write before everything the thread does) and read only
+ * by the thread itself, so no other ordering is needed. The handler reports what
+ * escapes the body's bookkeeping (user code's failures reject the body's promise instead) as the
+ * JVM's default handler would. Code in a body that replaces its thread's handler makes that
+ * thread no longer a body's: EventLoop.current() and await then see no loop.
+ *
+ * Footprint: what a suspended body retains is its virtual thread (its stack chunk holds the
+ * frames from the body's start to the park) and this object; so the path from Async.await to the
+ * park is kept short (Async.await, {@link #awaitValue}, LockSupport.park: what is rare, such as
+ * traces, a closed loop or a cancelled body, is in methods of its own), the fields that only the
+ * start needs are one ({@link #code}), and on the fast path this object is also the thread's
+ * scheduler ({@link #execute}). Figures: BENCHMARKS.md, "await: both paths".
+ *
+ * GC hygiene: the code (and the start's context and trace site) is dropped when the body
+ * starts, the input when await takes it; a DONE body is unlinked from the list and retains only
+ * its result promise.
  * </pre>
  */
-public final class AsyncBody<T> implements Runnable, Reaction {
+public final class AsyncBody<T> implements Runnable, Reaction, Executor, Thread.UncaughtExceptionHandler {
+    /** {@link #mount} once the body has ended: no runnable is, so every later one goes to the JDK's scheduler. */
+    private static final Runnable ENDED = () -> { };
     private static final int GIVER = 0;
     private static final int BODY = 1;
 
@@ -113,40 +133,48 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     Thread thread;
     /** Fulfilled with what the body returns, rejected with what it throws. */
     final PromiseImpl<T> result;
-    /** The context of the async(...) call, installed on the body's thread; null when empty. */
-    private final AsyncContext context;
-    /** The async(...) call's async-stack site when traces are on, else null. */
-    private final Trace site;
-    /** The user's code; turn-confined, cleared when it starts. */
-    private Callable<?> body;
+    /**
+     * Until the body starts: the user's code (a Callable or an Async.ThrowingRunnable), or a
+     * {@link Start} when the async(...) call had a context or a trace site; then null, so that
+     * null also means "started". Turn-confined.
+     */
+    private Object code;
     /** The thread parked in {@link #enter} for this body; turn-confined. */
     private Thread giver;
-    /** The encoded outcome handed to {@link #await}; turn-confined, cleared when taken. */
-    private Object input;
+    /**
+     * While SUSPENDED: the promise the body awaits; from {@link #enter} until await takes it: the
+     * encoded outcome handed in; else null. Turn-confined.
+     */
+    private Object slot;
     /** RUNNING, SUSPENDED (in await, registered on a promise) or DONE; turn-confined. */
     private int state;
-    /** Whether the thread was started; turn-confined. */
-    private boolean started;
-    /** The promise this body is suspended on, else null; turn-confined. */
-    private PromiseImpl<?> awaited;
     /** Set once when the body's promise was cancelled; every await then throws; turn-confined. */
     private boolean cancelled;
     /** Neighbours in the loop's list of live bodies ({@link AsyncBodies}); turn-confined. */
     AsyncBody<?> prev;
     AsyncBody<?> next;
+    /**
+     * Fast path only: the runnable that mounts this body's thread, the first one the JDK hands
+     * {@link #execute} (at the thread's start), then {@link #ENDED} once the body ends (the
+     * runnable holds the thread, which a body still registered on a pending promise must not
+     * retain); read by any thread.
+     */
+    private volatile Runnable mount;
     /** GIVER or BODY: who has the turn between this body and its giver. See the overview. */
     @SuppressWarnings("unused") // accessed through TURN
     private volatile int turn;
 
-    private AsyncBody(EventLoopImpl loop, Callable<?> body, AsyncContext context, PromiseImpl<T> result,
-                      AsyncBodies bodies, Trace site) {
+    /** What a body needs at its start besides its code, when the async(...) call had any of it. */
+    private record Start(Object code, AsyncContext context, Trace site) {}
+
+    private AsyncBody(EventLoopImpl loop, Object code, PromiseImpl<T> result, AsyncBodies bodies) {
         this.loop = loop;
-        this.body = body;
-        this.context = context;
-        this.site = site;
+        this.code = code;
         this.result = result;
         this.carrier = bodies.carrier;
-        this.thread = bodies.newThread(this);
+        Thread t = bodies.newThread(this);
+        t.setUncaughtExceptionHandler(this); // how the thread knows it is this body's: see the overview
+        this.thread = t;
     }
 
     /**
@@ -161,6 +189,11 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         return start(loop, body, false);
     }
 
+    /** {@link #start} for {@code Async.async(ThrowingRunnable)}: the promise fulfils with null. */
+    public static Promise<Void> start(EventLoopImpl loop, dev.eventual.Async.ThrowingRunnable body) {
+        return start(loop, body, false);
+    }
+
     /**
      * {@code Async.asyncCompose}: {@link #start}, but the promise the body returns is followed,
      * as an async function's {@code return p} adopts {@code p} (two microtask turns after the
@@ -171,26 +204,26 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         return start(loop, body, true);
     }
 
-    private static <T> Promise<T> start(EventLoopImpl loop, Callable<?> body, boolean compose) {
+    private static <T> Promise<T> start(EventLoopImpl loop, Object body, boolean compose) {
         boolean onLoop = loop.inEventLoop();
         Result<T> result = new Result<>(loop, compose, !onLoop);
         AsyncContext context = AsyncContext.current();
         Trace site = loop.traces ? Traces.site(loop, compose ? "asyncCompose" : "async", body) : null;
+        Object code = context == null && site == null ? body : new Start(body, context, site);
         if (onLoop) {
-            begin(loop, body, context, result, site);
+            begin(loop, code, result);
         } else {
-            loop.execute(() -> begin(loop, body, context, result, site), site);
+            loop.execute(() -> begin(loop, code, result), site);
         }
         return result;
     }
 
-    private static <T> void begin(EventLoopImpl loop, Callable<?> body, AsyncContext context, Result<T> result,
-                                  Trace site) {
+    private static <T> void begin(EventLoopImpl loop, Object code, Result<T> result) {
         if (result.isSettled()) {
             return; // cancelled before its task started: the body never runs
         }
         AsyncBodies bodies = AsyncBodies.of(loop);
-        AsyncBody<T> b = new AsyncBody<>(loop, body, context, result, bodies, site);
+        AsyncBody<T> b = new AsyncBody<>(loop, code, result, bodies);
         result.body = b;
         bodies.link(b);
         b.enter(null);
@@ -240,8 +273,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             return null;
         }
         cancelled = true;
-        PromiseImpl<?> p = awaited;
-        if (state == SUSPENDED && p != null && p.unregister(this)) {
+        if (state == SUSPENDED && slot instanceof PromiseImpl<?> p && p.unregister(this)) {
             loop.schedule(this, cancelledFailure()); // resumes as a microtask, never inside cancel()
             return p;
         }
@@ -255,12 +287,28 @@ public final class AsyncBody<T> implements Runnable, Reaction {
     }
 
     /**
-     * The body that has {@code loop}'s turn when it is the calling thread, else null (the caller
-     * is the loop thread, or a thread of no loop).
+     * The body whose thread is the calling thread, else null (see "Which body a thread is" in the
+     * overview). A body's code runs only with its loop's turn, so the body returned has it.
      */
-    public static AsyncBody<?> current(EventLoopImpl loop) {
-        AsyncBody<?> b = loop.turn;
-        return b != null && b.thread == Thread.currentThread() ? b : null;
+    public static AsyncBody<?> ofThisThread() {
+        Thread t = Thread.currentThread();
+        return t.isVirtual() && t.getUncaughtExceptionHandler() instanceof AsyncBody<?> b ? b : null;
+    }
+
+    /**
+     * This thread's handler (see the overview): user code's failures reject the body's promise,
+     * so only what escapes the bookkeeping around it comes here; reported as the JVM's default
+     * handler reports an uncaught exception.
+     */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        Thread.UncaughtExceptionHandler fallback = Thread.getDefaultUncaughtExceptionHandler();
+        if (fallback != null) {
+            fallback.uncaughtException(t, e);
+        } else {
+            System.err.print("Exception in thread \"" + t.getName() + "\" ");
+            e.printStackTrace(System.err);
+        }
     }
 
     // ------------------------------------------------------------------ giver side
@@ -279,7 +327,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             recorder.bodyEnter(this);
         }
         giver = Thread.currentThread();
-        input = in;
+        slot = in;
         state = RUNNING;
         loop.turn = this;
         LongTurnEvent timing = LongTurns.bodyTurnStarts();
@@ -289,10 +337,9 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         if (c != null) {
             c.handing = giver; // the start or unpark below hands the body to c.execute: see LoopCarrier
         }
-        if (started) {
+        if (code == null) {
             LockSupport.unpark(t);
         } else {
-            started = true;
             try {
                 t.start();
             } catch (Throwable cannotStart) { // e.g. OutOfMemoryError: unable to create thread
@@ -304,6 +351,7 @@ public final class AsyncBody<T> implements Runnable, Reaction {
                 state = DONE;
                 AsyncBodies.of(loop).unlink(this);
                 thread = null;
+                code = null;
                 result.tryReject(cannotStart);
                 if (recorder != null) {
                     recorder.bodyLeave(this, true);
@@ -362,19 +410,26 @@ public final class AsyncBody<T> implements Runnable, Reaction {
 
     @Override
     public void run() {
-        EventLoopImpl.CURRENT.set(loop);
-        if (context != null) {
-            AsyncContext.swap(context);
-        }
-        Callable<?> code = body;
-        body = null;
-        if (site != null) {
-            loop.trace = site; // with the turn: see Traces
+        Object c = code;
+        code = null;
+        if (c instanceof Start s) {
+            c = s.code;
+            if (s.context != null) {
+                AsyncContext.swap(s.context);
+            }
+            if (s.site != null) {
+                loop.trace = s.site; // with the turn: see Traces
+            }
         }
         try {
             Object value;
             try {
-                value = code.call();
+                if (c instanceof Callable<?> callable) {
+                    value = callable.call();
+                } else {
+                    ((dev.eventual.Async.ThrowingRunnable) c).run();
+                    value = null;
+                }
             } catch (Throwable t) {
                 // An AwaitException carries a checked reason out of await: the body's promise
                 // rejects with the reason itself, so it travels through nested bodies unchanged.
@@ -397,7 +452,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             state = DONE;
             AsyncBodies.of(loop).unlink(this);
             thread = null;
-            giveBack(false); // the thread ends here; nothing after this touches the loop
+            if (carrier != null) {
+                mount = ENDED; // this thread is not handed to execute again: it only returns from here
+            }
+            handBack(); // the thread ends here; nothing after this touches the loop
         }
     }
 
@@ -406,26 +464,49 @@ public final class AsyncBody<T> implements Runnable, Reaction {
      * fulfils, or throws its rejection reason itself (an {@link EventLoopClosedException} if the
      * loop closes first). A promise of another loop (or of another implementation) is followed
      * through a {@code CompletableFuture}, as {@code loop.from(promise.toCompletableFuture())}:
-     * it keeps this loop alive until it settles, and is told if its own loop closes.
+     * it keeps this loop alive until it settles, and is told if its own loop closes. The common
+     * case (traces off, loop open, body not cancelled) suspends here, with no frame between this
+     * one and the park (see Footprint in the overview).
      */
     public Object awaitValue(Promise<?> promise) throws Throwable {
+        assert ofThisThread() == this && loop.turn == this : "await off its body's turn";
         PromiseImpl<?> p = promise instanceof PromiseImpl<?> impl && impl.loop == loop
                 ? impl
                 : (PromiseImpl<?>) StageBridge.from(loop, promise.toCompletableFuture());
-        Object r = await(p);
-        if (r instanceof Failure f) {
+        Object in;
+        if (cancelled || loop.traces || loop.isClosed()) {
+            in = awaitRarely(p);
+        } else {
+            state = SUSPENDED;
+            slot = p;
+            p.register(this);
+            handBack();
+            boolean interrupted = false;
+            while ((int) TURN.getAcquire(this) != BODY) { // acquire: pairs with enter's release
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            in = slot;
+            slot = null;
+            if (cancelled) { // cancelled while suspended, its resumption already queued: see the overview
+                in = cancelledOutcome(in);
+            }
+        }
+        if (in instanceof Failure f) {
             throw f.reason;
         }
-        return PromiseImpl.decode(r);
+        return PromiseImpl.decode(in);
     }
 
     /**
-     * Registers on {@code promise} (of this loop), gives the turn back and waits to be resumed, on
-     * this body's thread with the turn. Returns the encoded outcome: the promise's, or an
-     * EventLoopClosedException failure if the loop closed meanwhile.
+     * {@link #awaitValue} on a closed loop, in a cancelled body, or with traces on. Returns the
+     * encoded outcome: the promise's, or an EventLoopClosedException or CancellationException
+     * failure.
      */
-    private Object await(PromiseImpl<?> promise) {
-        assert current(loop) == this : "await off its body's turn";
+    private Object awaitRarely(PromiseImpl<?> promise) {
         if (loop.isClosed()) {
             return closedFailure("await called in an async body after event loop '" + loop.name() + "' closed");
         }
@@ -435,12 +516,12 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         }
         Trace awaitSite = loop.traces ? Traces.site(loop, "await", null) : null;
         state = SUSPENDED;
-        awaited = promise;
+        slot = promise;
         promise.register(this);
-        giveBack(true);
-        awaited = null;
-        Object in = input;
-        input = null;
+        handBack();
+        waitForTurn();
+        Object in = slot;
+        slot = null;
         if (awaitSite != null) {
             // The trace field is the giver's: what settled the promise (the trigger), or null.
             loop.trace = Trace.run(awaitSite, loop.trace);
@@ -448,10 +529,12 @@ public final class AsyncBody<T> implements Runnable, Reaction {
                 Traces.attach(f.reason, loop.trace);
             }
         }
-        if (cancelled && !(in instanceof Failure f && f.reason instanceof EventLoopClosedException)) {
-            return cancelledFailure();
-        }
-        return in;
+        return cancelled ? cancelledOutcome(in) : in;
+    }
+
+    /** The outcome of an await resumed after the body was cancelled: a close still wins. */
+    private static Object cancelledOutcome(Object in) {
+        return in instanceof Failure f && f.reason instanceof EventLoopClosedException ? in : cancelledFailure();
     }
 
     /** The outcome with which {@link AsyncBodies#closeAll} wakes a suspended body. */
@@ -465,8 +548,8 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         return state == SUSPENDED;
     }
 
-    /** Hands the turn back to the giver; then, if {@code wait}, parks until it is given again. */
-    private void giveBack(boolean wait) {
+    /** Hands the turn back to the giver (it does not wait: see awaitValue and waitForTurn). */
+    private void handBack() {
         Thread g = giver;
         giver = null;
         LoopCarrier c = carrier;
@@ -478,9 +561,10 @@ public final class AsyncBody<T> implements Runnable, Reaction {
             LockSupport.unpark(g);
             c.handing = null;
         }
-        if (!wait) {
-            return;
-        }
+    }
+
+    /** On the body's thread, after {@link #handBack}: parks until the turn is given again. */
+    private void waitForTurn() {
         boolean interrupted = false;
         while ((int) TURN.getAcquire(this) != BODY) { // acquire: pairs with enter's release
             LockSupport.park(this);
@@ -488,6 +572,25 @@ public final class AsyncBody<T> implements Runnable, Reaction {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Fast path only: this body's thread's scheduler (see Inheritance in LoopCarrier). The first
+     * runnable it is handed is the body's own (its start, in {@link #enter}), which goes to the
+     * carrier, now and every time; any other is of a thread the body started, which inherited
+     * this scheduler, and goes to the JDK's.
+     */
+    @Override
+    public void execute(Runnable r) {
+        Runnable m = mount;
+        if (m == null) {
+            mount = m = r;
+        }
+        if (r == m) {
+            carrier.execute(r);
+        } else {
+            LoopCarrier.jdkScheduler().execute(r);
         }
     }
 

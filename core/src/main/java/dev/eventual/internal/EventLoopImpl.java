@@ -85,7 +85,10 @@ import java.util.function.Consumer;
  * </pre>
  */
 public final class EventLoopImpl implements EventLoop {
-    /** The loop of the calling thread: set on the loop thread and on its async bodies' threads. */
+    /**
+     * The loop of the calling thread when it is a loop thread; an async body's thread finds its
+     * loop through its body instead ({@link #current()}).
+     */
     static final ThreadLocal<EventLoopImpl> CURRENT = new ThreadLocal<>();
     private static final AtomicInteger STARTED = new AtomicInteger();
     /** Tasks run per iteration before timers get another look. */
@@ -216,14 +219,15 @@ public final class EventLoopImpl implements EventLoop {
 
     // ------------------------------------------------------------------ entry points
 
-    /** The loop of the calling thread, or null. */
+    /** The loop of the calling thread (a loop thread or an async body's), or null. */
     public static EventLoopImpl current() {
-        return CURRENT.get();
+        AsyncBody<?> body = AsyncBody.ofThisThread();
+        return body != null ? body.loop : CURRENT.get();
     }
 
     /** The loop of the calling thread; fails with a message that says what to do instead. */
     public static EventLoopImpl require(String what) {
-        EventLoopImpl loop = CURRENT.get();
+        EventLoopImpl loop = current();
         if (loop == null) {
             throw new IllegalStateException(what + " needs an event loop, but thread '"
                     + Thread.currentThread().getName() + "' runs none. Call it inside EventLoop.run(...) or a"
@@ -235,7 +239,7 @@ public final class EventLoopImpl implements EventLoop {
 
     /** {@link EventLoop#run}: the calling thread becomes the loop until no work is left. */
     public static void runOnCurrentThread(LoopConfig config, Runnable main) {
-        EventLoopImpl existing = CURRENT.get();
+        EventLoopImpl existing = current();
         if (existing != null) {
             throw new IllegalStateException("EventLoop.run called on thread '" + Thread.currentThread().getName()
                     + "', which already runs event loop '" + existing.name
@@ -972,7 +976,7 @@ public final class EventLoopImpl implements EventLoop {
             return;
         }
         wake();
-        if (CURRENT.get() != null) {
+        if (current() != null) {
             // A thread of another loop (or its async body) must not wait: that would block its own
             // loop, and two loops closing each other from callbacks would wait for each other forever.
             return;
@@ -988,7 +992,7 @@ public final class EventLoopImpl implements EventLoop {
     public boolean close(java.time.Duration timeout) {
         long nanos = saturatedNanos(java.util.Objects.requireNonNull(timeout, "timeout"));
         closeRequested = true;
-        if (inEventLoop() || CURRENT.get() != null) {
+        if (inEventLoop() || current() != null) {
             return termination.isDone(); // must not wait here: see close()
         }
         wake();

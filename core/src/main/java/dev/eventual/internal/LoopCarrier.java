@@ -6,7 +6,6 @@ import java.lang.reflect.Constructor;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * (VirtualThread.runContinuation throws WrongThreadException).
  *
  * The scheduler. Each loop with bodies has one LoopCarrier; its bodies' virtual threads are built
- * with it behind their scheduler (a BodyScheduler per thread, see Inheritance), so whenever the JDK makes one runnable (start, unpark, the end of a
+ * with it behind their scheduler (each thread's AsyncBody, see Inheritance), so whenever the JDK makes one runnable (start, unpark, the end of a
  * Thread.yield, a timed park's timeout, the release of a monitor) it calls {@link #execute} with
  * the runnable that mounts the thread on the calling carrier. Two queues take it:
  *   ready    plain ArrayDeque, turn-confined: a runnable handed over by the thread that has the
@@ -46,9 +45,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * Inheritance: a virtual thread started by code running in a body (a library's helper thread, a
  * blocking reader) inherits its parent's scheduler (VirtualThread's constructor). Such threads
- * must not run on the loop thread: each body thread has its own {@link BodyScheduler}, which
- * recognises the body's own runnable (the first it is handed, at the body's start) and passes
- * every other to the JDK's default scheduler, so those threads run as any virtual thread does.
+ * must not run on the loop thread: each body thread's scheduler is its own AsyncBody
+ * (AsyncBody.execute, no object more per body), which recognises the body's own runnable (the
+ * first it is handed, at the body's start) and passes every other to the JDK's default
+ * scheduler, so those threads run as any virtual thread does.
  *
  * A foreign runnable while the loop thread is not in runUntilGivenBack can only be a stray
  * wake-up of a body that does not have the turn (whenever a body has the turn, its chain of
@@ -159,53 +159,34 @@ final class LoopCarrier {
     }
 
     /**
-     * A factory of body threads scheduled by this carrier, named {@code name}, inheriting no
-     * inheritable thread-locals: each thread gets its own {@link BodyScheduler}. Null if the
-     * builder cannot be made (then the default path is taken).
+     * Whether body threads can be built here: tries the builder once, so that a loop whose JVM
+     * refuses it takes the default path instead of failing per body.
      */
-    ThreadFactory threads(String name) {
+    boolean canBuild() {
         try {
-            BUILDER.newInstance(new BodyScheduler(this)); // fails here, not per body, if it cannot work
+            BUILDER.newInstance((Executor) Runnable::run);
+            return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+            return false;
         }
-        return task -> {
-            try {
-                Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) BUILDER.newInstance(new BodyScheduler(this));
-                return b.name(name).inheritInheritableThreadLocals(false).unstarted(task);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot build an async body's thread", e);
-            }
-        };
     }
 
     /**
-     * The scheduler of one body's thread (see Inheritance in the overview): the first runnable it
-     * is handed is the body's own (its start, in AsyncBody.enter), which it hands to the carrier,
-     * now and every time; any other is a thread the body started, which inherited this scheduler,
-     * and goes to the JDK's.
+     * An unstarted thread for {@code body}, named {@code name}, inheriting no inheritable
+     * thread-locals, whose scheduler is {@code body} itself (see Inheritance).
      */
-    private static final class BodyScheduler implements Executor {
-        private final LoopCarrier carrier;
-        /** The body thread's runnable; written once, at its start (volatile: read by any thread). */
-        private volatile Runnable mount;
-
-        BodyScheduler(LoopCarrier carrier) {
-            this.carrier = carrier;
+    static Thread newThread(AsyncBody<?> body, String name) {
+        try {
+            Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) BUILDER.newInstance(body);
+            return b.name(name).inheritInheritableThreadLocals(false).unstarted(body);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build an async body's thread", e);
         }
+    }
 
-        @Override
-        public void execute(Runnable r) {
-            Runnable m = mount;
-            if (m == null) {
-                mount = m = r;
-            }
-            if (r == m) {
-                carrier.execute(r);
-            } else {
-                JDK_SCHEDULER.execute(r);
-            }
-        }
+    /** The JDK's own virtual-thread scheduler, for threads that bodies start (see Inheritance). */
+    static Executor jdkScheduler() {
+        return JDK_SCHEDULER;
     }
 
     /** Whether the calling thread is the carrier (the loop thread). */
@@ -213,7 +194,7 @@ final class LoopCarrier {
         return Thread.currentThread() == carrier;
     }
 
-    /** See the overview: called (through BodyScheduler) by the JDK, on any thread, when a body's thread can run. */
+    /** See the overview: called (through AsyncBody.execute) by the JDK, on any thread, when a body's thread can run. */
     void execute(Runnable mount) {
         Thread t = Thread.currentThread();
         if (t == carrier || t == handing || loop.inEventLoop()) {

@@ -33,7 +33,7 @@ public final class LoopDriver {
      * @throws IllegalStateException if the calling thread already runs a loop
      */
     public LoopDriver(LoopConfig config) {
-        EventLoopImpl existing = EventLoopImpl.CURRENT.get();
+        EventLoopImpl existing = EventLoopImpl.current();
         if (existing != null) {
             throw new IllegalStateException("thread '" + Thread.currentThread().getName()
                     + "' already runs event loop '" + existing.name() + "'; a thread drives one loop at a time");
