@@ -91,7 +91,7 @@ class ShrinkerTest {
 
     @Test
     void everyCandidateIsNormalizedAndSmaller() {
-        for (Program program : Programs.generate(SEED, 100)) {
+        for (Program program : Programs.generate(SEED, 50)) {
             for (Program candidate : Simplifications.of(program)) {
                 assertThat(Normalizer.normalize(candidate)).as("a candidate of%n%s", program).isEqualTo(candidate);
                 assertThat(Simplifications.size(candidate)).as("size of candidate%n%sof%n%s", candidate, program)
