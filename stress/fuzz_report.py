@@ -16,15 +16,16 @@ log_path, programs, status, seconds, load, seed = sys.argv[1:7]
 text = open(log_path, encoding="utf-8", errors="replace").read()
 ok = status == "0"
 
-# jqwik's statistics blocks: "<label> (count) : percent" lines under each "(N) <title> =" header.
+# DifferentialFuzzTest's statistics blocks (its Tally): "<value> (count) : percent" lines under each
+# "[DifferentialFuzzTest] (N) <label> =" header.
 stats = []
 for block in re.finditer(r"\] \((\d+)\) ([^=\n]+?) = \n((?:    .+\n)+)", text):
     rows = [re.sub(r"\s+", " ", r.strip()) for r in block.group(3).splitlines()]
     stats.append((block.group(2).strip(), block.group(1), rows))
-tries = re.findall(r"^tries = (\d+)", text, re.M)
-seeds = re.findall(r"^seed = (-?\d+)", text, re.M)
+failed = re.findall(r"^Program (\d+) of the run with seed", text, re.M)
+seeds = re.findall(r"DifferentialFuzzTest: \d+ programs, seed = (-?\d+)", text)
 digests = re.findall(r"SHA-256 of the programs and Node's logs: ([0-9a-f]+)", text)
-first_diff = re.search(r"Program \d+ of a batch.*?(?=\n\s*\|-{5})", text, re.S)
+first_diff = re.search(r"^Program \d+ of the run with seed.*?(?=\n\s+at |\Z)", text, re.S | re.M)
 
 # The JDK the build's toolchain runs the tests on: scripts/newest-jdk's.
 jdk = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "newest-jdk")],
@@ -37,14 +38,14 @@ mem = round(int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).gr
 lines = [BEGIN, "## Differential fuzzing", "",
          "`stress/fuzz [N]` generates N random programs (promise chains, combinators, adoption, microtasks, timers,",
          "throwing handlers, unhandled and later-handled rejections; `testkit/src/test/java/dev/eventual/fuzz`), runs",
-         "each in Node.js and on Eventual, and compares the logs line by line; jqwik shrinks a failing program.",
+         "each in Node.js and on Eventual, and compares the logs line by line; it shrinks a failing program itself.",
          "Both sides run on virtual time (Eventual on a `TestLoop`, Node under `node/virtual-timers.js`), so every",
          "program is compared, also those whose timer order would be a race on the real clock, and a busy machine",
          "slows the run but cannot change a log. `mvn -B verify` runs 300 programs; the shim itself is checked",
          "against real Node by `-Dfuzz.checkVirtualTimers=true` (see \"Faults, measured\"). Last run:", "",
          f"- {date.today().isoformat()}, `stress/fuzz {programs}`{' with FUZZ_SEED=' + seed if seed else ''}: "
          f"**{'PASS' if ok else 'FAIL'}**"
-         f"{', failed at jqwik try ' + tries[-1] + ' (batches of programs)' if tries and not ok else ''}"
+         f"{', failed at program ' + failed[-1] if failed and not ok else ''}"
          f"{', seed ' + seeds[-1] if seeds else ''}, {int(seconds) // 60} min {int(seconds) % 60} s; "
          f"{cores} cores, {mem} GiB, {java}, Node {node}, load average {load} at the start"
          f"{'; SHA-256 of the programs and their logs `' + digests[-1] + '`' if digests and ok else ''}.", ""]

@@ -44,6 +44,9 @@ import java.util.Map;
  * log (the loop collects such errors, see {@link TestLoop#callbackErrors()}), which Node's log
  * never matches.
  *
+ * <p>{@link #runMisorderingMicrotasks} is a deliberately broken twin, for the shrinker's test
+ * ({@code ShrinkerTest}): it runs each {@code queueMicrotask} callback as a 0 ms timer instead.
+ *
  * <p>One instance per run; all its state is touched on the calling thread (the loop's) only.
  */
 final class EventualInterpreter {
@@ -58,19 +61,31 @@ final class EventualInterpreter {
     private final Map<Integer, Timeout> timers = new HashMap<>();
     private final TestLoop test;
     private final EventLoop loop;
+    /** The planted fault of {@link #runMisorderingMicrotasks}. */
+    private final boolean microtasksAsTimers;
 
     @SuppressWarnings("unchecked")
-    private EventualInterpreter(Program program, TestLoop test) {
+    private EventualInterpreter(Program program, TestLoop test, boolean microtasksAsTimers) {
         int count = (int) program.body().stream().filter(s -> s instanceof Stmt.Let || s instanceof Stmt.LetDeferred).count();
         slots = new Promise[count];
         deferreds = new Deferred[count];
         this.test = test;
         this.loop = test.eventLoop();
+        this.microtasksAsTimers = microtasksAsTimers;
     }
 
     static Run run(Program program) {
+        return run(program, false);
+    }
+
+    /** A wrong run, on purpose: each {@code queueMicrotask} callback runs as a 0 ms timer. */
+    static Run runMisorderingMicrotasks(Program program) {
+        return run(program, true);
+    }
+
+    private static Run run(Program program, boolean microtasksAsTimers) {
         try (TestLoop test = TestLoop.virtualTime()) {
-            EventualInterpreter it = new EventualInterpreter(program, test);
+            EventualInterpreter it = new EventualInterpreter(program, test, microtasksAsTimers);
             test.onUnhandledRejection(new UnhandledRejectionHandler() {
                 @Override
                 public void unhandled(Promise<?> promise, Throwable reason) {
@@ -119,6 +134,7 @@ final class EventualInterpreter {
                     case Settlement.Reject r -> d.tryReject(new ProgramError(r.message()));
                 }
             }
+            case Stmt.Microtask m when microtasksAsTimers -> setTimeout(0, () -> statements(m.body()));
             case Stmt.Microtask m -> loop.queueMicrotask(() -> statements(m.body()));
             case Stmt.Timeout t -> timers.put(t.handle(), setTimeout(t.delay(), () -> statements(t.body())));
             case Stmt.ClearTimeout c -> {

@@ -17,7 +17,7 @@ final class LogDiff {
 
     /**
      * {@code headline}, the program (the JavaScript Node ran; EventualInterpreter runs the same
-     * IR), and the two logs in columns, the first difference marked.
+     * IR, printed too), and the two logs in columns, the first difference marked.
      */
     static String describe(Program program, String headline, String leftName, List<String> left, String rightName,
             List<String> right) {
@@ -29,6 +29,8 @@ final class LogDiff {
         b.append(headline).append('\n')
                 .append("The program (the JavaScript Node ran; EventualInterpreter runs the same IR):\n\n");
         program.toString().lines().forEach(l -> b.append("    ").append(l).append('\n'));
+        b.append("\nThe same program in the fuzzer's Java form (the Stmt records EventualInterpreter walked):\n\n");
+        program.body().forEach(s -> b.append("    ").append(s).append('\n'));
         b.append("\nFirst difference at line ").append(first + 1).append(":\n\n");
         b.append(String.format("     %-" + COLUMN + "s %s%n", leftName, rightName));
         for (int i = 0; i < Math.max(left.size(), right.size()); i++) {

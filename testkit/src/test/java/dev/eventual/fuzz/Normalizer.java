@@ -24,8 +24,9 @@ import java.util.Optional;
  * no cycle, unique labels and error messages, and handler outcomes that the handler's method
  * allows.
  *
- * <p>Why a separate pass: the generators (and jqwik's shrinking, which removes and simplifies
- * parts independently) produce references as free numbers. Taking them modulo the slots in
+ * <p>Why a separate pass: the generators produce references as free numbers, and the shrinker's
+ * {@link Simplifications} remove and simplify parts independently (a dropped slot definition
+ * moves the slots after it). Taking them modulo the slots in
  * scope here keeps every generated or shrunk program valid without the generators having to
  * know the scope. A reference with no slot in scope becomes {@code Promise.resolve(n)}; a
  * settle statement with no deferred in scope is dropped, and so is a {@code clearTimeout} with

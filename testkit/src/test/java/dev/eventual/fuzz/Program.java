@@ -13,7 +13,7 @@ import java.util.List;
  * promises wait for each other in a cycle, but for two that reject at once; labels and error
  * messages are unique, so a log line says which handler or rejection it came from.
  *
- * <p>{@link #toString()} is the JavaScript: that is what a failing property prints.
+ * <p>{@link #toString()} is the JavaScript: what a failure report prints (beside the {@link Stmt} records).
  *
  * @param body the top-level statements, run as the program's first task
  */
