@@ -63,7 +63,13 @@ public final class PairedCpuTime {
         boolean tracedA = Boolean.getBoolean("cpuTime.tracedA");
         boolean tracedB = Boolean.getBoolean("cpuTime.tracedB");
         Session a = new Session(Path.of(args[0]), varied, tracedA);
-        Session b = new Session(Path.of(args[1]), varied, tracedB);
+        Session b;
+        try {
+            b = new Session(Path.of(args[1]), varied, tracedB);
+        } catch (Exception | Error e) {
+            a.close.run(); // A's loop thread is not a daemon: it would keep the JVM alive
+            throw e;
+        }
         try {
             for (int warm = 0; warm < blocks / 4 + 1; warm++) {
                 a.run.apply(rounds);
