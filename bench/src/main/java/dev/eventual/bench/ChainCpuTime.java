@@ -11,17 +11,20 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
- * The {@code Chain} and {@code ResolveThen} scenarios timed in the CPU time of the loop's thread,
- * not wall time: on a machine shared with other work, wall time mostly measures the wait for a
- * core, while the thread's CPU time stays close to what the code costs. The loop runs on the
- * calling thread ({@code EventLoop.run}), so there is no hand-off to time either. Prints the
- * median and the quartiles over the rounds, in ns per link (Chain, n = 1,000, source pending) and
- * ns per promise (ResolveThen, batches of 1,000).
+ * What a chain link and a resolved promise cost in CPU time, one build of the core at a time: the
+ * {@code Chain} and {@code ResolveThen} scenarios timed in the CPU time of the loop's thread, not
+ * wall time: on a machine shared with other work, wall time mostly measures the wait for a core,
+ * while the thread's CPU time stays close to what the code costs. Prints the median and the
+ * quartiles over the rounds, in ns per link (Chain, n = 1,000, source pending) and ns per promise
+ * (ResolveThen, batches of 1,000). To compare two builds, or traces on and off, use
+ * {@link PairedCpuTime}, which runs this class's rounds for both in one JVM.
  *
- * <p>Uses only the public API, so it compiles and runs against any build of the core: the
- * async-stack-trace cost in BENCHMARKS.md ran it against the build before the feature and the
- * build with it, off and with {@code -Deventual.asyncStackTraces=true}:
- * {@code java -cp bench/target/benchmarks.jar dev.eventual.bench.ChainCpuTime [rounds]}.
+ * <p>Uses only the public API that every build of the core has, so it runs against any of them
+ * (its class is loaded once per build by {@code PairedCpuTime}). By default each round runs on a
+ * new loop on the calling thread ({@code EventLoop.run}), so there is no hand-off to time;
+ * {@code -Deventual.asyncStackTraces=true} turns traces on for every loop, in a build that has
+ * them:
+ * {@code java -Xms1g -Xmx1g -cp bench/target/benchmarks.jar dev.eventual.bench.ChainCpuTime [rounds [started]]}.
  *
  * <p>With a second argument {@code started}, the rounds run on one long-lived loop
  * ({@code EventLoop.start}) instead of a new {@code EventLoop.run} per round, as in the JMH
@@ -29,7 +32,8 @@ import java.util.function.IntFunction;
  * microtask) in the loop thread's CPU time, and a full GC ({@code System.gc()}) between the
  * warm-up and the measured pass moves the loop's own long-lived objects (its queues' arrays
  * among them) to the old generation, as a long-running program's are. This is the mode that
- * shows what G1's post-write barrier costs on stores into those objects.
+ * shows what G1's post-write barrier costs on stores into those objects, and the one
+ * {@code PairedCpuTime} uses.
  */
 public final class ChainCpuTime {
     private static final Function<Integer, Integer> INC = v -> v + 1;
@@ -105,7 +109,7 @@ public final class ChainCpuTime {
      * element 1 a {@code Runnable} that closes the loop.
      */
     public static Object[] session() {
-        return session(false);
+        return session(false, false);
     }
 
     /**
@@ -113,10 +117,22 @@ public final class ChainCpuTime {
      * the other kinds of reaction ({@code caught}, {@code lastly}, {@code thenCompose}, {@code
      * asCallback}, {@code queueMicrotask}, {@code Promise.all}), as a program that uses more
      * than {@code then} does: the loop's call sites then see many receiver types, not two.
+     *
+     * <p>With {@code traced} the loop records async stack traces (the builder's {@code
+     * asyncStackTraces(true)}, called by reflection, so that this class also runs against a build
+     * of the core that has no such method, as long as {@code traced} is false). Without it the
+     * builder is left at its default: off, unless {@code -Deventual.asyncStackTraces=true}.
+     *
+     * @throws IllegalStateException if {@code traced} and this build's builder has no {@code
+     *     asyncStackTraces(boolean)}
      */
-    public static Object[] session(boolean varied) {
+    public static Object[] session(boolean varied, boolean traced) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        EventLoop loop = EventLoop.start("cpu-time");
+        EventLoop.Builder builder = EventLoop.builder().name("cpu-time");
+        if (traced) {
+            traced(builder);
+        }
+        EventLoop loop = builder.start();
         IntFunction<long[][]> run = rounds -> {
             long[] chain = new long[rounds];
             long[] resolveThen = new long[rounds];
@@ -156,6 +172,29 @@ public final class ChainCpuTime {
         };
         Runnable close = loop::close;
         return new Object[] {run, close};
+    }
+
+    /** Turns async stack traces on in {@code builder}, through reflection: see {@link #session(boolean, boolean)}. */
+    private static void traced(EventLoop.Builder builder) {
+        java.lang.reflect.Method on;
+        try {
+            on = EventLoop.Builder.class.getMethod("asyncStackTraces", boolean.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("this build of the core (" + where(EventLoop.class)
+                    + ") has no EventLoop.Builder.asyncStackTraces(boolean): it can only run untraced", e);
+        }
+        try {
+            on.invoke(builder, true);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("EventLoop.Builder.asyncStackTraces(true) failed in "
+                    + where(EventLoop.class), e);
+        }
+    }
+
+    /** Where {@code c} was loaded from, for messages. */
+    private static String where(Class<?> c) {
+        java.security.CodeSource source = c.getProtectionDomain().getCodeSource();
+        return source == null ? "unknown location" : String.valueOf(source.getLocation());
     }
 
     /** The varied round's work: every other kind of reaction, a few times; completes {@code done}. */
