@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A program that never stops registering (an async body awaiting in a loop, a setInterval
  * callback, a recursive setTimeout, a recursive thenCompose poll) keeps, with async stack traces
- * on, a bounded amount of trace: whatever the loop's current context reaches through links (its
- * causes, a run's site, and so on, see {@link TraceReach}) stays within {@link TraceReach#BOUND},
+ * on, a bounded amount of trace: whatever the loop's current context reaches through any field of
+ * a link (see {@link TraceReach}) stays within {@link TraceReach#BOUND},
  * its chain within {@link Trace#MAX_DEPTH} links, a rejection's AsyncStackTrace within MAX_DEPTH
  * frames, and a link made early is collected while the program still runs.
  *

@@ -20,11 +20,11 @@ final class TraceReach {
     private TraceReach() {}
 
     /**
-     * The most links one context may keep reachable: its chain (at most MAX_DEPTH links), the
-     * site of each (a run's registration, whose own cause is a link of the same chain or a cut's
-     * copy), and the copies the newest cuts made (KEEP links each).
+     * The most links one context may keep reachable: a link keeps only its cause reachable (see
+     * Trace's overview, Reachability), so a context reaches its own chain of causes, at most
+     * MAX_DEPTH links, and nothing else.
      */
-    static final int BOUND = 4 * Trace.MAX_DEPTH;
+    static final int BOUND = Trace.MAX_DEPTH;
 
     /** Every link reachable from {@code head} through links' fields, {@code head} included. */
     static Set<Trace> reachable(Trace head) {
