@@ -9,9 +9,9 @@ package dev.eventual.internal;
  * the user frame that made it, and as cause the context of the code that registered it (the
  * loop's {@code trace} field then, null outside the loop). When the work runs, the loop's trace
  * field names the run: the site itself when nothing else caused it (a task, a timer), or a run
- * link {@code (site, cause = trigger)} when something did: the context that settled the promise
- * the reaction waited for. So each link's causes lead back through what made its work run to the
- * code that started it all.
+ * link (the site's kind and frame, cause = trigger) when something did: the context that settled
+ * the promise the reaction waited for. So each link's causes lead back through what made its work
+ * run to the code that started it all.
  *
  * A derived promise's registration is one object, a {@link Reacting} link, that is its site, holds
  * its handler until the handler runs, and then becomes its run: when the reaction is queued in
@@ -20,15 +20,20 @@ package dev.eventual.internal;
  * the depth set. So a traced then link costs this one object, not a site, a wrapper for the
  * handler, a wrapper for the queued reaction and a run link.
  *
- * Identity: {@link #registration} is the registration a link stands for (itself, or a run's site);
- * rendering skips a registration seen before in the same chain.
+ * Identity: rendering skips a link seen before in the same chain (the site of a setInterval, whose
+ * every run is the site itself).
+ *
+ * Reachability: a link keeps reachable only its cause (and a Reacting link, until it runs, its
+ * handler). A run link copies its site's kind and frame and holds no reference to the site, whose
+ * cause is the registering context: were the run to hold it, each run of an async body's awaits
+ * would keep the previous await's run reachable through its site, past every cut, and a body that
+ * awaits forever would keep every link it ever made.
  *
  * Depth: {@code depth} counts the links to the root. A chain that keeps growing (a timer that sets
  * the next, a promise loop) is cut: a link whose cause is MAX_DEPTH deep gets a copy of the newest
  * KEEP links of it instead, so a chain holds at most MAX_DEPTH links, and the copy, O(KEEP), is
  * paid once per MAX_DEPTH - KEEP links; a chain that was cut keeps at least its newest KEEP
- * links. A copy never points at a derived promise's link (whose cause is the old chain): it
- * stands for itself.
+ * links. A copy points at no link of the old chain: it stands for itself.
  *
  * Publication (the memory-ordering argument). {@code kind} and {@code frame} are final. {@code
  * cause} and {@code depth} are written by a link's constructor (on the registering thread, before
@@ -68,11 +73,6 @@ class Trace {
         this.depth = cause == null ? 1 : cause.depth + 1;
     }
 
-    /** The registration this link stands for: itself, or a run's site. */
-    Trace registration() {
-        return this;
-    }
-
     /** A registration site caused by {@code context} (the registering code's run, or null). */
     static Trace site(String kind, StackTraceElement frame, Trace context) {
         return new Trace(kind, frame, bounded(context));
@@ -81,12 +81,14 @@ class Trace {
     /**
      * The run of {@code site}'s work, caused by {@code trigger}: the context that settled what it
      * waited for; the site itself when there is none (then its registering context is the cause).
+     * A run is a link of the site's kind and frame that does not reference the site (see the
+     * overview: Reachability).
      */
     static Trace run(Trace site, Trace trigger) {
         if (trigger == null || trigger == site) {
             return site;
         }
-        return new Run(site, bounded(trigger));
+        return new Trace(site.kind, site.frame, bounded(trigger));
     }
 
     /** {@code cause}, or a copy of its newest KEEP links when it is MAX_DEPTH deep (see the overview). */
@@ -100,24 +102,7 @@ class Trace {
     /** A copy of the newest {@code links} links of {@code t}'s chain. */
     private static Trace copy(Trace t, int links) {
         Trace older = links == 1 || t.cause == null ? null : copy(t.cause, links - 1);
-        Trace registration = t.registration();
-        return registration == t ? new Trace(t.kind, t.frame, older) : new Run(registration, older);
-    }
-
-    /** The run of a registration caused by something other than its registering code. */
-    private static final class Run extends Trace {
-        /** The registration this is a run of. */
-        private final Trace site;
-
-        Run(Trace site, Trace cause) {
-            super(site.kind, site.frame, cause);
-            this.site = site;
-        }
-
-        @Override
-        Trace registration() {
-            return site;
-        }
+        return new Trace(t.kind, t.frame, older);
     }
 
     /**

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * Attaching ({@link #attach}) happens where a reason reaches user code: a rejection handler,
  * await, a CompletableFuture, the unhandled-rejection report. The chain is rendered newest first,
- * a registration seen before (by identity: Trace.registration) skipped, consecutive equal frames merged; the one
+ * a link seen before (by identity) skipped, consecutive equal frames merged; the one
  * AsyncStackTrace on the reason is updated in place, or added if there is none. Find-or-add holds
  * the reason's monitor, which Throwable's own addSuppressed and getSuppressed hold, so two threads
  * delivering one reason add one between them; the last update wins.
@@ -194,15 +194,14 @@ public final class Traces {
         StackTraceElement last = null;
         boolean first = true;
         for (Trace t = context; t != null && seenCount < seen.length; t = t.cause) {
-            Trace site = t.registration();
             boolean repeated = false;
             for (int i = 0; i < seenCount && !repeated; i++) {
-                repeated = seen[i] == site;
+                repeated = seen[i] == t;
             }
             if (repeated) {
                 continue;
             }
-            seen[seenCount++] = site;
+            seen[seenCount++] = t;
             if (t.frame == null || sameLine(t.frame, last)) {
                 continue;
             }

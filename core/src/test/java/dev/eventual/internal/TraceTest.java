@@ -36,7 +36,6 @@ class TraceTest {
         assertThat(link.start()).isSameAs(handler);
         assertThat(link.cause).isSameAs(trigger);
         assertThat(link.depth).isEqualTo(3);
-        assertThat(link.registration()).isSameAs(link);
         assertThat(link.start()).as("the handler, asked for again after it ran").isNull();
     }
 
@@ -75,17 +74,56 @@ class TraceTest {
         // every older link reachable.
         Set<Trace> recent = Collections.newSetFromMap(new IdentityHashMap<>());
         recent.addAll(order.subList(order.size() - Trace.MAX_DEPTH, order.size()));
-        Set<Trace> reached = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Trace> todo = new ArrayList<>(List.of(head));
-        while (!todo.isEmpty()) {
-            Trace t = todo.remove(todo.size() - 1);
-            if (t == null || !reached.add(t)) {
-                continue;
-            }
+        Set<Trace> reached = TraceReach.reachable(head);
+        for (Trace t : reached) {
             assertThat(!made.contains(t) || recent.contains(t)).as("an old link reached from the head").isTrue();
-            todo.add(t.cause);
-            todo.add(t.registration());
         }
         assertThat(reached.size()).as("links reachable from the head").isLessThanOrEqualTo(2 * Trace.MAX_DEPTH);
+    }
+
+    @Test
+    void aRun_holdsItsSitesKindAndFrame_butNotTheSite() {
+        Trace context = Trace.site("async", FRAME, null);
+        Trace site = Trace.site("await", FRAME, context);
+        Trace trigger = Trace.site("setTimeout", FRAME, null);
+        Trace run = Trace.run(site, trigger);
+        assertThat(run.kind).isEqualTo("await");
+        assertThat(run.frame).isSameAs(FRAME);
+        assertThat(run.cause).isSameAs(trigger);
+        assertThat(TraceReach.reachable(run)).as("what the run keeps reachable").containsOnly(run, trigger);
+        assertThat(Trace.run(site, null)).as("a run nothing else caused").isSameAs(site);
+    }
+
+    @Test
+    void aGrowingChainOfRuns_asAnAwaitLoopMakesIt_isCut_andNoCutKeepsAnOldLinkReachable() {
+        // Each await: a site registered in the body's context, then its run caused by the trigger
+        // (here the body's context too, as for an already settled promise).
+        Set<Trace> made = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Trace> order = new ArrayList<>();
+        Trace head = Trace.site("async", FRAME, null);
+        for (int i = 0; i < 1_000; i++) {
+            Trace site = Trace.site("await", FRAME, head);
+            head = Trace.run(site, head);
+            made.add(site);
+            made.add(head);
+            order.add(site);
+            order.add(head);
+            assertThat(chain(head).size()).as("links after %d awaits", i + 1).isLessThanOrEqualTo(Trace.MAX_DEPTH);
+            assertThat(head.depth).isEqualTo(chain(head).size());
+        }
+        Set<Trace> recent = Collections.newSetFromMap(new IdentityHashMap<>());
+        recent.addAll(order.subList(order.size() - 2 * Trace.MAX_DEPTH, order.size()));
+        Set<Trace> reached = TraceReach.reachable(head);
+        assertThat(reached.size()).as("links reachable from the head after 1000 awaits").isLessThanOrEqualTo(TraceReach.BOUND);
+        int oldest = order.size();
+        for (Trace t : reached) {
+            if (made.contains(t) && !recent.contains(t)) {
+                oldest = Math.min(oldest, order.indexOf(t));
+            }
+        }
+        assertThat(oldest == order.size())
+                .as("the head still reaches a link of await %d of 1000 (only the newest %d may be reached)",
+                        oldest / 2 + 1, Trace.MAX_DEPTH)
+                .isTrue();
     }
 }
