@@ -35,8 +35,15 @@ import java.util.function.BiConsumer;
  *
  * Keep-alive (rule 7): the job takes one when it registers, and the winning call releases it
  * after the settle posted its hand-off task (or the next step its job), so the loop never looks
- * idle in between. A thenable that never calls back keeps the loop alive, as a pending stage
- * always did; cancelling a Promise.from(stage) releases it (see {@link StageBridge.FromStage}).
+ * idle in between. Invariant: whatever task {@link Resolver#settle} posts (the next step's job;
+ * the hand-off of a rejection, or of a fulfilment that has reactions waiting) is claimed on the
+ * task queue (a volatile getAndAdd) before the release (a volatile decrement of the count); a
+ * run-mode loop's idle check reads the count before the queue ({@link EventLoopImpl}'s sleep
+ * protocol), so a loop that sees this release sees the posted task and runs it. Called on the loop
+ * thread, the settle queues microtasks instead, which the loop drains before any idle check. A
+ * fulfilment nobody waits for posts nothing, and then nothing needs the loop. A thenable that never
+ * calls back keeps the loop alive, as a pending stage always did; cancelling a
+ * Promise.from(stage) releases it (see {@link StageBridge.FromStage}).
  * </pre>
  */
 final class ThenableAdoption implements Reaction {
