@@ -29,9 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  *   giver (has the turn)                       body (virtual thread)
  *   giver = me; slot = r; loop.turn = body
- *   TURN.setRelease(BODY); unpark(body) ──────▶ TURN.getAcquire() == BODY: runs user code until
+ *   TURN.setVolatile(BODY); unpark(body) ─────▶ TURN.getAcquire() == BODY: runs user code until
  *   park while TURN.getAcquire() == BODY        await (registers itself on the promise) or its end
- *   loop.turn = previous ◀──────────────────── TURN.setRelease(GIVER); unpark(giver); park
+ *   loop.turn = previous ◀──────────────────── TURN.setVolatile(GIVER); unpark(giver); park
  *
  * Invariants: (1) only the thread with the turn reads or writes the loop's confined state, this
  * body's plain fields and loop.turn; (2) the thread with the turn is the only one not waiting on
@@ -46,12 +46,29 @@ import java.util.concurrent.locks.LockSupport;
  * body does not unpark it; the TURN protocol is the same.
  *
  * Memory ordering: TURN is the only variable the handoff shares. The thread with the turn makes
- * all its writes, then stores TURN with release; the other thread reads TURN with acquire before
- * it touches anything. So each turn happens-before the next (a release/acquire pair), and the
- * loop's confined state, this object's plain fields and loop.turn need no fence of their own.
- * Thread.start also orders the first turn. park/unpark only wake: every wait loops on TURN, so a
- * spurious return or a permit left over from an earlier round is harmless, and an unpark that
- * comes before the park leaves the permit that ends it (no lost wake-up).
+ * all its writes, then stores TURN (volatile, see Waking); the other thread reads TURN with
+ * acquire before it touches anything. So each turn happens-before the next (a release/acquire
+ * pair), and the loop's confined state, this object's plain fields and loop.turn need no fence of
+ * their own. Thread.start also orders the first turn.
+ *
+ * Waking: park/unpark only wake: every wait loops on TURN, so a spurious return or a permit left
+ * over from an earlier round is harmless. The waker stores TURN, then unparks; the waiter reads
+ * TURN, parks, and reads TURN again after each return. A wake-up is lost if the waiter's read of
+ * TURN misses the store while the unpark finds nothing to wake, and that is a store-then-load
+ * race (Dekker's) on both sides: the waker's TURN store then its unpark's read of the waiter's
+ * permit; the waiter's consumption of the permit then its TURN read. The JDK's virtual thread
+ * unpark does nothing but a plain volatile read when the permit is already set (a permit left
+ * over from an earlier round, which is common here: the giver gives the turn back before the body
+ * parks). With TURN stored with release only, that read may be done before the store is visible
+ * (a store followed by a load may be reordered, on x86 too): the unpark sees the old permit and
+ * does nothing, the body consumes it, still reads the old TURN, and parks for good, as does its
+ * giver. So both TURN stores that hand the turn over are volatile: the unpark's read of the permit
+ * comes after the store in the synchronization order, the body's getAndSet of the permit (a
+ * volatile write) before its TURN read, so whichever comes second sees the other: the unpark finds
+ * the permit consumed and wakes the body, or the body finds TURN given. Invariant: every TURN
+ * store that a waiter may be about to miss is volatile, and is followed, in the storing thread, by
+ * the unpark. TurnStoreVsParkPermit (module stress) checks the pattern; the soak AwaitHandOffSoak
+ * the whole hand-off.
  *
  * Ordering against JavaScript: a body runs synchronously inside async(...) until its first await
  * (the giver waits), as an async function does. await(p) registers this body on p, like
@@ -331,7 +348,7 @@ public final class AsyncBody<T> implements Runnable, Reaction, Executor, Thread.
         state = RUNNING;
         loop.turn = this;
         LongTurnEvent timing = LongTurns.bodyTurnStarts();
-        TURN.setRelease(this, BODY); // hands over every write above and the whole loop state
+        TURN.setVolatile(this, BODY); // hands over every write above; volatile: see "Waking" in the overview
         Thread t = thread;
         LoopCarrier c = carrier;
         if (c != null) {
@@ -553,7 +570,7 @@ public final class AsyncBody<T> implements Runnable, Reaction, Executor, Thread.
         Thread g = giver;
         giver = null;
         LoopCarrier c = carrier;
-        TURN.setRelease(this, GIVER); // hands over every write of this turn; pairs with enter's acquire
+        TURN.setVolatile(this, GIVER); // hands over every write of this turn; volatile: see "Waking" in the overview
         if (c == null) {
             LockSupport.unpark(g);
         } else if (g != loop.thread) { // the loop thread is this body's carrier: it reads TURN once this unmounts
