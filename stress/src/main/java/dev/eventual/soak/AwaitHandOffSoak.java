@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * mvn -B -q -pl stress -am package -DskipTests
- * java -cp stress/target/jcstress.jar dev.eventual.soak.AwaitHandOffSoak [seconds] [awaits]
+ * java -Xms512m -Xmx512m -Deventual.blockedThresholdMillis=0 -cp stress/target/jcstress.jar \
+ *     dev.eventual.soak.AwaitHandOffSoak [seconds] [awaits]
  * </pre>
  * Prints the rounds, the awaits done, and "hung" with the round if a hand-off was lost.
  */
