@@ -16,7 +16,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * round); the body, about to park, consumes its permit (getAndSet) and, since park returned, reads
  * TURN again. r1: 1 if the unpark found the permit set (and so woke nobody); r2: the TURN the body
  * read. (1, GIVER) is the lost wake-up: the unpark did nothing and the body parks again, for good.
- * The store is volatile as in AsyncBody; with setRelease this outcome shows up on x86.
+ * The store is volatile as in AsyncBody; with setRelease the memory model allows this outcome.
  */
 @JCStressTest
 @Outcome(id = {"0, 0", "0, 1", "1, 1"}, expect = Expect.ACCEPTABLE,

@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * mvn -B -q -pl stress -am package -DskipTests
- * java -cp stress/target/jcstress.jar dev.eventual.soak.AwaitHandOffSoak [seconds] [awaits]
+ * java -Xms512m -Xmx512m -Deventual.blockedThresholdMillis=0 -cp stress/target/jcstress.jar \
+ *     dev.eventual.soak.AwaitHandOffSoak [seconds] [awaits]
  * </pre>
- * Prints the rounds, the awaits done, and "hung" with the round if a hand-off was lost.
+ * Prints the rounds and awaits done, or "hung" with the awaits done if a hand-off was lost.
  */
 public final class AwaitHandOffSoak {
     private AwaitHandOffSoak() {}
