@@ -15,8 +15,15 @@ import dev.eventual.Promise;
  * With {@code kotlin} as third argument it times the Kotlin coroutines peer instead
  * ({@link KotlinAwait#resolved}: Kotlin's await of a completed deferred does not suspend).
  *
+ * <p>One body alone: after its first await, each await finds the loop's microtask queue empty,
+ * so Eventual's await continues at once (JavaScript's resumption would be the next thing to run:
+ * see AsyncBody, "Awaiting a settled promise"), while Node still queues and runs a microtask. With
+ * {@code interleaved} as third argument two bodies await {@code n / 2} times each, started
+ * together, so each await finds the other body's resumption queued and must suspend, on both
+ * sides: that times the suspension and resumption themselves.
+ *
  * <p>Run: {@code java [--add-opens java.base/java.lang=ALL-UNNAMED] -cp bench/target/benchmarks.jar
- * dev.eventual.bench.AwaitMillion [n] [rounds] [kotlin]} after
+ * dev.eventual.bench.AwaitMillion [n] [rounds] [kotlin|interleaved]} after
  * {@code mvn -B -q -pl bench -am package -Dmaven.test.skip=true}.
  */
 public final class AwaitMillion {
@@ -30,20 +37,25 @@ public final class AwaitMillion {
             kotlin(n, rounds, millis);
             return;
         }
+        int bodies = args.length > 2 && args[2].equals("interleaved") ? 2 : 1;
         for (int r = -2; r < rounds; r++) { // two warm-up rounds
             long[] took = new long[1];
-            EventLoop.run(() -> async(() -> {
+            EventLoop.run(() -> {
                 Promise<Integer> one = EventLoop.current().resolved(1);
-                long sum = 0;
                 long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    sum += await(one);
+                for (int b = 0; b < bodies; b++) {
+                    async(() -> {
+                        long sum = 0;
+                        for (int i = 0; i < n / bodies; i++) {
+                            sum += await(one);
+                        }
+                        took[0] = System.nanoTime() - t0; // the last body to end sets it last
+                        if (sum != n / bodies) {
+                            throw new IllegalStateException("awaits gave " + sum);
+                        }
+                    });
                 }
-                took[0] = System.nanoTime() - t0;
-                if (sum != n) {
-                    throw new IllegalStateException("awaits gave " + sum);
-                }
-            }));
+            });
             if (r >= 0) {
                 millis[r] = took[0] / 1_000_000;
             }

@@ -75,6 +75,22 @@ import java.util.concurrent.locks.LockSupport;
  * p.then(resume), so it resumes as a microtask in the same turn as a then handler registered at
  * that point; on a settled promise that is still one microtask later, as `await value` is.
  *
+ * Awaiting a settled promise: JavaScript queues the resumption behind the microtasks already
+ * queued, and so does {@link #awaitValue}, with one exception that no program can tell apart.
+ * When the body's running segment is itself the microtask that resumed it ({@link #react}
+ * entered it, so the drain has nothing of this microtask left to run once the body gives the
+ * turn back) and the loop's microtask queue is empty, the resumption would be the very next
+ * thing the loop runs: nothing can come in between (other threads post tasks, which wait for
+ * the checkpoint to end; the giver does only bookkeeping after the hand-back). So await continues
+ * at once with the promise's outcome, marking a rejection handled as a registration would, with
+ * no hand-off and no microtask. It suspends as usual in every other case: a microtask is queued
+ * (it must run first), the segment was started by a synchronous async(...) call (its caller's
+ * code after the call runs first, as in JavaScript) or by a close, the promise is pending or
+ * settled on another thread and not yet dispatched, or traces or a timeline recording are on
+ * (they record each resumption). The invariant behind it: resumedAsMicrotask is true only while
+ * the segment that {@link #react} entered runs, and an await that continues at once keeps it so,
+ * since it plays the part of the next microtask, which would have set it again.
+ *
  * Close ({@link AsyncBodies#closeAll}): the loop thread gives each suspended body the turn with an
  * EventLoopClosedException as the awaited outcome; await throws it, finally blocks run, and any
  * later await on the closed loop throws it at once, so the body ends and its thread exits.
@@ -167,6 +183,11 @@ public final class AsyncBody<T> implements Runnable, Reaction, Executor, Thread.
     private int state;
     /** Set once when the body's promise was cancelled; every await then throws; turn-confined. */
     private boolean cancelled;
+    /**
+     * Whether the running segment was entered by {@link #react}, a microtask, rather than by the
+     * body's start or a close: see "Awaiting a settled promise" in the overview. Turn-confined.
+     */
+    private boolean resumedAsMicrotask;
     /** Neighbours in the loop's list of live bodies ({@link AsyncBodies}); turn-confined. */
     AsyncBody<?> prev;
     AsyncBody<?> next;
@@ -336,6 +357,11 @@ public final class AsyncBody<T> implements Runnable, Reaction, Executor, Thread.
      * {@link #start}, by {@link #react} (a microtask), or by {@link AsyncBodies#closeAll}.
      */
     void enter(Object in) {
+        enter(in, false);
+    }
+
+    /** {@link #enter}, saying whether the caller is the microtask that resumes this body ({@link #react}). */
+    private void enter(Object in, boolean asMicrotask) {
         assert loop.inEventLoop() : "enter off the loop's turn";
         AsyncBody<?> previous = loop.turn;
         Trace trace = loop.trace; // the body sets its own (traces on); the giver's comes back below
@@ -346,6 +372,7 @@ public final class AsyncBody<T> implements Runnable, Reaction, Executor, Thread.
         giver = Thread.currentThread();
         slot = in;
         state = RUNNING;
+        resumedAsMicrotask = asMicrotask;
         loop.turn = this;
         LongTurnEvent timing = LongTurns.bodyTurnStarts();
         TURN.setVolatile(this, BODY); // hands over every write above; volatile: see "Waking" in the overview
@@ -419,7 +446,7 @@ public final class AsyncBody<T> implements Runnable, Reaction, Executor, Thread.
     @Override
     public void react(Object r) {
         if (state == SUSPENDED) { // else the body already ended (the loop closed and woke it)
-            enter(r);
+            enter(r, true);
         }
     }
 
@@ -493,6 +520,9 @@ public final class AsyncBody<T> implements Runnable, Reaction, Executor, Thread.
         Object in;
         if (cancelled || loop.traces || loop.isClosed()) {
             in = awaitRarely(p);
+        } else if (resumedAsMicrotask && loop.microtasks.isEmpty() && loop.recorder == null
+                && (in = p.settledForAwait()) != null) {
+            // continues at once: see "Awaiting a settled promise" in the overview
         } else {
             state = SUSPENDED;
             slot = p;

@@ -653,6 +653,24 @@ public class PromiseImpl<T> implements Promise<T>, Deferred<T> {
     }
 
     /**
+     * For an await that continues without suspending ({@link AsyncBody}, "Awaiting a settled
+     * promise"): the encoded result if this promise has settled and its loop has dispatched it,
+     * a rejection marked handled as {@link #register} marks it; null if it is pending or settled
+     * on another thread and not yet dispatched (then the await registers and suspends). With the
+     * loop's turn, traces off.
+     */
+    final Object settledForAwait() {
+        Object s = state;
+        if (!isSettled(s) || s instanceof SettledOffLoop) {
+            return null;
+        }
+        if (s instanceof Failure f && f.markHandled() == Failure.REPORTED) {
+            loop.rejections.handledLater(this);
+        }
+        return s;
+    }
+
+    /**
      * Adds a reaction of {@code owner}'s loop: directly when this promise is of the same loop,
      * else through a {@link CrossLoopReaction}, which hands the outcome over to the owner, keeps
      * the owner alive meanwhile and tells it if this promise's loop closes first.

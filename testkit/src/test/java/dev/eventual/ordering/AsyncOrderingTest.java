@@ -374,7 +374,105 @@ class AsyncOrderingTest {
                         log.add("timer 1");
                     }, 10);
                     setTimeout(() -> log.add("timer 2"), 10);
+                }),
+                // Awaits of settled promises in a segment that was itself resumed as a microtask:
+                // Eventual continues at once when nothing else is queued (AsyncBody, "Awaiting a
+                // settled promise"); these programs mix that case with the ones where it must not.
+                new Case("settled awaits in a resumed body, a then chain beside it and a timer after", """
+                        async function f() { await null; for (let i = 1; i <= 4; i++) { log('f' + i); await null; } log('f end'); }
+                        f(); chain('c', 3); setTimeout(() => log('timer'), 0);
+                        """, log -> {
+                    async(() -> {
+                        await(Promise.resolve(null));
+                        for (int i = 1; i <= 4; i++) {
+                            log.add("f" + i);
+                            await(Promise.resolve(null));
+                        }
+                        log.add("f end");
+                    });
+                    chain(log, "c", 3);
+                    setTimeout(() -> log.add("timer"), 0);
+                }),
+                new Case("bodies started by timers await settled promises, alone and beside a microtask", """
+                        async function g(name) { await null; for (let i = 1; i <= 3; i++) { log(name + i); await null; } log(name + ' end'); }
+                        setTimeout(() => { g('a'); log('timer 1 sync'); }, 0);
+                        setTimeout(() => { g('b'); queueMicrotask(() => log('q')); log('timer 2 sync'); }, 20);
+                        """, log -> {
+                    setTimeout(() -> {
+                        settledAwaits(log, "a");
+                        log.add("timer 1 sync");
+                    }, 0);
+                    setTimeout(() -> {
+                        settledAwaits(log, "b");
+                        queueMicrotask(() -> log.add("q"));
+                        log.add("timer 2 sync");
+                    }, 20);
+                }),
+                new Case("an async call inside a resumed body runs to its await before the caller goes on", """
+                        async function inner() { log('inner start'); await null; log('inner resumed'); await null; log('inner end'); }
+                        async function outer() { await null; log('outer resumed'); inner(); log('outer after call'); await null; log('outer 2'); await null; log('outer end'); }
+                        outer(); log('sync');
+                        """, log -> {
+                    async(() -> {
+                        await(Promise.resolve(null));
+                        log.add("outer resumed");
+                        async(() -> {
+                            log.add("inner start");
+                            await(Promise.resolve(null));
+                            log.add("inner resumed");
+                            await(Promise.resolve(null));
+                            log.add("inner end");
+                        });
+                        log.add("outer after call");
+                        await(Promise.resolve(null));
+                        log.add("outer 2");
+                        await(Promise.resolve(null));
+                        log.add("outer end");
+                    });
+                    log.add("sync");
+                }),
+                new Case("a settled rejection awaited in a resumed body is thrown and caught at once", """
+                        async function f() { await null; const r = Promise.reject(new Error('x')); try { await r; } catch (e) { log('caught ' + e.message); } await null; log('end'); }
+                        f(); chain('c', 4);
+                        """, log -> {
+                    async(() -> {
+                        await(Promise.resolve(null));
+                        Promise<Object> r = Promise.reject(error("x"));
+                        try {
+                            await(r);
+                        } catch (RuntimeException e) {
+                            log.add("caught " + e.getMessage());
+                        }
+                        await(Promise.resolve(null));
+                        log.add("end");
+                    });
+                    chain(log, "c", 4);
+                }),
+                new Case("awaiting a settled body's promise twice, and a then on it", """
+                        async function inner() { return 5; }
+                        async function outer() { await null; const p = inner(); p.then(v => log('then ' + v)); log('got ' + await p); log('again ' + await p); }
+                        outer(); chain('c', 3);
+                        """, log -> {
+                    async(() -> {
+                        await(Promise.resolve(null));
+                        Promise<Integer> p = async(() -> 5);
+                        p.thenAccept(v -> log.add("then " + v));
+                        log.add("got " + await(p));
+                        log.add("again " + await(p));
+                    });
+                    chain(log, "c", 3);
                 }));
+    }
+
+    private static Promise<Void> settledAwaits(List<String> log, String name) {
+        return async(() -> {
+            await(Promise.resolve(null));
+            for (int i = 1; i <= 3; i++) {
+                log.add(name + i);
+                await(Promise.resolve(null));
+            }
+            log.add(name + " end");
+        });
     }
 
     // ------------------------------------------------------------------ Java counterparts of the JS functions
