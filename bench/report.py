@@ -23,6 +23,14 @@ judged on the value +-FOOTPRINT_MARGIN. Node's figures are medians of timed roun
 distribution-free 99.9% confidence interval of the median (order statistics of the rounds),
 written by bench/node/reference.js.
 
+Async bodies outside JMH (bench/run, when it runs Await): AwaitMillion and its Node twin print the
+median, fastest and slowest of their timed rounds; with seven rounds, [fastest, slowest] covers the
+median with 98.4% confidence (distribution-free: 1 - 2 * 0.5^7), and a ratio's interval is the
+interval arithmetic of the two. AwaitFootprint (retained bytes per suspended body) is one heap
+measurement per case, judged on the value +-BODY_FOOTPRINT_MARGIN: a suspended virtual thread's
+stack chunk holds its frames as the JIT compiler had compiled them, which moves it by 20 to 80
+bytes from one JVM to the next.
+
 Steady state. For every row, drift = the mean over forks of (mean of the second half of the fork's
 measured iterations - mean of the first half) / the fork's mean. A row whose |drift| exceeds
 DRIFT_LIMIT is marked "drifting": its warm-up did not reach steady state, and goals using it are
@@ -50,6 +58,7 @@ DRIFT_LIMIT = 0.10
 # TimerFootprint is one heap measurement (retained bytes after GC) with no interval; repeated runs
 # agree within a few tenths of a byte, so its goal is decided outside this relative margin.
 FOOTPRINT_MARGIN = 0.02
+BODY_FOOTPRINT_MARGIN = 0.08  # see the module docstring: the stack chunk moves by up to 80 B
 
 IMPLS = ["eventual", "eventualFastPath", "eventualVirtualLoop", "completableFuture", "kotlinCoroutine", "netty", "nettyNio",
          "vertx", "guava", "guavaDirect", "reactor", "reactorDirect", "floor"]
@@ -291,7 +300,7 @@ def scenario_table(name, rows, node):
 
 # ------------------------------------------------------------------ goals
 
-def goals(table, footprint, node):
+def goals(table, footprint, node, bodies=None):
     """One row per goal: the measured ratios with their intervals, and the verdict."""
     out = ["### Goals", "",
            "Ratio = Eventual's time (or bytes) per operation ÷ the peer's, both from one run. Each ratio is shown "
@@ -394,6 +403,8 @@ def goals(table, footprint, node):
         goal("Timers: cost per timer flat from 1,000 to 1,000,000 (n=1,000,000 ÷ n=1,000 at most 2x)",
              [("per timer", per_timer["1000000"], per_timer["1000"])], 2.0)
     goal("Await: at most 1.0x CompletableFuture.join on a virtual thread", time_vs("Await", "completableFuture"), 1.0)
+    await_goals(table, node, bodies or {}, goal, absolute,
+                lambda text, measured: out.append(f"| {text} | {measured} | (no goal) |"))
     if footprint and "eventual" in footprint:
         # One heap measurement, no interval: decided only outside a margin of FOOTPRINT_MARGIN.
         ok = verdict((footprint["eventual"] * (1 - FOOTPRINT_MARGIN), footprint["eventual"] * (1 + FOOTPRINT_MARGIN)), 64)
@@ -611,10 +622,81 @@ def parse_footprint(text):
     return out
 
 
-def results_section(entries, meta, node, footprint, dropped):
+def await_goals(table, node, bodies, goal, absolute, info):
+    """The goals of issue 19 (await at coroutine speed): the JMH Await columns, Node's await, and
+    the figures of AwaitMillion and AwaitFootprint (parse_bodies) from the same bench/run."""
+    impls = table.get("Await", {}).get((), {})
+    fig = lambda col: impls[col][0] if col in impls else None
+    default, fast, virtual = fig("eventual"), fig("eventualFastPath"), fig("eventualVirtualLoop")
+    absolute("Await, default path (loop on a platform thread): at most 2 us per await",
+             [("eventual", default)] if default else [], 2000, "ns")
+    absolute("Await, no flag, loop run on a virtual thread: at most 2 us per await (not the default; shown beside it)",
+             [("eventualVirtualLoop", virtual)] if virtual else [], 2000, "ns")
+    cf = fig("completableFuture")
+    goal("Await, default path: at most 0.25x CompletableFuture.join on a virtual thread",
+         [("eventual", default, cf)] if default and cf else [], 0.25)
+    nf = node_figure("Await", {}, node)
+    goal("Await, fast path: at most 2x Node.js's await",
+         [("eventualFastPath", fast, nf)] if fast and nf else [], 2.0)
+    kt = fig("kotlinCoroutine")
+    goal("Await, fast path: at most 2x Kotlin's suspend/resume (single-thread dispatcher)",
+         [("eventualFastPath", fast, kt)] if fast and kt else [], 2.0)
+    run = bodies.get("run")
+    million = bodies.get("million", {})
+
+    def rounds(key):
+        m = million.get(key)
+        return Figure(m[0], lo=m[1], hi=m[2], run=run) if m else None
+
+    for mode, text in (("single", "in one body"),
+                       ("interleaved", "in two bodies taking turns, so that every await suspends (the goal's intent: "
+                                       "one body's awaits go on without suspending)")):
+        e, n = rounds(f"eventual.fast.{mode}"), rounds(f"node.{mode}")
+        goal(f"Await: 1,000,000 awaits of a resolved promise {text}, fast path: at most 3x Node.js",
+             [("fast path", e, n)] if e and n else [], 3.0)
+        d = rounds(f"eventual.default.{mode}")
+        if d and n:
+            r, iv, _, _ = compare(d, n, 3.0)
+            info(f"Await: the same, {mode}, default path (no goal)", f"{fmt_ns(d.value)} ns per await: {fmt_ratio(r, iv)}")
+    foot = bodies.get("footprint", {})
+    for case, text in (("eventualTimer", "awaiting its own timer (the goal's case)"),
+                       ("eventual", "awaiting one shared pending promise")):
+        figs = []
+        for path in ("default", "fast"):
+            b = foot.get(f"{path}.{case}")
+            if b is not None:
+                figs.append((f"{path} path", Figure(b, lo=b * (1 - BODY_FOOTPRINT_MARGIN), hi=b * (1 + BODY_FOOTPRINT_MARGIN))))
+        absolute(f"Await: at most 1 KB retained per suspended body {text} (one measurement each, "
+                 f"±{BODY_FOOTPRINT_MARGIN:.0%} margin)", figs, 1024, "B")
+
+
+def parse_bodies(text):
+    """AwaitMillion's and AwaitFootprint's figures from bench/run's await.txt: {"run": id,
+    "million": {key: (median ns per await, fastest, slowest)}, "footprint": {key: bytes}}.
+    Lines: "# run ID"; "million.KEY N median_ms M min_ms A max_ms B" (the programs' own line,
+    prefixed); "footprint.PATH.CASE BYTES [...]"."""
+    out = {"run": None, "million": {}, "footprint": {}}
+    for line in text.splitlines():
+        line = line.strip()
+        m = re.match(r"# run (\S+)$", line)
+        if m:
+            out["run"] = m.group(1)
+        m = re.match(r"million\.(\S+) awaits (\d+) median_ms ([0-9.]+) min_ms ([0-9.]+) max_ms ([0-9.]+)$", line)
+        if m:
+            n = int(m.group(2))
+            per = lambda ms: float(ms) * 1e6 / n
+            out["million"][m.group(1)] = (per(m.group(3)), per(m.group(4)), per(m.group(5)))
+        m = re.match(r"footprint\.(\S+) ([0-9.]+)\b", line)
+        if m:
+            out["footprint"][m.group(1)] = float(m.group(2))
+    return out
+
+
+def results_section(entries, meta, node, footprint, dropped, bodies=None):
     table = rows_by_scenario(entries)
     used = {e["run"] for e in entries} | ({node["run"]} if node and node.get("run") else set())
     used |= {footprint["run"]} if footprint.get("run") else set()
+    used |= {bodies["run"]} if bodies and bodies.get("run") else set()
     out = [BEGIN, "", "## Latest results", ""]
     out.append("Every row names the `bench/run` invocation that measured it (UTC start time); the runs:")
     out.append("")
@@ -629,7 +711,7 @@ def results_section(entries, meta, node, footprint, dropped):
         out.append(f"Node.js {node['node']} ran `bench/node/reference.js` (outside JMH: medians of timed rounds "
                    "after warm-up rounds, `process.hrtime`; interval: the 99.9% confidence interval of the median).")
         out.append("")
-    out += goals(table, footprint, node)
+    out += goals(table, footprint, node, bodies)
     for s in SCENARIOS:
         if s in table:
             out += scenario_table(s, table[s], node)
@@ -667,6 +749,7 @@ def main(argv):
     ap.add_argument("--load", default="?")
     ap.add_argument("--node", help="Node's figures measured in this run (stored with its run id)")
     ap.add_argument("--footprint", help="TimerFootprint's output from this run (stored with its run id)")
+    ap.add_argument("--bodies", help="AwaitMillion's and AwaitFootprint's figures from this run (stored with its run id)")
     ap.add_argument("--results", default=RESULTS)
     ap.add_argument("--markdown", default=os.path.join(ROOT, "BENCHMARKS.md"))
     ap.add_argument("--svg", default=os.path.join(ROOT, "benchmarks.svg"))
@@ -693,8 +776,12 @@ def main(argv):
     if a.footprint:
         write_text(footprint_path, f"# run {a.run_id}\n" + read_text(a.footprint))
     footprint = parse_footprint(read_text(footprint_path)) if os.path.exists(footprint_path) else {}
+    bodies_path = os.path.join(a.results, "await.txt")
+    if a.bodies:
+        write_text(bodies_path, f"# run {a.run_id}\n" + read_text(a.bodies))
+    bodies = parse_bodies(read_text(bodies_path)) if os.path.exists(bodies_path) else {}
     shown, dropped = current(entries)
-    out, table = results_section(shown, meta, node, footprint, dropped)
+    out, table = results_section(shown, meta, node, footprint, dropped, bodies)
     write_section(a.markdown, out)
     chart(table, node, a.svg)
 

@@ -228,6 +228,49 @@ class Footprint(unittest.TestCase):
         self.assertIsNone(report.parse_footprint("eventual 60.6\n")["run"])
 
 
+class AsyncBodies(unittest.TestCase):
+    BODIES = "\n".join([
+        "# run R1",
+        "million.eventual.fast.single awaits 1000000 median_ms 10 min_ms 9 max_ms 12",
+        "million.eventual.default.single awaits 1000000 median_ms 8 min_ms 7 max_ms 9",
+        "million.node.single awaits 1000000 median_ms 50.0 min_ms 48.0 max_ms 55.0",
+        "million.eventual.fast.interleaved awaits 1000000 median_ms 230 min_ms 200 max_ms 260",
+        "million.node.interleaved awaits 1000000 median_ms 60.0 min_ms 58.0 max_ms 64.0",
+        "footprint.default.eventualTimer 994.3 8",
+        "footprint.fast.eventualTimer 1043.0 8",
+        "footprint.default.eventual 846.2 8",
+        "footprint.fast.eventual 878.5 8",
+        "footprint.node.timer 765.6",
+    ])
+
+    def test_parse_bodies_gives_ns_per_await_and_bytes(self):
+        b = report.parse_bodies(self.BODIES)
+        self.assertEqual(b["run"], "R1")
+        self.assertEqual(b["million"]["eventual.fast.single"], (10.0, 9.0, 12.0))
+        self.assertEqual(b["million"]["node.interleaved"], (60.0, 58.0, 64.0))
+        self.assertEqual(b["footprint"]["fast.eventualTimer"], 1043.0)
+        self.assertEqual(b["footprint"]["node.timer"], 765.6)
+
+    def test_await_goals_judge_each_figure_with_its_interval(self):
+        table = report.rows_by_scenario([
+            entry("Await.eventual", 12053, 3170, run="R1"), entry("Await.completableFuture", 13630, 2805, run="R1"),
+            entry("Await.eventualFastPath", 227, 32, run="R1"), entry("Await.kotlinCoroutine", 187, 20, run="R1"),
+            entry("Await.eventualVirtualLoop", 924, 86, run="R1")])
+        node = {"await": 222, "await.lo": 212, "await.hi": 236, "run": "R1"}
+        text = "\n".join(report.goals(table, {}, node, report.parse_bodies(self.BODIES)))
+        row = lambda start: next(line for line in text.splitlines() if line.startswith("| " + start))
+        self.assertIn("**not met**", row("Await, default path (loop on a platform thread): at most 2 us"))
+        self.assertIn("| met |", row("Await, no flag, loop run on a virtual thread"))
+        self.assertIn("**not met**", row("Await, default path: at most 0.25x"))
+        self.assertIn("1.02x [0.83, 1.22] | met |", row("Await, fast path: at most 2x Node"))
+        self.assertIn("1.21x [0.94, 1.55] | met |", row("Await, fast path: at most 2x Kotlin"))
+        self.assertIn("0.20x [0.16, 0.25] | met |", row("Await: 1,000,000 awaits of a resolved promise in one body"))
+        self.assertIn("3.83x [3.12, 4.48] | **not met** |", row("Await: 1,000,000 awaits of a resolved promise in two bodies"))
+        self.assertIn("(no goal)", row("Await: the same, single, default path"))
+        self.assertIn("undecided", row("Await: at most 1 KB retained per suspended body awaiting its own timer"))
+        self.assertIn("| met |", row("Await: at most 1 KB retained per suspended body awaiting one shared"))
+
+
 class EndToEnd(unittest.TestCase):
     def test_main_merges_tags_and_writes(self):
         with tempfile.TemporaryDirectory() as d:
