@@ -272,6 +272,7 @@ final class Simplifications {
                     out.add(new Async(a.label(), a.body(), new Outcome.Nothing()));
                 }
                 if (a.outcome() instanceof Outcome.Follow f) {
+                    out.add(f.promise()); // what the body returns, in its place
                     out.addAll(map(expr(f.promise()), p -> new Async(a.label(), a.body(), new Outcome.Follow(p))));
                 }
                 out.addAll(map(statements(a.body()), b -> new Async(a.label(), b, a.outcome())));
