@@ -37,7 +37,8 @@ mem = round(int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).gr
 
 lines = [BEGIN, "## Differential fuzzing", "",
          "`stress/fuzz [N]` generates N random programs (promise chains, combinators, adoption, microtasks, timers,",
-         "throwing handlers, unhandled and later-handled rejections; `testkit/src/test/java/dev/eventual/fuzz`), runs",
+         "throwing handlers, unhandled and later-handled rejections, async functions and await;",
+         "`testkit/src/test/java/dev/eventual/fuzz`), runs",
          "each in Node.js and on Eventual, and compares the logs line by line; it shrinks a failing program itself.",
          "Both sides run on virtual time (Eventual on a `TestLoop`, Node under `node/virtual-timers.js`), so every",
          "program is compared, also those whose timer order would be a race on the real clock, and a busy machine",

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * ({@link JsRenderer}) and on Eventual ({@link EventualInterpreter}), and every program's two
  * logs must be equal, line for line. The log records handler order, the values and reasons
  * handlers receive, and unhandled-rejection events, so it checks rules 2, 4 and 5 (see the
- * dev.eventual package overview) against the reference, not against anyone's memory of it.
+ * dev.eventual package overview), and with async functions and await rule 8, against the
+ * reference, not against anyone's memory of it. {@link AsyncFuzzTest} runs programs focused on
+ * async functions, on both paths of async bodies.
  *
  * <p>Unhandled rejections are not avoided but compared: Node's {@code unhandledRejection} and
  * {@code rejectionHandled} events and Eventual's reports both write to the log.
@@ -107,6 +109,8 @@ class DifferentialFuzzTest {
             record(r.program(), r.node());
             tally.count(PROGRAMS, r.timers().race().isPresent() ? COMPARED_RACE : COMPARED);
             tally.count("timers a program set", timers(r.timers().count()));
+            int bodies = Census.of(r.program()).bodies();
+            tally.count("async bodies a program calls", bodies == 0 ? "none" : bodies <= 2 ? "1 or 2" : "3 or more");
         });
     }
 

@@ -48,8 +48,17 @@ import java.util.Map;
  * log (the loop collects such errors, see {@link TestLoop#callbackErrors()}), which Node's log
  * never matches.
  *
+ * <p>Async functions are {@code Async.async} (or {@code asyncCompose} for a body that returns a
+ * promise), awaits {@code Async.await}: a body runs on its own virtual thread while it has the
+ * loop's turn (on the default path; with java.lang opened, the loop thread carries it), so it
+ * walks its statements with this interpreter's state as the loop's callbacks do. A body still
+ * suspended when the run is over (it awaits something that never settles, as Node leaves it) is
+ * woken by the loop's close with an EventLoopClosedException, after the log has been taken; a
+ * try/catch of the program does not catch that one.
+ *
  * <p>{@link #runMisorderingMicrotasks} is a deliberately broken twin, for the shrinker's test
- * ({@code ShrinkerTest}): it runs each {@code queueMicrotask} callback as a 0 ms timer instead.
+ * ({@code ShrinkerTest}): it runs each {@code queueMicrotask} callback (and each round of a tick
+ * chain) as a 0 ms timer instead.
  *
  * <p>One instance per run; all its state is touched on the calling thread (the loop's) only.
  */

@@ -41,6 +41,16 @@ import java.util.Optional;
  * at once with a TypeError and that are kept on purpose: the last handler of the chain that
  * defines {@code P[k]} returning {@code P[k]}, and {@code D[d].resolve(P[d])}.
  *
+ * <p>Async functions. An async body runs synchronously, inside its call, up to its first await,
+ * and as a callback after it: its statements up to that await see what the call's synchronous
+ * part sees, the later ones what its callbacks see, and what it returns ({@code return p}) what
+ * its last statement sees. An await may be only directly in a body: one anywhere else (a body
+ * put in its call's place by the shrinker, say) becomes a plain use of its operand, keeping its
+ * effects, and a loop of awaits is dropped there. Bodies are labelled b1, b2..., awaits a1,
+ * a2..., tick chains t1, t2...; rounds (of a loop of awaits, of a tick chain) are kept between 1
+ * and {@link Programs#MAX_ROUNDS}, a loop's operand is a leaf, and a bare {@code await n} has a
+ * number as its operand.
+ *
  * <p>Why no cycles: in Node 20 a handler that throws while its promise feeds a cycle that
  * nothing handles (say {@code P[0] = p.then(() => Promise.race([q.then(() => { throw e; }),
  * P[0]]))}) never returns: V8's catch prediction walks the cycle forever and eats memory until

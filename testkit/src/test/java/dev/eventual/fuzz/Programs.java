@@ -19,14 +19,33 @@ import java.util.function.Supplier;
  * given seed names it.
  *
  * <p>Shape: 1 to 6 top-level statements (logs, slot definitions, promise expressions for their
- * effects, settlements of deferreds, microtasks, timers, clearing timers). Expressions nest up to
- * {@link #TOP_DEPTH} deep: chains of 1 to 3 handler methods, combinators of 0 to 3 inputs,
- * adoption wrappers. Handlers and callbacks have bodies of 0 to 2 statements, one level less
- * deep, so callbacks nest at most three levels (a timer in a timer in a handler, say). Each
- * depth has its leaves as the most frequent choice, which keeps programs small enough that
- * their synchronous part takes well under a millisecond. Each choice is weighted: the
- * {@code pick} calls list the weights of the alternatives in the order of the {@code case}s.
- * Sizes (statements, links, inputs, numbers) are uniform between their bounds.
+ * effects, settlements of deferreds, microtasks, timers, clearing timers, async calls, tick
+ * chains). Expressions nest up to {@link #TOP_DEPTH} deep: chains of 1 to 3 handler methods,
+ * combinators of 0 to 3 inputs, adoption wrappers, async functions called at once. Handlers and
+ * callbacks have bodies of 0 to 2 statements, one level less deep, so callbacks nest at most
+ * three levels (a timer in a timer in a handler, say). Each depth has its leaves as the most
+ * frequent choice, which keeps programs small enough that their synchronous part takes well
+ * under a millisecond. Each choice is weighted: the {@code pick} calls list the weights of the
+ * alternatives in the order of the {@code case}s. Sizes (statements, links, inputs, numbers) are
+ * uniform between their bounds.
+ *
+ * <p>Async functions ({@link PromiseExpr.Async}) are called wherever a promise expression or a
+ * statement may be: at top level, in handlers, timer and microtask callbacks, and in other
+ * bodies, where their promise is awaited (an await's operand) or not (a statement). A body has 1
+ * to 5 statements, weighted towards awaits ({@code asyncStatement}): an await (6 of 14) of a
+ * fulfilled promise, or of the number itself a third of those times (3 of 16 in
+ * {@code awaited}), a rejected one (2), one a timer settles (2; a quarter of them reject), one a
+ * microtask settles (2; a third reject), a slot (2: a deferred settled later, another body's
+ * promise, a chain...), a then-chain (2), another body called there (2) or any expression (1),
+ * half of them in a try/catch, the others rejecting the body's promise when they throw; a loop of
+ * 1 to 5 awaits (2 of 14) of mostly settled promises, logging each round, which is the case an
+ * await shortcut would target; a tick chain ({@link Stmt.Ticks}: 1 to 5 microtasks in a row, 1
+ * of 14), so that a settled await sometimes finds microtasks queued and sometimes not; a log
+ * (2); or any statement of a callback body (3), a nested call among them. A body ends with
+ * nothing (4 of 9), a number (3), a throw (1) or a returned promise (1: {@code asyncCompose}).
+ * With {@link Focus#ASYNC} the weights of async calls and tick chains are tripled and a program
+ * without an async call gets one at its top level; {@link Focus#MIXED} keeps them among the
+ * rest (about three programs in five call one).
  *
  * <p>Timer delays come from {@link #DELAYS}: 0 and 1 (both 1 ms, in one FIFO list in Node),
  * 20 and 40. On virtual time any delays would do; these are far apart compared with the time
