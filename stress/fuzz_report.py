@@ -37,12 +37,14 @@ mem = round(int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).gr
 
 lines = [BEGIN, "## Differential fuzzing", "",
          "`stress/fuzz [N]` generates N random programs (promise chains, combinators, adoption, microtasks, timers,",
-         "throwing handlers, unhandled and later-handled rejections; `testkit/src/test/java/dev/eventual/fuzz`), runs",
+         "throwing handlers, unhandled and later-handled rejections, async functions and await;",
+         "`testkit/src/test/java/dev/eventual/fuzz`), runs",
          "each in Node.js and on Eventual, and compares the logs line by line; it shrinks a failing program itself.",
          "Both sides run on virtual time (Eventual on a `TestLoop`, Node under `node/virtual-timers.js`), so every",
          "program is compared, also those whose timer order would be a race on the real clock, and a busy machine",
          "slows the run but cannot change a log. `mvn -B verify` runs 300 programs; the shim itself is checked",
-         "against real Node by `-Dfuzz.checkVirtualTimers=true` (see \"Faults, measured\"). Last run:", "",
+         "against real Node by `-Dfuzz.checkVirtualTimers=true` (see \"Faults, measured\"). `FUZZ_ASYNC=1 stress/fuzz N`",
+         "runs programs focused on async functions on both paths of async bodies (see \"Fuzzing async/await\"). Last run:", "",
          f"- {date.today().isoformat()}, `stress/fuzz {programs}`{' with FUZZ_SEED=' + seed if seed else ''}: "
          f"**{'PASS' if ok else 'FAIL'}**"
          f"{', failed at program ' + failed[-1] if failed and not ok else ''}"

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * ({@link JsRenderer}) and on Eventual ({@link EventualInterpreter}), and every program's two
  * logs must be equal, line for line. The log records handler order, the values and reasons
  * handlers receive, and unhandled-rejection events, so it checks rules 2, 4 and 5 (see the
- * dev.eventual package overview) against the reference, not against anyone's memory of it.
+ * dev.eventual package overview), and with async functions and await rule 8, against the
+ * reference, not against anyone's memory of it. {@link AsyncFuzzTest} runs programs focused on
+ * async functions, on both paths of async bodies.
  *
  * <p>Unhandled rejections are not avoided but compared: Node's {@code unhandledRejection} and
  * {@code rejectionHandled} events and Eventual's reports both write to the log.
@@ -102,16 +105,32 @@ class DifferentialFuzzTest {
 
     /** The default mode: Eventual's log must equal Node's, both on virtual time. */
     private void compare(List<Program> batch, int first, long seed) throws Exception {
-        for (SideBySide.Result r : SideBySide.run(NODE, batch)) {
+        compare(NODE, "fuzz", batch, first, seed, r -> {
             record(r.program(), r.node());
             tally.count(PROGRAMS, r.timers().race().isPresent() ? COMPARED_RACE : COMPARED);
             tally.count("timers a program set", timers(r.timers().count()));
+            int bodies = Census.of(r.program()).bodies();
+            tally.count("async bodies a program calls", bodies == 0 ? "none" : bodies <= 2 ? "1 or 2" : "3 or more");
+        });
+    }
+
+    /**
+     * Runs a batch side by side, passes each result to {@code seen} (in batch order), and throws
+     * the report of the first program whose logs differ, shrunk: the comparison of this test, and
+     * of {@link AsyncFuzzTest}. {@code first}: the index of the batch's first program in the run
+     * with {@code seed}; {@code properties}: the prefix of the test's system properties
+     * ({@code .seed}, {@code .tries}), for the report's line that says how to repeat the run.
+     */
+    static void compare(String node, String properties, List<Program> batch, int first, long seed,
+            Consumer<SideBySide.Result> seen) throws Exception {
+        for (SideBySide.Result r : SideBySide.run(node, batch)) {
+            seen.accept(r);
             if (!r.matches()) {
                 int index = first + batch.indexOf(r.program());
                 String what = "logs differently on Eventual than in Node (Node is the reference; both on virtual time)";
-                Shrinker<SideBySide.Result> shrinker = new Shrinker<>(b -> SideBySide.run(NODE, b), x -> !x.matches(),
+                Shrinker<SideBySide.Result> shrinker = new Shrinker<>(b -> SideBySide.run(node, b), x -> !x.matches(),
                         SHRINK_RUNS, SideBySide.MAX_BATCH);
-                throw failure(shrinker, r.program(), r, index, seed, what,
+                throw failure(shrinker, properties, r.program(), r, index, seed, what,
                         s -> LogDiff.describe(s.program(), s.headline(), "Node", s.result().node(), "Eventual", s.result().eventual()));
             }
         }
@@ -158,7 +177,7 @@ class DifferentialFuzzTest {
                                 + " (real Node is the reference)";
                         Shrinker<RealClockRun> shrinker = new Shrinker<>(DifferentialFuzzTest::realClockRuns, RealClockRun::fails,
                                 SHRINK_RUNS, SideBySide.MAX_BATCH);
-                        throw failure(shrinker, program, run, first + index, seed, what,
+                        throw failure(shrinker, "fuzz", program, run, first + index, seed, what,
                                 s -> LogDiff.describe(s.program(), s.headline(), "real Node", s.result().real().log(),
                                         "Node on virtual time", s.result().virtual()));
                     }
@@ -201,10 +220,10 @@ class DifferentialFuzzTest {
      * Shrinks a failing program and builds the assertion that reports it; if shrinking itself
      * fails (Node crashing on a candidate, say), reports the program as generated and why.
      */
-    private static <R> AssertionError failure(Shrinker<R> shrinker, Program program, R result, int index, long seed, String what,
-            Describer<R> describer) {
-        String where = "Program " + index + " of the run with seed " + seed + " (repeat: -Dfuzz.seed=" + seed + ", -Dfuzz.tries="
-                + (index + 1) + ") " + what + ".";
+    private static <R> AssertionError failure(Shrinker<R> shrinker, String properties, Program program, R result, int index,
+            long seed, String what, Describer<R> describer) {
+        String where = "Program " + index + " of the run with seed " + seed + " (repeat: -D" + properties + ".seed=" + seed
+                + ", -D" + properties + ".tries=" + (index + 1) + ") " + what + ".";
         Shrinker.Shrunk<R> shrunk;
         try {
             shrunk = shrinker.shrink(program, result);
@@ -249,14 +268,19 @@ class DifferentialFuzzTest {
         if (seed == null || seed.isBlank()) {
             return new SplittableRandom().nextLong();
         }
+        return parseSeed("fuzz.seed", seed);
+    }
+
+    /** The value of the seed property {@code name}. */
+    static long parseSeed(String name, String seed) {
         try {
             return Long.parseLong(seed.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("fuzz.seed must be a long (a seed this test printed): " + seed, e);
+            throw new IllegalArgumentException(name + " must be a long (a seed this test printed): " + seed, e);
         }
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -4,8 +4,11 @@ import static dev.eventual.fuzz.LogFormat.describe;
 import static dev.eventual.fuzz.LogFormat.show;
 
 import dev.eventual.AggregateException;
+import dev.eventual.Async;
+import dev.eventual.AwaitException;
 import dev.eventual.Deferred;
 import dev.eventual.EventLoop;
+import dev.eventual.EventLoopClosedException;
 import dev.eventual.Promise;
 import dev.eventual.Timeout;
 import dev.eventual.UnhandledRejectionHandler;
@@ -15,6 +18,7 @@ import dev.eventual.fuzz.PromiseExpr.Adopt;
 import dev.eventual.fuzz.PromiseExpr.Chain;
 import dev.eventual.fuzz.PromiseExpr.Combine;
 import dev.eventual.fuzz.PromiseExpr.Delayed;
+import dev.eventual.fuzz.PromiseExpr.Queued;
 import dev.eventual.fuzz.PromiseExpr.Ref;
 import dev.eventual.fuzz.PromiseExpr.Rejected;
 import dev.eventual.fuzz.PromiseExpr.Resolved;
@@ -44,8 +48,17 @@ import java.util.Map;
  * log (the loop collects such errors, see {@link TestLoop#callbackErrors()}), which Node's log
  * never matches.
  *
+ * <p>Async functions are {@code Async.async} (or {@code asyncCompose} for a body that returns a
+ * promise), awaits {@code Async.await}: a body runs on its own virtual thread while it has the
+ * loop's turn (on the default path; with java.lang opened, the loop thread carries it), so it
+ * walks its statements with this interpreter's state as the loop's callbacks do. A body still
+ * suspended when the run is over (it awaits something that never settles, as Node leaves it) is
+ * woken by the loop's close with an EventLoopClosedException, after the log has been taken; a
+ * try/catch of the program does not catch that one.
+ *
  * <p>{@link #runMisorderingMicrotasks} is a deliberately broken twin, for the shrinker's test
- * ({@code ShrinkerTest}): it runs each {@code queueMicrotask} callback as a 0 ms timer instead.
+ * ({@code ShrinkerTest}): it runs each {@code queueMicrotask} callback (and each round of a tick
+ * chain) as a 0 ms timer instead.
  *
  * <p>One instance per run; all its state is touched on the calling thread (the loop's) only.
  */
@@ -134,8 +147,7 @@ final class EventualInterpreter {
                     case Settlement.Reject r -> d.tryReject(new ProgramError(r.message()));
                 }
             }
-            case Stmt.Microtask m when microtasksAsTimers -> setTimeout(0, () -> statements(m.body()));
-            case Stmt.Microtask m -> loop.queueMicrotask(() -> statements(m.body()));
+            case Stmt.Microtask m -> queueMicrotask(() -> statements(m.body()));
             case Stmt.Timeout t -> timers.put(t.handle(), setTimeout(t.delay(), () -> statements(t.body())));
             case Stmt.ClearTimeout c -> {
                 Timeout timer = timers.get(c.handle());
@@ -143,6 +155,52 @@ final class EventualInterpreter {
                     loop.clearTimeout(timer);
                 }
             }
+            case Stmt.Ticks t -> tick(t, 0);
+            case Stmt.Await a when a.caught() -> {
+                try {
+                    awaitAndLog(a.label(), a.value());
+                } catch (EventLoopClosedException closing) {
+                    throw closing; // the run is over (see run): the body ends, as in Node it never resumes
+                } catch (RuntimeException e) {
+                    log.add(a.label() + " caught " + describe(reason(e)));
+                }
+            }
+            case Stmt.Await a -> awaitAndLog(a.label(), a.value());
+            case Stmt.AwaitLoop l -> {
+                for (int i = 0; i < l.count(); i++) {
+                    awaitAndLog(l.label() + " " + i, l.bare() ? new Resolved(i) : l.value());
+                }
+            }
+        }
+    }
+
+    /** {@code log(label, show(await value))}: in an async body only (Async.await throws elsewhere). */
+    private void awaitAndLog(String label, PromiseExpr value) {
+        String word = show(Async.await(eval(value)));
+        log.add(label + " " + word);
+    }
+
+    /** What JavaScript's {@code catch (e)} gets: Async.await wraps a checked reason, never a program's. */
+    private static Throwable reason(RuntimeException e) {
+        return e instanceof AwaitException a && a.getCause() != null ? a.getCause() : e;
+    }
+
+    /** Round {@code i} of {@code ticks(label, count)}: a microtask that logs and queues the next round. */
+    private void tick(Stmt.Ticks t, int i) {
+        queueMicrotask(() -> {
+            log.add(t.label() + " " + i);
+            if (i + 1 < t.count()) {
+                tick(t, i + 1);
+            }
+        });
+    }
+
+    /** {@code queueMicrotask}, or a 0 ms timer for the planted fault of {@link #runMisorderingMicrotasks}. */
+    private void queueMicrotask(Runnable task) {
+        if (microtasksAsTimers) {
+            setTimeout(0, task);
+        } else {
+            loop.queueMicrotask(task);
         }
     }
 
@@ -167,6 +225,18 @@ final class EventualInterpreter {
                 });
                 yield deferred.promise();
             }
+            case Queued q -> {
+                Deferred<Object> deferred = Promise.withResolvers();
+                loop.queueMicrotask(() -> {
+                    if (q.message() == null) {
+                        deferred.resolve(q.value());
+                    } else {
+                        deferred.reject(new ProgramError(q.message()));
+                    }
+                });
+                yield deferred.promise();
+            }
+            case PromiseExpr.Async a -> asyncCall(a);
             case Adopt a -> {
                 Deferred<Object> deferred = Promise.withResolvers(); // made first, as new Promise(...) is
                 deferred.tryResolve(eval(a.inner()));
@@ -194,6 +264,32 @@ final class EventualInterpreter {
                 yield p;
             }
         };
+    }
+
+    /**
+     * An async function called at once: {@code async} or, for a body that returns a promise,
+     * {@code asyncCompose}. The body runs on its own virtual thread with the loop's turn, so it
+     * touches this interpreter's state as the loop's callbacks do.
+     */
+    private Promise<Object> asyncCall(PromiseExpr.Async a) {
+        if (a.outcome() instanceof Outcome.Follow f) {
+            return Async.asyncCompose(() -> {
+                log.add(a.label());
+                statements(a.body());
+                return eval(f.promise());
+            });
+        }
+        return Async.async(() -> {
+            log.add(a.label());
+            statements(a.body());
+            return switch (a.outcome()) {
+                case Outcome.Nothing ignored -> null;
+                case Outcome.Value v -> (Object) v.value();
+                case Outcome.Throw t -> throw new ProgramError(t.message());
+                default -> throw new IllegalStateException("Normalizer lets an async body end with nothing, a value, a throw"
+                        + " or a promise: " + a);
+            };
+        });
     }
 
     @SuppressWarnings("unchecked")

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  * timers share the one virtual queue with other programs' timers at other places, and on Eventual
  * the loops run in another order); every program's Node log and Eventual log must be the same in
  * both runs, and equal to each other. The batch holds programs whose timer order would be a race
- * on the real clock, which is where a real-clock run could differ from run to run. Skipped with
- * a message where {@code node} is not installed.
+ * on the real clock, which is where a real-clock run could differ from run to run. A batch of
+ * async programs ({@link Programs.Focus#ASYNC}) is checked the same way. Skipped with a message
+ * where {@code node} is not installed.
  */
 class FuzzDeterminismTest {
     /** A seed whose batch holds programs with a real-clock race (the test checks that it does). */
@@ -25,9 +26,22 @@ class FuzzDeterminismTest {
     @Test
     void theSameSeedGivesTheSameLogsOnEveryRun() throws Exception {
         assumeTrue(NodeBatch.findNode() != null, "node is not installed (not on PATH): the differential fuzzer needs it");
-        List<Program> batch = generate();
-        assertThat(generate()).as("the programs generated from seed %d", SEED).isEqualTo(batch);
+        List<Program> batch = Programs.generate(SEED, SideBySide.MAX_BATCH);
+        assertThat(Programs.generate(SEED, SideBySide.MAX_BATCH)).as("the programs generated from seed %d", SEED).isEqualTo(batch);
+        runTwice(batch);
+    }
 
+    /** The same for async programs, whose bodies run on virtual threads beside the loop thread. */
+    @Test
+    void theSameSeedGivesTheSameLogsOnEveryRun_async() throws Exception {
+        assumeTrue(NodeBatch.findNode() != null, "node is not installed (not on PATH): the differential fuzzer needs it");
+        List<Program> batch = Programs.generate(SEED, SideBySide.MAX_BATCH, Programs.Focus.ASYNC);
+        assertThat(Programs.generate(SEED, SideBySide.MAX_BATCH, Programs.Focus.ASYNC))
+                .as("the async programs generated from seed %d", SEED).isEqualTo(batch);
+        runTwice(batch);
+    }
+
+    private static void runTwice(List<Program> batch) throws Exception {
         List<SideBySide.Result> first = SideBySide.run(NodeBatch.findNode(), batch);
         List<Program> reversed = new ArrayList<>(batch);
         Collections.reverse(reversed);
@@ -44,9 +58,5 @@ class FuzzDeterminismTest {
                     .isEqualTo(a.eventual());
             assertThat(a.matches()).as(LogDiff.describe(a, i, batch.size())).isTrue();
         }
-    }
-
-    private static List<Program> generate() {
-        return Programs.generate(SEED, SideBySide.MAX_BATCH);
     }
 }

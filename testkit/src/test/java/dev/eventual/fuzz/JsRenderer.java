@@ -3,9 +3,11 @@ package dev.eventual.fuzz;
 import dev.eventual.fuzz.Link.Handler;
 import dev.eventual.fuzz.Link.Outcome;
 import dev.eventual.fuzz.PromiseExpr.Adopt;
+import dev.eventual.fuzz.PromiseExpr.Async;
 import dev.eventual.fuzz.PromiseExpr.Chain;
 import dev.eventual.fuzz.PromiseExpr.Combine;
 import dev.eventual.fuzz.PromiseExpr.Delayed;
+import dev.eventual.fuzz.PromiseExpr.Queued;
 import dev.eventual.fuzz.PromiseExpr.Ref;
 import dev.eventual.fuzz.PromiseExpr.Rejected;
 import dev.eventual.fuzz.PromiseExpr.Resolved;
@@ -18,8 +20,9 @@ import java.util.stream.Collectors;
 /**
  * Writes a {@link Program} as JavaScript, for Node and for people reading a failure. The
  * program runs after {@code prelude.js} (beside {@code batch-runner.js} in the test resources),
- * which defines {@code show}, {@code describe}, {@code delay}, {@code fail} and, on Node before
- * 22, {@code Promise.withResolvers}; the runner supplies {@code log}.
+ * which defines {@code show}, {@code describe}, {@code delay}, {@code fail}, {@code soon},
+ * {@code soonFail}, {@code ticks} and, on Node before 22, {@code Promise.withResolvers}; the
+ * runner supplies {@code log}.
  *
  * <p>Every construct here has its Eventual counterpart in {@link EventualInterpreter}, with the
  * same evaluation order: the two files are read side by side.
@@ -52,7 +55,22 @@ final class JsRenderer {
             case Stmt.Microtask m -> "queueMicrotask(() => " + block(statements(m.body(), indent + 1), indent) + ");";
             case Stmt.Timeout t -> "T[" + t.handle() + "] = setTimeout(() => " + block(statements(t.body(), indent + 1), indent) + ", " + t.delay() + ");";
             case Stmt.ClearTimeout c -> "clearTimeout(T[" + c.handle() + "]);";
+            case Stmt.Ticks t -> "ticks('" + t.label() + "', " + t.count() + ");";
+            case Stmt.Await a -> {
+                String await = "log('" + a.label() + "', show(await " + (a.bare() ? bareValue(a.value()) : expr(a.value(), indent + 1)) + "));";
+                yield a.caught() ? "try " + block(List.of(await), indent) + " catch (e) { log('" + a.label() + " caught', describe(e)); }" : await;
+            }
+            case Stmt.AwaitLoop l -> "for (let i = 0; i < " + l.count() + "; i++) log('" + l.label() + "', i, show(await "
+                    + (l.bare() ? "i" : expr(l.value(), indent)) + "));";
         };
+    }
+
+    /** The number a bare {@code await n} awaits (the normalizer gives it a {@link Resolved}). */
+    private static String bareValue(PromiseExpr e) {
+        if (!(e instanceof Resolved r)) {
+            throw new IllegalStateException("Normalizer lets only a number be awaited bare: " + e);
+        }
+        return String.valueOf(r.value());
     }
 
     private static List<String> statements(List<Stmt> body, int indent) {
@@ -82,6 +100,8 @@ final class JsRenderer {
             case Delayed d -> d.message() == null
                     ? "delay(" + d.delay() + ", " + d.value() + ")"
                     : "fail(" + d.delay() + ", '" + d.message() + "')";
+            case Queued q -> q.message() == null ? "soon(" + q.value() + ")" : "soonFail('" + q.message() + "')";
+            case Async a -> "(async () => " + asyncBody(a, indent) + ")()";
             case Adopt a -> "new Promise(r => r(" + expr(a.inner(), indent) + "))";
             case Same s -> "Promise.resolve(" + expr(s.inner(), indent) + ")";
             case Ref r -> "P[" + r.slot() + "]";
@@ -128,14 +148,27 @@ final class JsRenderer {
             default -> "log('" + h.label() + "');";
         });
         lines.addAll(statements(h.body(), indent + 1));
-        switch (h.outcome()) {
+        outcome(h.outcome(), arg, indent, lines);
+        return (arg.isEmpty() ? "()" : arg) + " => " + block(lines, indent);
+    }
+
+    /** An async function's block: its label's log, its body, its outcome. */
+    private static String asyncBody(Async a, int indent) {
+        List<String> lines = new ArrayList<>();
+        lines.add("log('" + a.label() + "');");
+        lines.addAll(statements(a.body(), indent + 1));
+        outcome(a.outcome(), "", indent, lines);
+        return block(lines, indent);
+    }
+
+    private static void outcome(Outcome outcome, String arg, int indent, List<String> lines) {
+        switch (outcome) {
             case Outcome.Nothing ignored -> { }
             case Outcome.Value v -> lines.add("return " + v.value() + ";");
             case Outcome.Arg ignored -> lines.add("return " + arg + ";");
             case Outcome.Follow f -> lines.add("return " + expr(f.promise(), indent + 1) + ";");
             case Outcome.Throw t -> lines.add("throw new Error('" + t.message() + "');");
         }
-        return (arg.isEmpty() ? "()" : arg) + " => " + block(lines, indent);
     }
 
     private static String pad(int indent) {

@@ -41,6 +41,16 @@ import java.util.Optional;
  * at once with a TypeError and that are kept on purpose: the last handler of the chain that
  * defines {@code P[k]} returning {@code P[k]}, and {@code D[d].resolve(P[d])}.
  *
+ * <p>Async functions. An async body runs synchronously, inside its call, up to its first await,
+ * and as a callback after it: its statements up to that await see what the call's synchronous
+ * part sees, the later ones what its callbacks see, and what it returns ({@code return p}) what
+ * its last statement sees. An await may be only directly in a body: one anywhere else (a body
+ * put in its call's place by the shrinker, say) becomes a plain use of its operand, keeping its
+ * effects, and a loop of awaits is dropped there. Bodies are labelled b1, b2..., awaits a1,
+ * a2..., tick chains t1, t2...; rounds (of a loop of awaits, of a tick chain) are kept between 1
+ * and {@link Programs#MAX_ROUNDS}, a loop's operand is a leaf, and a bare {@code await n} has a
+ * number as its operand.
+ *
  * <p>Why no cycles: in Node 20 a handler that throws while its promise feeds a cycle that
  * nothing handles (say {@code P[0] = p.then(() => Promise.race([q.then(() => { throw e; }),
  * P[0]]))}) never returns: V8's catch prediction walks the cycle forever and eats memory until
@@ -53,6 +63,9 @@ final class Normalizer {
     private int handlers;
     private int errors;
     private int timers;
+    private int bodies;
+    private int awaits;
+    private int ticks;
 
     private Normalizer(List<Boolean> deferredSlots) {
         this.deferredSlots = deferredSlots;
@@ -72,7 +85,7 @@ final class Normalizer {
             switch (s) {
                 case Let let -> body.add(new Let(defined, n.definition(let.value(), defined)));
                 case LetDeferred ignored -> body.add(new LetDeferred(defined));
-                default -> n.statement(s, defined, deferredSlots.size()).ifPresent(body::add);
+                default -> n.statement(s, defined, deferredSlots.size(), false).ifPresent(body::add);
             }
             if (s instanceof Let || s instanceof LetDeferred) {
                 defined++;
@@ -97,16 +110,58 @@ final class Normalizer {
     private List<Stmt> callbackBody(List<Stmt> body, int visible) {
         List<Stmt> out = new ArrayList<>();
         for (Stmt s : body) {
-            statement(s, visible, visible).ifPresent(out::add);
+            statement(s, visible, visible, false).ifPresent(out::add);
         }
         return out;
     }
 
     /**
-     * {@code visible}: how many slots the statement's synchronous part may use; {@code callbacks}:
-     * how many its callbacks may use.
+     * An async function: its label, its body, its outcome. The body runs synchronously, inside
+     * the call, up to its first await, so its statements up to there see what the call sees
+     * ({@code visible}); after it the body runs as a callback does ({@code callbacks}).
      */
-    private Optional<Stmt> statement(Stmt s, int visible, int callbacks) {
+    private PromiseExpr.Async async(PromiseExpr.Async a, int visible, int callbacks) {
+        String label = "b" + ++bodies;
+        List<Stmt> body = new ArrayList<>();
+        int now = visible;
+        for (Stmt s : a.body()) {
+            statement(s, now, callbacks, true).ifPresent(body::add);
+            if (s instanceof Stmt.Await || s instanceof Stmt.AwaitLoop) {
+                now = callbacks;
+            }
+        }
+        Outcome outcome = switch (a.outcome()) {
+            case Outcome.Throw ignored -> new Outcome.Throw(nextError());
+            case Outcome.Follow f -> new Outcome.Follow(promise(f.promise(), now, callbacks));
+            case Outcome.Arg ignored -> new Outcome.Nothing();
+            case Outcome o -> o;
+        };
+        return new PromiseExpr.Async(label, body, outcome);
+    }
+
+    /** The operand of an {@link Stmt.AwaitLoop}, evaluated on every round: a leaf. */
+    private PromiseExpr loopOperand(PromiseExpr e, int visible, int callbacks) {
+        return switch (e) {
+            case Resolved r -> r;
+            case Rejected ignored -> promise(e, visible, callbacks);
+            case Ref ignored -> promise(e, visible, callbacks);
+            case Delayed ignored -> promise(e, visible, callbacks);
+            case PromiseExpr.Queued ignored -> promise(e, visible, callbacks);
+            default -> new Resolved(0);
+        };
+    }
+
+    /** Between 1 and 5: the rounds of a {@link Stmt.Ticks} or {@link Stmt.AwaitLoop}. */
+    private static int rounds(int count) {
+        return Math.max(1, Math.min(Programs.MAX_ROUNDS, count));
+    }
+
+    /**
+     * {@code visible}: how many slots the statement's synchronous part may use; {@code callbacks}:
+     * how many its callbacks may use; {@code inAsync}: whether it is directly in an async body,
+     * the only place an await may be (elsewhere an await keeps its operand's effects only).
+     */
+    private Optional<Stmt> statement(Stmt s, int visible, int callbacks, boolean inAsync) {
         return switch (s) {
             case Stmt.Log ignored -> Optional.of(new Stmt.Log("s" + ++logs));
             // Only the top level defines slots; a nested definition keeps its effects only.
@@ -121,6 +176,19 @@ final class Normalizer {
             }
             // Clears a timer written before it (which may or may not be set, or have fired, by then).
             case Stmt.ClearTimeout c -> timers == 0 ? Optional.empty() : Optional.of(new Stmt.ClearTimeout(Math.floorMod(c.handle(), timers)));
+            case Stmt.Ticks t -> Optional.of(new Stmt.Ticks("t" + ++ticks, rounds(t.count())));
+            case Stmt.Await a when !inAsync -> Optional.of(new Stmt.Use(promise(a.value(), visible, callbacks)));
+            case Stmt.Await a -> {
+                String label = "a" + ++awaits;
+                PromiseExpr value = promise(a.value(), visible, callbacks);
+                yield Optional.of(new Stmt.Await(label, value, a.bare() && value instanceof Resolved, a.caught()));
+            }
+            case Stmt.AwaitLoop ignored when !inAsync -> Optional.empty();
+            case Stmt.AwaitLoop l -> {
+                String label = "a" + ++awaits;
+                PromiseExpr value = l.bare() ? new Resolved(0) : loopOperand(l.value(), visible, callbacks);
+                yield Optional.of(new Stmt.AwaitLoop(label, rounds(l.count()), value, l.bare()));
+            }
         };
     }
 
@@ -150,6 +218,8 @@ final class Normalizer {
             case Resolved r -> r;
             case Rejected ignored -> new Rejected(nextError());
             case Delayed d -> d.message() == null ? d : new Delayed(d.delay(), d.value(), nextError());
+            case PromiseExpr.Queued q -> q.message() == null ? q : new PromiseExpr.Queued(q.value(), nextError());
+            case PromiseExpr.Async a -> async(a, visible, callbacks);
             case Adopt a -> new Adopt(promise(a.inner(), visible, callbacks));
             case Same s -> new Same(promise(s.inner(), visible, callbacks));
             case Ref r -> ref(r, visible);

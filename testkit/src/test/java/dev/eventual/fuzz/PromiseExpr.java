@@ -17,6 +17,26 @@ sealed interface PromiseExpr {
      */
     record Delayed(int delay, int value, String message) implements PromiseExpr {}
 
+    /**
+     * A promise that a microtask settles: {@code soon(value)} or, when {@code message} is not
+     * null, {@code soonFail(message)}; the microtask is queued when the expression is evaluated.
+     */
+    record Queued(int value, String message) implements PromiseExpr {}
+
+    /**
+     * An async function called at once: {@code (async () => { log('label'); body; outcome })()},
+     * Eventual's {@code async(() -> ...)}, or {@code asyncCompose} when the outcome returns a
+     * promise ({@code return p} in JavaScript, which the function's promise adopts). The body may
+     * hold {@link Stmt.Await} and {@link Stmt.AwaitLoop} directly; the outcome is a
+     * {@link Link.Outcome.Nothing}, {@link Link.Outcome.Value}, {@link Link.Outcome.Throw} or
+     * {@link Link.Outcome.Follow}.
+     */
+    record Async(String label, List<Stmt> body, Link.Outcome outcome) implements PromiseExpr {
+        public Async {
+            body = List.copyOf(body);
+        }
+    }
+
     /** {@code new Promise(r => r(inner))}: a new promise that adopts {@code inner} (two extra turns). */
     record Adopt(PromiseExpr inner) implements PromiseExpr {}
 

@@ -91,7 +91,9 @@ class ShrinkerTest {
 
     @Test
     void everyCandidateIsNormalizedAndSmaller() {
-        for (Program program : Programs.generate(SEED, 50)) {
+        List<Program> programs = new ArrayList<>(Programs.generate(SEED, 50));
+        programs.addAll(Programs.generate(SEED, 50, Programs.Focus.ASYNC));
+        for (Program program : programs) {
             for (Program candidate : Simplifications.of(program)) {
                 assertThat(Normalizer.normalize(candidate)).as("a candidate of%n%s", program).isEqualTo(candidate);
                 assertThat(Simplifications.size(candidate)).as("size of candidate%n%sof%n%s", candidate, program)

@@ -3,9 +3,11 @@ package dev.eventual.fuzz;
 import dev.eventual.fuzz.Link.Handler;
 import dev.eventual.fuzz.Link.Outcome;
 import dev.eventual.fuzz.PromiseExpr.Adopt;
+import dev.eventual.fuzz.PromiseExpr.Async;
 import dev.eventual.fuzz.PromiseExpr.Chain;
 import dev.eventual.fuzz.PromiseExpr.Combine;
 import dev.eventual.fuzz.PromiseExpr.Delayed;
+import dev.eventual.fuzz.PromiseExpr.Queued;
 import dev.eventual.fuzz.PromiseExpr.Ref;
 import dev.eventual.fuzz.PromiseExpr.Rejected;
 import dev.eventual.fuzz.PromiseExpr.Resolved;
@@ -26,7 +28,10 @@ import java.util.function.Function;
  * replaces a statement by a {@code log}, replaces a promise expression by a leaf
  * ({@code Promise.resolve(0)}, {@code Promise.reject(...)}) or by one of its own parts, drops a
  * link of a chain or an input of a combinator, turns a two-handler {@code then} into one
- * handler, makes a handler end with nothing, or lowers a delay. Candidates come biggest cuts
+ * handler, makes a handler or an async body end with nothing, lowers a delay or the rounds of a
+ * loop of awaits or of a tick chain, or takes an await out of its try/catch. An async body's
+ * statements count as a callback's body here (its awaits become plain uses of their operands
+ * where the body is put in its call's place: see {@link Normalizer}). Candidates come biggest cuts
  * first (whole top-level statements), so a greedy shrinker takes those when it can.
  *
  * <p>Invariants: every candidate is normalized ({@link Normalizer}: a dropped slot definition
@@ -76,6 +81,9 @@ final class Simplifications {
             case Stmt.Microtask m -> 1 + statementsSize(m.body());
             case Stmt.Timeout t -> 2 + delayRank(t.delay()) + statementsSize(t.body());
             case Stmt.ClearTimeout ignored -> 1;
+            case Stmt.Ticks t -> t.count();
+            case Stmt.Await a -> 1 + (a.caught() ? 1 : 0) + size(a.value());
+            case Stmt.AwaitLoop l -> l.count() + size(l.value());
         };
     }
 
@@ -85,6 +93,8 @@ final class Simplifications {
             case Rejected ignored -> 1;
             case Ref ignored -> 1;
             case Delayed d -> 2 + delayRank(d.delay());
+            case Queued ignored -> 2;
+            case Async a -> 1 + statementsSize(a.body()) + size(a.outcome());
             case Adopt a -> 1 + size(a.inner());
             case Same s -> 1 + size(s.inner());
             case Combine c -> 1 + c.inputs().stream().mapToInt(Simplifications::size).sum();
@@ -102,12 +112,15 @@ final class Simplifications {
     }
 
     private static int size(Handler h) {
-        int outcome = switch (h.outcome()) {
+        return statementsSize(h.body()) + size(h.outcome());
+    }
+
+    private static int size(Outcome outcome) {
+        return switch (outcome) {
             case Outcome.Nothing ignored -> 0;
             case Outcome.Follow f -> 1 + size(f.promise());
             default -> 1;
         };
-        return statementsSize(h.body()) + outcome;
     }
 
     private static int delayRank(int delay) {
@@ -151,6 +164,7 @@ final class Simplifications {
             case Stmt.Let l -> handlerBodies(l.value(), out);
             case Stmt.Use u -> handlerBodies(u.value(), out);
             case Stmt.Settle st when st.how() instanceof Settlement.Follow f -> handlerBodies(f.promise(), out);
+            case Stmt.Await a -> handlerBodies(a.value(), out);
             default -> { }
         }
         return out;
@@ -176,6 +190,16 @@ final class Simplifications {
                     }
                 }
                 handlerBodies(c.source(), out);
+            }
+            case Async a -> {
+                if (!a.body().isEmpty()) {
+                    out.add(a.body()); // its awaits become plain uses there (see Normalizer)
+                }
+                for (Stmt s : a.body()) {
+                    if (s instanceof Stmt.Await await) {
+                        handlerBodies(await.value(), out);
+                    }
+                }
             }
             default -> { }
         }
@@ -206,6 +230,31 @@ final class Simplifications {
             case Stmt.Log ignored -> List.of();
             case Stmt.LetDeferred ignored -> List.of();
             case Stmt.ClearTimeout ignored -> List.of();
+            case Stmt.Ticks t -> {
+                List<Stmt> out = new ArrayList<>();
+                for (int c = 1; c < t.count(); c++) {
+                    out.add(new Stmt.Ticks(t.label(), c));
+                }
+                yield out;
+            }
+            case Stmt.Await a -> {
+                List<Stmt> out = new ArrayList<>();
+                if (a.caught()) {
+                    out.add(new Stmt.Await(a.label(), a.value(), a.bare(), false));
+                }
+                out.addAll(map(expr(a.value()), v -> new Stmt.Await(a.label(), v, a.bare(), a.caught())));
+                yield out;
+            }
+            case Stmt.AwaitLoop l -> {
+                List<Stmt> out = new ArrayList<>();
+                for (int c = 1; c < l.count(); c++) {
+                    out.add(new Stmt.AwaitLoop(l.label(), c, l.value(), l.bare()));
+                }
+                if (!l.bare()) {
+                    out.addAll(map(expr(l.value()), v -> new Stmt.AwaitLoop(l.label(), l.count(), v, false)));
+                }
+                yield out;
+            }
         };
     }
 
@@ -218,6 +267,16 @@ final class Simplifications {
             out.add(new Rejected(""));
         }
         switch (e) {
+            case Async a -> {
+                if (!(a.outcome() instanceof Outcome.Nothing)) {
+                    out.add(new Async(a.label(), a.body(), new Outcome.Nothing()));
+                }
+                if (a.outcome() instanceof Outcome.Follow f) {
+                    out.add(f.promise()); // what the body returns, in its place
+                    out.addAll(map(expr(f.promise()), p -> new Async(a.label(), a.body(), new Outcome.Follow(p))));
+                }
+                out.addAll(map(statements(a.body()), b -> new Async(a.label(), b, a.outcome())));
+            }
             case Delayed d -> {
                 for (int lower : lowerDelays(d.delay())) {
                     out.add(new Delayed(lower, d.value(), d.message()));

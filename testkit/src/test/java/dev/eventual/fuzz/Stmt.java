@@ -40,6 +40,28 @@ sealed interface Stmt {
     /** {@code clearTimeout(T[handle])}: nothing if that timer was not set (yet), or has fired. */
     record ClearTimeout(int handle) implements Stmt {}
 
+    /**
+     * {@code ticks('label', count)}: a chain of {@code count} microtasks, each queued by the one
+     * before and logging {@code label i}; it competes for turns with the awaits of async bodies.
+     */
+    record Ticks(String label, int count) implements Stmt {}
+
+    /**
+     * {@code log('label', show(await value))}: only directly in an {@link PromiseExpr.Async}
+     * body. With {@code bare}, JavaScript's {@code await n} of a number ({@code value} is then a
+     * {@link PromiseExpr.Resolved}; Eventual's {@code await(Promise.resolve(n))}). With
+     * {@code caught}, in {@code try ... catch (e) { log('label caught', describe(e)); }};
+     * without, a rejection ends the body and rejects its promise.
+     */
+    record Await(String label, PromiseExpr value, boolean bare, boolean caught) implements Stmt {}
+
+    /**
+     * {@code for (let i = 0; i < count; i++) log('label', i, show(await value));}: only directly
+     * in an {@link PromiseExpr.Async} body; {@code value} is a leaf, evaluated on every round, or,
+     * with {@code bare}, the number {@code i} itself ({@code value} is then ignored).
+     */
+    record AwaitLoop(String label, int count, PromiseExpr value, boolean bare) implements Stmt {}
+
     /** How a {@link Settle} settles its deferred. */
     sealed interface Settlement {
         /** {@code resolve(value)} with a number. */

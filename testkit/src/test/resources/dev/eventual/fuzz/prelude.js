@@ -38,3 +38,22 @@ function delay(ms, value) {
 function fail(ms, message) {
   return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms));
 }
+
+// Settled by a microtask queued now: PromiseExpr.Queued.
+function soon(value) {
+  return new Promise(resolve => queueMicrotask(() => resolve(value)));
+}
+
+function soonFail(message) {
+  return new Promise((_, reject) => queueMicrotask(() => reject(new Error(message))));
+}
+
+// A chain of n microtasks, each queued by the one before, logging "label i": Stmt.Ticks.
+function ticks(label, n) {
+  let i = 0;
+  const step = () => {
+    log(label, i);
+    if (++i < n) queueMicrotask(step);
+  };
+  queueMicrotask(step);
+}
