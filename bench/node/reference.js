@@ -7,7 +7,8 @@
 //   resolveThen               create a pending promise, attach one handler, resolve, until the
 //                             handler ran (batches of 10,000, as the JMH scenario)
 //   await                     an async function awaits a pending promise that a microtask then
-//                             resolves, per await (batches of 1,000, as the JMH Await scenario)
+//                             resolves, per await (batches of 1,000; the JMH Await scenario runs
+//                             10,000 per invocation so that its parked waiter's wake-up is noise)
 // Each figure is the median of the measured rounds after warm-up rounds; <key>.lo and <key>.hi
 // bound its distribution-free 99.9% confidence interval (order statistics of the rounds, ranks
 // n/2 -+ 3.29 sqrt(n)/2; with few rounds, the lowest and highest round, which covers less).
