@@ -87,7 +87,7 @@ public class Await {
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    @Fork(value = 1, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
+    @Fork(value = Settings.FORKS, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
     public long eventualFastPath(Peers peers) {
         return eventual(peers);
     }
