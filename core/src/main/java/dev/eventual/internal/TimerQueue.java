@@ -110,14 +110,41 @@ final class TimerQueue {
         return deadlines[0];
     }
 
+    /**
+     * Appends {@code t} (see "Deferred ordering").
+     *
+     * <p>Why this shape: the common case is the append alone, with no call in it, and the rare
+     * case (renumbering, growing) one call after which nothing of this method is needed. add is
+     * small enough to be inlined into whatever sets a timer, up to the user's own code: with
+     * {@code Promise.delay} in an async body, into the body's compiled frame. Compiled Java code
+     * keeps every value that outlives a call in its frame (no register survives a call), the frame
+     * is sized for its worst call site, and a suspended virtual thread keeps that frame whole in its
+     * stack chunk for as long as it waits. Calls to renumber and grow made from here, with the
+     * entry, the deadline and the callers' values live across them, made every body that awaits a
+     * timer bigger (BENCHMARKS.md, "Suspended body with its own timer: bytes").
+     */
     void add(TimerEntry t, long deadline) {
         assert t.timerSlot() < 0 : "already queued";
+        if (size == tasks.length || nextSeq >= seqLimit) {
+            addSlow(t, deadline);
+        } else {
+            append(t, deadline);
+        }
+    }
+
+    /** {@link #add} when the seqs need renumbering or the arrays are full: makes room, then appends. */
+    private void addSlow(TimerEntry t, long deadline) {
         if (nextSeq >= seqLimit) {
             renumber();
         }
         if (size == tasks.length) {
             grow();
         }
+        append(t, deadline);
+    }
+
+    /** Puts {@code t} in a new slot at the end, unordered; there is room. */
+    private void append(TimerEntry t, long deadline) {
         if (t.timerReferenced()) {
             referenced++;
         }
