@@ -365,30 +365,39 @@ public final class EventLoopImpl implements EventLoop {
     }
 
     void runDueTimers() {
-        TimerTask t;
-        while ((t = timers.pollDue(now)) != null) {
-            Runnable callback = t.callback;
-            if (t.period == 0) {
-                if (!t.markFired()) {
-                    continue; // cancelled from another thread; its removal task is queued
+        TimerEntry e;
+        while ((e = timers.pollDue(now)) != null) {
+            TimerTask t = null;
+            Runnable callback;
+            long start = now;
+            if (e instanceof TimerTask task) {
+                t = task;
+                callback = t.callback;
+                if (t.period == 0) {
+                    if (!t.markFired()) {
+                        continue; // cancelled from another thread; its removal task is queued
+                    }
+                    t.callback = null;
+                } else if (!t.isActive()) {
+                    continue;
+                } else {
+                    // Node reads the clock for an interval's next run before its callback, not at
+                    // `now`: earlier callbacks of this iteration may have taken a while.
+                    start = clock();
                 }
-                t.callback = null;
-            } else if (!t.isActive()) {
-                continue;
+            } else {
+                callback = (Delay) e; // its own timer: fulfils it unless something settled it first
             }
-            // Node reads the clock for an interval's next run before its callback, not at `now`:
-            // earlier callbacks of this iteration may have taken a while.
-            long start = t.period > 0 ? clock() : now;
             startUnit(TurnMark.TIMER);
             if (recorder != null) {
-                recorder.turnStart(t);
+                recorder.turnStart(e);
             }
             try {
                 callback.run();
-            } catch (Throwable e) {
-                taskError(e);
+            } catch (Throwable error) {
+                taskError(error);
             }
-            if (t.period > 0 && t.isActive()) {
+            if (t != null && t.period > 0 && t.isActive()) {
                 timers.add(t, due(start, t.period));
             }
             checkpoint();
@@ -825,12 +834,28 @@ public final class EventLoopImpl implements EventLoop {
             // A fresh clock read, not the iteration's `now`: Node counts from the call (see overview).
             timers.add(t, due(clock(), delay));
             if (recorder != null) {
-                recorder.timerSet(t, delay);
+                recorder.timerSet(t, t.period, delay);
             }
         } else if (!post(t.queueing(delay))) {
             throw closedError(repeat ? "setInterval" : "setTimeout");
         }
         return t;
+    }
+
+    /**
+     * Promise.delay: queues {@code d} as its own timer (see {@link Delay}), due {@code millis} ms
+     * (at least 1, as setTimeout) from now.
+     */
+    void addDelay(Delay d, long millis) {
+        long delay = Math.max(1, millis);
+        if (inEventLoop()) {
+            timers.add(d, due(clock(), delay)); // a fresh clock read, as addTimer
+            if (recorder != null) {
+                recorder.timerSet(d, 0, delay);
+            }
+        } else if (!post(d.queueing(delay))) {
+            throw closedError("Promise.delay");
+        }
     }
 
     @Override

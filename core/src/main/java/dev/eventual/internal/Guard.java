@@ -23,7 +23,7 @@ import java.util.Objects;
  * callbacks after it, and only ever cleared (plain writes of null; a stale non-null read at worst
  * cancels a timer twice or unsubscribes twice, both idempotent).
  */
-final class Guard<T> extends TriggeredPromise<T> implements Reaction, Runnable {
+final class Guard<T> extends TimedPromise<T> implements Reaction, Runnable {
     private final PromiseImpl<T> source;
     private final long millis;
 

@@ -140,13 +140,15 @@ final class LoopDescription {
      * One timer: kind, time until due, whether it keeps the loop alive, and the code it will
      * call. A timer's registration site, once timers record one, belongs at the end of this line.
      */
-    static String timerLine(TimerTask t, long dueInMillis) {
-        StringBuilder line = new StringBuilder(t.period > 0 ? "interval every " + t.period + " ms, next" : "timeout");
+    static String timerLine(TimerEntry e, long dueInMillis) {
+        TimerTask t = e instanceof TimerTask task ? task : null;
+        long period = t != null ? t.period : 0;
+        StringBuilder line = new StringBuilder(period > 0 ? "interval every " + period + " ms, next" : "timeout");
         line.append(dueInMillis > 0 ? " due in " + dueInMillis + " ms" : " due now");
-        if (!t.referenced) {
+        if (!e.timerReferenced()) {
             line.append(" (unref'd: does not keep the loop alive)");
         }
-        Runnable callback = t.callback;
+        Runnable callback = t != null ? t.callback : (Delay) e; // a Delay is its own timer's callback
         if (callback != null) {
             line.append(", calls ").append(codeName(callback));
         }

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * with the signal's reason; its algorithm may run on another thread, so it only settles (CAS) and
  * hands the rest to this loop.
  */
-public final class Retry<T> extends TriggeredPromise<T> implements Reaction {
+public final class Retry<T> extends TimedPromise<T> implements Reaction {
     private final RetryPolicy policy;
     private final Supplier<? extends Promise<? extends T>> attempt;
     private final long startMillis;

@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * Hooks (all on the loop's turn: the loop thread, or an async body's thread that has the turn):
  *   turnStart / checkpointStart / turnEnd   EventLoopImpl.runTasks and runDueTimers, checkpoint
- *   timerSet / timerCancelled               EventLoopImpl.addTimer, TimerTask.queueing and drop
+ *   timerSet / timerCancelled               EventLoopImpl.addTimer and addDelay, TimerTask.queueing
+ *                                           and drop, Delay.queueing and dropTimer
  *   operation / settled                     Timeline.track (io and users), PromiseImpl.dispatch
  *   bodyEnter / bodyLeave                   AsyncBody.enter, around the body's stretch
  *
@@ -22,9 +23,10 @@ import java.util.Map;
  * stretch of an async body that has the turn (a stack, since a body may start a body). Whatever
  * starts meanwhile (a timer, an operation, a body) names it as its cause; an operation whose
  * promise is dispatched, or a timer that fires, names the span in which that happened as the one
- * that received it. Operations are found by identity (their promise or TimerTask) in
+ * that received it. Operations are found by identity (their promise or timer entry) in
  * {@code pending}, which holds only operations still open, so it stays as small as the work in
- * flight.
+ * flight; a Delay is both a promise and its own timer entry, so timers have their own map,
+ * {@code timers}, where a Delay's timer span cannot be taken for its promise's operation.
  *
  * Thread-confinement: every field is touched only on the loop's turn; the turn's handoff
  * (release/acquire, see AsyncBody) orders a body's calls after the loop thread's. The log has
@@ -42,8 +44,10 @@ public final class TimelineRecorder {
     private TimelineSpan turn;
     /** The running spans, innermost first: the turn, then body stretches it entered. */
     private final ArrayDeque<TimelineSpan> running = new ArrayDeque<>();
-    /** Open operations by their promise or TimerTask. */
+    /** Open operations by their promise. */
     private final Map<Object, TimelineSpan> pending = new IdentityHashMap<>();
+    /** Pending timers' spans by their {@link TimerEntry}. */
+    private final Map<TimerEntry, TimelineSpan> timers = new IdentityHashMap<>();
     /** Live async bodies' lanes and their open waits. */
     private final Map<AsyncBody<?>, Body> bodies = new IdentityHashMap<>();
     private int bodyCount;
@@ -74,17 +78,18 @@ public final class TimelineRecorder {
 
     // ------------------------------------------------------------------ turns
 
-    /** A task or timer callback starts; {@code task} is the queued object or the TimerTask. */
+    /** A task or timer callback starts; {@code task} is the queued object or the {@link TimerEntry}. */
     void turnStart(Object task) {
         long now = System.nanoTime();
         String name;
         String detail = null;
         TimelineSpan delivered = null;
-        if (task instanceof TimerTask timer) {
-            delivered = pending.remove(timer);
-            name = timer.period == 0 ? "timer fired" : "interval fired";
-            detail = (timer.period == 0 ? "the callback of a setTimeout" : "the callback of a setInterval ("
-                    + timer.period + " ms)") + " runs, then the microtasks it queued";
+        if (task instanceof TimerEntry entry) {
+            long period = entry instanceof TimerTask timer ? timer.period : 0;
+            delivered = timers.remove(entry);
+            name = period == 0 ? "timer fired" : "interval fired";
+            detail = (period == 0 ? "the callback of a setTimeout" : "the callback of a setInterval ("
+                    + period + " ms)") + " runs, then the microtasks it queued";
         } else if (task instanceof PromiseImpl<?> promise) {
             TimelineSpan op = pending.get(promise);
             name = op != null ? "result of " + op.name : "a promise settled on another thread";
@@ -119,7 +124,7 @@ public final class TimelineRecorder {
         }
         running.push(span);
         if (task instanceof TimerTask timer && timer.period > 0) {
-            timerSet(timer, timer.period); // the interval's next run waits from here
+            timerSet(timer, timer.period, timer.period); // the interval's next run waits from here
         }
     }
 
@@ -161,6 +166,10 @@ public final class TimelineRecorder {
                 op.outcome = e.getKey() instanceof PromiseImpl<?> p && p.isSettled()
                         ? "ended with no callback waiting for it (when, unseen)" : "not finished: the loop closed";
             }
+            for (TimelineSpan op : timers.values()) {
+                op.end = now;
+                op.outcome = "not finished: the loop closed";
+            }
             for (Body b : bodies.values()) {
                 if (b.waiting != null) {
                     b.waiting.end = now;
@@ -169,6 +178,7 @@ public final class TimelineRecorder {
             }
         });
         pending.clear();
+        timers.clear();
         bodies.clear();
     }
 
@@ -191,17 +201,18 @@ public final class TimelineRecorder {
 
     // ------------------------------------------------------------------ timers
 
-    void timerSet(TimerTask timer, long delayMillis) {
-        String kind = timer.period == 0 ? "setTimeout" : "setInterval";
+    /** {@code timer} was queued, due in {@code delayMillis}; {@code period} is 0 for a timeout. */
+    void timerSet(TimerEntry timer, long period, long delayMillis) {
+        String kind = period == 0 ? "setTimeout" : "setInterval";
         TimelineSpan op = startOperation("timer", kind + "(" + delayMillis + " ms)",
                 "a timer waits " + delayMillis + " ms, then its callback runs as a task");
         if (op != null) {
-            pending.put(timer, op);
+            timers.put(timer, op);
         }
     }
 
-    void timerCancelled(TimerTask timer) {
-        TimelineSpan op = pending.remove(timer);
+    void timerCancelled(TimerEntry timer) {
+        TimelineSpan op = timers.remove(timer);
         if (op != null) {
             long now = System.nanoTime();
             int by = currentId();

@@ -9,12 +9,13 @@ import java.util.Arrays;
  * <pre>
  * Overview
  *
- * State: the slots [0, size) of three parallel arrays: tasks[i], deadlines[i] (loop clock, ms)
+ * State: the slots [0, size) of three parallel arrays: tasks[i] (a TimerEntry: a TimerTask or a
+ * Delay), deadlines[i] (loop clock, ms)
  * and seqs[i] (insertion order, unique among the slots). The key of a slot is (deadlines[i],
  * seqs[i]). Slots [0, heapSize) are a 4-ary min-heap: no slot's key is smaller than its
  * parent's, so slot 0 holds the smallest. Slots [heapSize, size) were added since the last look
  * at the top, in no order. Keys live in primitive arrays so that sifting compares without
- * touching a TimerTask: with a million timers each such touch is a likely cache miss. 4-ary
+ * touching an entry: with a million timers each such touch is a likely cache miss. 4-ary
  * rather than binary: half the levels, and a slot's four children share a cache line.
  *
  * Deferred ordering: add only appends. pollDue and nextDeadline, the only readers of the order,
@@ -28,13 +29,13 @@ import java.util.Arrays;
  * the dead ones below the new size and leaves every slot unordered, for order() to rebuild.
  *
  * Invariants, true between calls:
- *   - a live slot i holds a task whose index is i; a task in no slot has index -1;
+ *   - a live slot i holds an entry whose timerSlot() is i; an entry in no slot has timerSlot() -1;
  *   - dead = the number of empty slots; live timers = size - dead;
- *     referenced = the live timers whose task is referenced;
+ *     referenced = the live timers whose entry is referenced;
  *   - dead <= size - dead: a cancel or poll that breaks this compacts at once, so there are at
  *     most two slots per live timer, and none when no timer is live;
  *   - the queue lets go of a cancelled task at once: a dead slot is 16 bytes and references
- *     nothing (TimerTask drops the callback itself).
+ *     nothing (TimerTask drops the callback itself; a Delay is settled by then).
  *
  * Costs, n slots: add O(1). order() O(k log n) for k new slots, O(1) each expected for random
  * deadlines, or O(n) when k > heapSize / 4, which is O(1) per slot added or kept by compaction
@@ -51,14 +52,14 @@ import java.util.Arrays;
  * renumbered 0, 1, ... in their seq order, which keeps every comparison as it was.
  *
  * Threads: loop thread only, no synchronization. Other threads reach it through tasks posted to
- * the loop (TimerTask, EventLoopImpl.addTimer).
+ * the loop (TimerTask, Delay, EventLoopImpl.addTimer).
  * </pre>
  */
 final class TimerQueue {
     private static final int INITIAL_CAPACITY = 16;
 
     /** The timer of each slot; null in a dead slot and beyond size. */
-    private TimerTask[] tasks = new TimerTask[INITIAL_CAPACITY];
+    private TimerEntry[] tasks = new TimerEntry[INITIAL_CAPACITY];
     private long[] deadlines = new long[INITIAL_CAPACITY];
     private int[] seqs = new int[INITIAL_CAPACITY];
     /** Slots in use, dead ones included. */
@@ -109,15 +110,42 @@ final class TimerQueue {
         return deadlines[0];
     }
 
-    void add(TimerTask t, long deadline) {
-        assert t.index < 0 : "already queued";
+    /**
+     * Appends {@code t} (see "Deferred ordering").
+     *
+     * <p>Why this shape: the common case is the append alone, with no call in it, and the rare
+     * case (renumbering, growing) one call after which nothing of this method is needed. add is
+     * small enough to be inlined into whatever sets a timer, up to the user's own code: with
+     * {@code Promise.delay} in an async body, into the body's compiled frame. Compiled Java code
+     * keeps every value that outlives a call in its frame (no register survives a call), the frame
+     * is sized for its worst call site, and a suspended virtual thread keeps that frame whole in its
+     * stack chunk for as long as it waits. Calls to renumber and grow made from here, with the
+     * entry, the deadline and the callers' values live across them, made every body that awaits a
+     * timer bigger (BENCHMARKS.md, "Suspended body with its own timer: bytes").
+     */
+    void add(TimerEntry t, long deadline) {
+        assert t.timerSlot() < 0 : "already queued";
+        if (size == tasks.length || nextSeq >= seqLimit) {
+            addSlow(t, deadline);
+        } else {
+            append(t, deadline);
+        }
+    }
+
+    /** {@link #add} when the seqs need renumbering or the arrays are full: makes room, then appends. */
+    private void addSlow(TimerEntry t, long deadline) {
         if (nextSeq >= seqLimit) {
             renumber();
         }
         if (size == tasks.length) {
             grow();
         }
-        if (t.referenced) {
+        append(t, deadline);
+    }
+
+    /** Puts {@code t} in a new slot at the end, unordered; there is room. */
+    private void append(TimerEntry t, long deadline) {
+        if (t.timerReferenced()) {
             referenced++;
         }
         put(size++, t, deadline, nextSeq++);
@@ -150,9 +178,9 @@ final class TimerQueue {
     }
 
     /** Visits each live timer with its deadline, in no order; loop thread (LoopDescription). */
-    void forEachLive(java.util.function.ObjLongConsumer<TimerTask> visitor) {
+    void forEachLive(java.util.function.ObjLongConsumer<TimerEntry> visitor) {
         for (int i = 0; i < size; i++) {
-            TimerTask t = tasks[i];
+            TimerEntry t = tasks[i];
             if (t != null) {
                 visitor.accept(t, deadlines[i]);
             }
@@ -165,16 +193,16 @@ final class TimerQueue {
     }
 
     /** Takes out and returns the next timer if its deadline is at most {@code now}, else null. */
-    TimerTask pollDue(long now) {
+    TimerEntry pollDue(long now) {
         order();
         popDeadTops();
         if (size == 0 || deadlines[0] > now) {
             return null;
         }
-        TimerTask t = tasks[0];
+        TimerEntry t = tasks[0];
         removeTop();
-        t.index = -1;
-        if (t.referenced) {
+        t.timerSlot(-1);
+        if (t.timerReferenced()) {
             referenced--;
         }
         if (dead > size - dead) {
@@ -184,18 +212,18 @@ final class TimerQueue {
     }
 
     /**
-     * The loop's part of cancelling {@code t} (TimerTask has already claimed the cancellation):
-     * its slot, if it has one, becomes dead. Idempotent.
+     * The loop's part of cancelling {@code t} (TimerTask has already claimed the cancellation, a
+     * Delay has settled): its slot, if it has one, becomes dead. Idempotent.
      */
-    void cancel(TimerTask t) {
-        int i = t.index;
+    void cancel(TimerEntry t) {
+        int i = t.timerSlot();
         if (i < 0) {
             return;
         }
         tasks[i] = null;
-        t.index = -1;
+        t.timerSlot(-1);
         dead++;
-        if (t.referenced) {
+        if (t.timerReferenced()) {
             referenced--;
         }
         if (dead > size - dead) {
@@ -221,15 +249,19 @@ final class TimerQueue {
     int clear() {
         int dropped = 0;
         for (int i = 0; i < size; i++) {
-            TimerTask t = tasks[i];
-            if (t != null) {
-                // hasRef: the user's latest ref/unref, from any thread; the queue's own view
-                // (referenced) may not have taken an unref still queued as bookkeeping
-                if (t.hasRef() && t.isActive()) {
+            TimerEntry e = tasks[i];
+            if (e != null) {
+                if (e instanceof TimerTask t) {
+                    // hasRef: the user's latest ref/unref, from any thread; the queue's own view
+                    // (referenced) may not have taken an unref still queued as bookkeeping
+                    if (t.hasRef() && t.isActive()) {
+                        dropped++;
+                    }
+                    t.callback = null;
+                } else if (!((Delay) e).isSettled()) { // settled: aborted from another thread, its removal queued
                     dropped++;
                 }
-                t.index = -1;
-                t.callback = null;
+                e.timerSlot(-1);
                 tasks[i] = null;
             }
         }
@@ -238,7 +270,7 @@ final class TimerQueue {
         dead = 0;
         referenced = 0;
         peak = 0;
-        tasks = new TimerTask[INITIAL_CAPACITY]; // lets go of the peak-sized arrays too
+        tasks = new TimerEntry[INITIAL_CAPACITY]; // lets go of the peak-sized arrays too
         deadlines = new long[INITIAL_CAPACITY];
         seqs = new int[INITIAL_CAPACITY];
         return dropped;
@@ -257,7 +289,7 @@ final class TimerQueue {
         assert heapSize == size : "unordered slots";
         int last = --size;
         heapSize = size;
-        TimerTask t = tasks[last];
+        TimerEntry t = tasks[last];
         tasks[last] = null;
         if (last > 0) {
             siftDown(0, t, deadlines[last], seqs[last]);
@@ -330,7 +362,7 @@ final class TimerQueue {
     }
 
     /** Puts (t, deadline, seq) into the hole at {@code i}, moving larger ancestors down. */
-    private void siftUp(int i, TimerTask t, long deadline, int seq) {
+    private void siftUp(int i, TimerEntry t, long deadline, int seq) {
         while (i > 0) {
             int parent = (i - 1) >>> 2;
             long d = deadlines[parent];
@@ -347,7 +379,7 @@ final class TimerQueue {
      * Puts (t, deadline, seq) into the hole at {@code i}, moving smaller descendants up. {@code t}
      * is null when a dead slot sinks.
      */
-    private void siftDown(int i, TimerTask t, long deadline, int seq) {
+    private void siftDown(int i, TimerEntry t, long deadline, int seq) {
         for (;;) {
             int first = (i << 2) + 1;
             if (first >= size) {
@@ -376,10 +408,10 @@ final class TimerQueue {
         put(to, tasks[from], deadlines[from], seqs[from]);
     }
 
-    private void put(int i, TimerTask t, long deadline, int seq) {
+    private void put(int i, TimerEntry t, long deadline, int seq) {
         tasks[i] = t;
         if (t != null) {
-            t.index = i;
+            t.timerSlot(i);
         }
         deadlines[i] = deadline;
         seqs[i] = seq;

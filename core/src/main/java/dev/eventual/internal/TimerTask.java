@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * elsewhere post their change to the loop. The deadline and insertion order live in the queue's
  * arrays, not here: 40 bytes per timer (compressed oops), plus 16 per queue slot.
  */
-final class TimerTask implements Timeout {
+final class TimerTask implements Timeout, TimerEntry {
     static final int ACTIVE = 0;
     static final int FIRED = 1;
     static final int CANCELLED = 2;
@@ -53,6 +53,21 @@ final class TimerTask implements Timeout {
         this.period = period;
     }
 
+    @Override
+    public int timerSlot() {
+        return index;
+    }
+
+    @Override
+    public void timerSlot(int i) {
+        index = i;
+    }
+
+    @Override
+    public boolean timerReferenced() {
+        return referenced;
+    }
+
     /** Loop thread: claims a timeout's single run; false if it was cancelled first. */
     boolean markFired() {
         return STATE.compareAndSet(this, ACTIVE, FIRED);
@@ -81,7 +96,7 @@ final class TimerTask implements Timeout {
                 if (isActive()) {
                     loop.timers.add(TimerTask.this, loop.dueAfter(delay));
                     if (loop.recorder != null) {
-                        loop.recorder.timerSet(TimerTask.this, delay);
+                        loop.recorder.timerSet(TimerTask.this, period, delay);
                     }
                 }
             }

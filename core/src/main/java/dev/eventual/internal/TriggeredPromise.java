@@ -1,34 +1,22 @@
 package dev.eventual.internal;
 
-import dev.eventual.Timeout;
-
 /**
  * A promise that something other than a source settles: a timer of its loop, an abort signal, or
  * both ({@link Delay}, {@link Guard}, {@link Retry}). It is its own producer (rule 6): cancelling
- * it stops its triggers.
+ * it stops its triggers. Its timer is a {@link TimerTask} it holds ({@link TimedPromise}: Guard,
+ * Retry), or the promise itself ({@link Delay}, a {@link TimerEntry} of its loop's queue).
  *
- * <p>{@code timer} and {@code subscription} are written before the promise is published (returned
- * or registered on a source), then only cleared, with plain writes of null: a stale non-null read
- * at worst cancels a timer twice or unsubscribes twice, and {@link Timeout#cancel} and
- * {@link Signal#unsubscribe} are idempotent and thread-safe. {@code signal} is written once, before
- * publication, and never cleared.
+ * <p>{@code subscription} is written before the promise is published (returned or registered on a
+ * source), then only cleared, with a plain write of null: a stale non-null read at worst
+ * unsubscribes twice, and {@link Signal#unsubscribe} is idempotent and thread-safe. {@code signal}
+ * is written once, before publication, and never cleared.
  */
 abstract class TriggeredPromise<T> extends PromiseImpl<T> {
-    Timeout timer;
     Signal signal;
     Signal.Node subscription;
 
     TriggeredPromise(EventLoopImpl loop) {
         super(loop);
-    }
-
-    /** Cancels the pending timer, if any. */
-    final void clearTimer() {
-        Timeout t = timer;
-        if (t != null) {
-            timer = null;
-            t.cancel();
-        }
     }
 
     /** Stops listening to the signal, if subscribed. */

@@ -29,7 +29,7 @@ class TimerQueueTest {
     private static List<TimerTask> pollAll(TimerQueue queue, long now) {
         List<TimerTask> fired = new ArrayList<>();
         TimerTask t;
-        while ((t = queue.pollDue(now)) != null) {
+        while ((t = (TimerTask) queue.pollDue(now)) != null) {
             fired.add(t);
         }
         return fired;
@@ -47,7 +47,7 @@ class TimerQueueTest {
         queue.add(second, 10);
         queue.add(third, 10);
 
-        assertThat(queue.pollDue(9)).isNull();
+        assertThat((TimerTask) queue.pollDue(9)).isNull();
         assertThat(pollAll(queue, 10)).containsExactly(first, second, third);
         assertThat(queue.nextDeadline()).isEqualTo(20);
         assertThat(pollAll(queue, 100)).containsExactly(late);
@@ -89,7 +89,7 @@ class TimerQueueTest {
         assertThat(queue.slots()).isZero();
         assertThat(queue.referencedCount()).isZero();
         assertThat(timers).allSatisfy(t -> assertThat(t.callback).isNull());
-        assertThat(queue.pollDue(Long.MAX_VALUE)).isNull();
+        assertThat((TimerTask) queue.pollDue(Long.MAX_VALUE)).isNull();
     }
 
     @Test
@@ -119,7 +119,7 @@ class TimerQueueTest {
         TimerTask other = timer();
         queue.add(polled, 1);
         queue.add(other, 2);
-        assertThat(queue.pollDue(1)).isSameAs(polled);
+        assertThat((TimerTask) queue.pollDue(1)).isSameAs(polled);
 
         cancel(queue, polled); // an interval cancelled from its own callback
         cancel(queue, other);
@@ -150,7 +150,7 @@ class TimerQueueTest {
         queue.setReferenced(live, false);
         assertThat(queue.referencedCount()).isEqualTo(1);
 
-        TimerTask interval = queue.pollDue(6);
+        TimerTask interval = (TimerTask) queue.pollDue(6);
         assertThat(interval).isSameAs(live);
         queue.setReferenced(interval, true); // ref() from its callback, while out of the queue
         assertThat(queue.referencedCount()).isEqualTo(1);
@@ -216,7 +216,7 @@ class TimerQueueTest {
 
         var field = TimerQueue.class.getDeclaredField("tasks");
         field.setAccessible(true);
-        assertThat((TimerTask[]) field.get(queue)).contains(kept, other).doesNotContain(cancelled);
+        assertThat((TimerEntry[]) field.get(queue)).contains(kept, other).doesNotContain(cancelled);
         assertThat(queue.slots()).isEqualTo(3);
         assertThat(cancelled.index).isEqualTo(-1);
     }
