@@ -11,8 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import dev.eventual.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +143,78 @@ class FetchHandOffTest {
                     }));
             assertThat(url.get(GUARD.toSeconds(), TimeUnit.SECONDS)).as("URL of the response to GET /moved")
                     .isEqualTo(URI.create(server.url("/small")));
+        }
+    }
+
+    /**
+     * The race of the two deliveries with a cancel: each of many small fetches is cancelled from
+     * the loop at a random moment between its start and twice the time a whole fetch took here
+     * (measured first; at most 5 ms), so some cancels come before, some while, and some after the JDK thread
+     * that read the body hands it over. Each fetch's handlers settle exactly once, and every host
+     * slot comes back.
+     */
+    @Test
+    void smallFetchesCancelledAtAnyMoment_settleOnceEach_andGiveEverySlotBack() throws Exception {
+        int fetches = 200;
+        try (HttpClient http = jdkClient(HttpClient.Redirect.NEVER);
+                FetchClient client = FetchClient.builder().httpClient(http).build()) {
+            long[] took = new long[21];
+            for (int i = 0; i < took.length; i++) {
+                CompletableFuture<byte[]> body = new CompletableFuture<>();
+                long start = System.nanoTime();
+                loop.execute(() -> client.fetch(Request.get(server.url("/small"))).thenCompose(Response::bytes)
+                        .thenAccept(body::complete).caught(e -> {
+                            body.completeExceptionally(e);
+                            return null;
+                        }));
+                body.get(GUARD.toSeconds(), TimeUnit.SECONDS);
+                took[i] = System.nanoTime() - start;
+            }
+            java.util.Arrays.sort(took);
+            int spread = (int) Math.min(5_000_000, 2 * took[took.length / 2]); // at most 5 ms: a short test on a slow host
+            Random random = new Random(18);
+            AtomicInteger settlements = new AtomicInteger();
+            List<CompletableFuture<String>> outcomes = new ArrayList<>();
+            for (int i = 0; i < fetches; i++) {
+                CompletableFuture<String> outcome = new CompletableFuture<>();
+                CompletableFuture<Promise<Response>> started = new CompletableFuture<>();
+                loop.execute(() -> {
+                    Promise<Response> fetch = client.fetch(Request.get(server.url("/small")));
+                    started.complete(fetch);
+                    fetch.thenCompose(Response::bytes).thenAccept(bytes -> {
+                        settlements.incrementAndGet();
+                        outcome.complete("read " + bytes.length + " bytes");
+                    }).caught(e -> {
+                        settlements.incrementAndGet();
+                        outcome.complete("rejected");
+                        return null;
+                    });
+                });
+                Promise<Response> fetch = started.get(GUARD.toSeconds(), TimeUnit.SECONDS);
+                long until = System.nanoTime() + random.nextInt(spread);
+                while (System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+                loop.execute(fetch::cancel);
+                outcomes.add(outcome);
+            }
+            int read = 0;
+            for (int i = 0; i < fetches; i++) {
+                String outcome = outcomes.get(i).get(GUARD.toSeconds(), TimeUnit.SECONDS);
+                assertThat(outcome).as("outcome of fetch %d", i).isIn("read 10 bytes", "rejected");
+                read += outcome.startsWith("read") ? 1 : 0;
+            }
+            String key = Exchange.hostKey(URI.create(server.url("/small")));
+            long guard = System.nanoTime() + GUARD.toNanos(); // a hang guard: a cancelled hop gives its slot back on a JDK thread
+            while (client.limiter().inFlightAndWaiting(key)[0] != 0 && System.nanoTime() - guard < 0) {
+                Thread.sleep(1);
+            }
+            assertThat(client.limiter().inFlightAndWaiting(key)).as("slots in use and fetches waiting, %d of %d read",
+                    read, fetches).containsExactly(0, 0);
+            CompletableFuture<Integer> settled = new CompletableFuture<>();
+            loop.execute(() -> settled.complete(settlements.get())); // after every handler that was queued
+            assertThat(settled.get(GUARD.toSeconds(), TimeUnit.SECONDS)).as("handlers settled, %d of %d read", read, fetches)
+                    .isEqualTo(fetches);
         }
     }
 }
