@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,6 +32,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * a {@code Content-Length} of at most {@link #SMALL_BODY_LIMIT} is read whole by the JDK before the
  * response is delivered: the slot goes back at once, and the response and its body reach the
  * loop in one hand-off, not two (the cost of the second hand-off: BENCHMARKS.md, {@code HttpGet}).
+ *
+ * <p>Such a small response is delivered from the JDK thread that read its last byte, by the body
+ * handler's finisher ({@link EarlyHandOff}), not from the future {@code sendAsync} returned: the
+ * JDK completes that future on its async pool (a {@code whenCompleteAsync} of its own), one more
+ * thread hand-off before the one to the loop. Exactly one of the two delivers a hop: the finisher
+ * if it claims the hand-off first, else the future's completion (a failure, a redirect, a large
+ * body). Only with a JDK client that follows no redirects itself (Eventual's own, or a given one
+ * with {@code NEVER}): the response's URL is then the hop's, which the finisher knows; a client
+ * that follows redirects knows the final URL only in its response object.
  *
  * <p>Each hop also leases the client's current JDK client ({@link FetchClient.Lease}) and gives
  * the lease back with the slot (the hop's {@code done}); a hop that fails with a response the
@@ -54,7 +64,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the timer thread while hops start and finish on JDK threads. Hops never overlap: the next
  * starts from the completion of the previous, which orders the plain fields {@code uri}, {@code method},
  * {@code withBody} and {@code redirects} (written only by the hop chain) through the
- * {@code CompletableFuture} completion.
+ * {@code CompletableFuture} completion; a small response's finisher reads them after
+ * {@code sendAsync}, whose hand-offs to the JDK's threads (executor submissions, concurrent
+ * queues) order the writes made before it.
  */
 final class Exchange extends CompletableFuture<Response> {
     /** The web's limit (fetch standard, "HTTP-redirect fetch" step 5). */
@@ -81,7 +93,7 @@ final class Exchange extends CompletableFuture<Response> {
      * Set by the JDK body handler when the headers of a response that will be delivered have
      * arrived: a timeout after it is the body's. A holder, so the handler does not capture this.
      */
-    private final java.util.concurrent.atomic.AtomicBoolean headersArrived = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean headersArrived = new AtomicBoolean();
 
     private URI uri;
     private String method;
@@ -201,6 +213,7 @@ final class Exchange extends CompletableFuture<Response> {
             lease.release();
         };
         CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> sent;
+        EarlyHandOff early = null;
         boolean expired = false;
         lock.lock();
         try {
@@ -218,7 +231,11 @@ final class Exchange extends CompletableFuture<Response> {
                 sent = null;
             } else {
                 try {
-                    sent = ready.join().sendAsync(jdkRequest, bodyHandler(request.redirect(), headersArrived));
+                    HttpClient http = ready.join();
+                    if (http.followRedirects() == HttpClient.Redirect.NEVER) {
+                        early = new EarlyHandOff(this, done, jdkRequest.uri());
+                    }
+                    sent = http.sendAsync(jdkRequest, bodyHandler(request.redirect(), headersArrived, early));
                 } catch (RuntimeException e) {
                     // CompletionException: the client could not be built;
                     // IllegalArgumentException: a request the client refuses
@@ -236,7 +253,56 @@ final class Exchange extends CompletableFuture<Response> {
             }
             return;
         }
-        sent.whenComplete((response, error) -> onHopEnded(done, lease, response, error));
+        EarlyHandOff handOff = early;
+        sent.whenComplete((response, error) -> {
+            if (handOff == null || handOff.claim()) {
+                onHopEnded(done, lease, response, error);
+            } // else the body handler's finisher delivered this hop's small response already
+        });
+    }
+
+    /**
+     * One hop's delivery of a small response from the JDK thread that read its last byte (see
+     * the overview). {@code claimed} goes false to true once, by the finisher or by the hop's
+     * future, and only the winner delivers. {@code exchange} is dropped by the body handler when
+     * the body is not small: the JDK keeps its handler while a body is unread, and the handler
+     * must not keep the exchange, whose value is the response, reachable (the body's clean-up
+     * needs the response to become unreachable).
+     */
+    static final class EarlyHandOff {
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private volatile Exchange exchange;
+        private final Runnable done;
+        private final URI uri;
+
+        EarlyHandOff(Exchange exchange, Runnable done, URI uri) {
+            this.exchange = exchange;
+            this.done = done;
+            this.uri = uri;
+        }
+
+        /** Whether the caller is the one to deliver this hop. */
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+
+        /** The body is not small: the future delivers, and this forgets the exchange. */
+        void forget() {
+            exchange = null;
+        }
+
+        /**
+         * On the JDK thread that read the last byte: delivers the response if the future has not.
+         * Never throws (a throw would fail the JDK's body, whose failure nobody would deliver).
+         */
+        void deliver(HttpResponse.ResponseInfo info, ResponseBody.SmallBody body) {
+            Exchange x = exchange;
+            exchange = null;
+            if (x == null || !claim()) {
+                return;
+            }
+            x.deliverGuarded(done, info.statusCode(), info.headers(), uri, info.version(), body);
+        }
     }
 
     /**
@@ -246,17 +312,30 @@ final class Exchange extends CompletableFuture<Response> {
      * the response) reachable.
      */
     private static HttpResponse.BodyHandler<Flow.Publisher<List<ByteBuffer>>> bodyHandler(Request.Redirect policy,
-            java.util.concurrent.atomic.AtomicBoolean headersArrived) {
+            AtomicBoolean headersArrived, EarlyHandOff early) {
         return info -> {
             if (policy != Request.Redirect.MANUAL && isRedirect(info.statusCode(), info.headers())) {
+                if (early != null) {
+                    early.forget();
+                }
                 return BodySubscribers.replacing(null);
             }
             headersArrived.set(true);
             long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
             if (length >= 0 && length <= SMALL_BODY_LIMIT) {
                 // Small and of known length: read whole on the JDK thread, so the response and its
-                // body reach the loop in one hand-off, and the connection is free at once.
-                return BodySubscribers.mapping(BodySubscribers.ofByteArray(), ResponseBody.SmallBody::new);
+                // body reach the loop in one hand-off, and the connection is free at once (the JDK
+                // returns it to its pool before the subscriber's onComplete, so before this finisher).
+                return BodySubscribers.mapping(BodySubscribers.ofByteArray(), bytes -> {
+                    ResponseBody.SmallBody body = new ResponseBody.SmallBody(bytes);
+                    if (early != null) {
+                        early.deliver(info, body);
+                    }
+                    return body;
+                });
+            }
+            if (early != null) {
+                early.forget();
             }
             return BodySubscribers.ofPublisher();
         };
@@ -297,7 +376,23 @@ final class Exchange extends CompletableFuture<Response> {
             redirect(status, response.headers().firstValue("Location").orElseThrow());
             return;
         }
-        Flow.Publisher<List<ByteBuffer>> publisher = response.body();
+        deliver(done, status, response.headers(), response.uri(), response.version(), response.body());
+    }
+
+    /** {@link #deliver} from the body handler's finisher, which must not throw; see {@link EarlyHandOff}. */
+    private void deliverGuarded(Runnable done, int status, HttpHeaders headers, URI at, HttpClient.Version version,
+            Flow.Publisher<List<ByteBuffer>> publisher) {
+        try {
+            deliver(done, status, headers, at, version, publisher);
+        } catch (Throwable t) { // a bug guard, as in onHopEnded
+            done.run();
+            completeExceptionally(fetchFailure(t));
+        }
+    }
+
+    /** Hands a response (not a redirect to follow) to the fetch's promise, on the thread that got it. */
+    private void deliver(Runnable done, int status, HttpHeaders headers, URI at, HttpClient.Version version,
+            Flow.Publisher<List<ByteBuffer>> publisher) {
         if (publisher instanceof ResponseBody.SmallBody) {
             done.run(); // read whole: the connection is back in the pool already
         }
@@ -323,8 +418,7 @@ final class Exchange extends CompletableFuture<Response> {
             completeExceptionally(new FetchException(method, uri, "cancelled, or its loop closed", null));
             return;
         }
-        Response result = new Response(request, status, response.headers(), response.uri(), response.version(),
-                redirects > 0, body);
+        Response result = new Response(request, status, headers, at, version, redirects > 0, body);
         if (!complete(result)) {
             body.abort(); // cancelled meanwhile: nobody will read it
         }

@@ -178,7 +178,7 @@ final class ResponseBody {
                 lock.unlock();
             }
             releaseSlot.run(); // nothing more to read: ends the deadline too
-            byte[] bytes = small.bytes().clone();
+            byte[] bytes = small.bytes(); // no copy: take() made this the one reader, and nothing else reads it
             if (offTheCallingThread) {
                 CompletableFuture<T> parsed = new CompletableFuture<>();
                 Thread.ofVirtual().name("eventual-fetch-parse").start(() -> finish(what, finish, bytes, parsed));
