@@ -87,7 +87,8 @@ public class Await {
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    @Fork(value = Settings.FORKS, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
+    // Prepend, as in HttpGet: the -jvmArgsAppend that bench/run passes would replace an annotation's append.
+    @Fork(value = Settings.FORKS, jvmArgsPrepend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
     public long eventualFastPath(Peers peers) {
         return eventual(peers);
     }

@@ -106,7 +106,7 @@ public class AwaitFloor {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    @Fork(value = Settings.FORKS, jvmArgsAppend = "-Djdk.virtualThreadScheduler.parallelism=1")
+    @Fork(value = Settings.FORKS, jvmArgsPrepend = "-Djdk.virtualThreadScheduler.parallelism=1")
     public void virtualToVirtualOneCarrier() throws InterruptedException {
         ThreadFactory v = Thread.ofVirtual().factory();
         pingPong(v, v, false);
@@ -152,7 +152,7 @@ public class AwaitFloor {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    @Fork(value = Settings.FORKS, jvmArgsAppend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
+    @Fork(value = Settings.FORKS, jvmArgsPrepend = "--add-opens=java.base/java.lang=ALL-UNNAMED")
     public int customScheduler(Mounted m) {
         Thread body = m.body;
         for (int i = 0; i < BATCH; i++) {
@@ -205,7 +205,7 @@ public class AwaitFloor {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    @Fork(value = Settings.FORKS, jvmArgsAppend = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED")
+    @Fork(value = Settings.FORKS, jvmArgsPrepend = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED")
     public int continuation(Bare b) throws Throwable {
         Object c = b.continuation;
         for (int i = 0; i < BATCH; i++) {
