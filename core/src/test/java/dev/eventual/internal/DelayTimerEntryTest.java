@@ -66,7 +66,10 @@ class DelayTimerEntryTest {
             controller.abort();
             assertThat(failure(p)).as("the abort's rejection").isInstanceOf(CancellationException.class);
             // The delay settled on the other loop's thread, which then posted the removal to this
-            // loop, after the settling's own task, which completed the future: FIFO.
+            // loop. The future completes when the settling's own task has run here, which may be
+            // before that thread posts the removal: so first let the abort's algorithm (a task of
+            // the signal loop) end; a later task of this loop then runs after the removal (FIFO).
+            onLoop((EventLoopImpl) signals, () -> null);
             assertThat(onLoop(loop, () -> List.of(loop.timers.size(), loop.timers.referencedCount(),
                     ((Delay) p).timerSlot()))).containsExactly(0, 0, -1);
         }
