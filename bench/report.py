@@ -513,7 +513,8 @@ def panel(title, series, x0, y0, w, h):
         xmax = xmin + 1
     if ymax == ymin:
         ymax = ymin + 1
-    left, top, pw, ph = x0 + 60, y0 + 30, w - 180, h - 70
+    # The legend column right of the plot holds the longest name ("completableFuture") at 11 px.
+    left, top, pw, ph = x0 + 60, y0 + 30, w - 210, h - 70
 
     def sx(n):
         return left + (math.log10(n) - xmin) / (xmax - xmin) * pw
@@ -567,7 +568,7 @@ def chart(table, node, path):
         for impl, (t, _) in impls.items():
             series.setdefault(impl, []).append((int(dict(params)["n"]), t.value))
     panels.append(("Timers: ns per timer (schedule, cancel 90%)", series))
-    w, h = 760, 300
+    w, h = 840, 300
     body = []
     for i, (title, series) in enumerate(panels):
         body += panel(title, {k: series[k] for k in IMPLS + ["Node.js"] if k in series}, 0, i * h, w, h)
