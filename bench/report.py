@@ -225,7 +225,35 @@ def node_figure(scenario, params, node):
         return None
     if k not in node:
         return None
-    return Figure(node[k], lo=node.get(k + ".lo"), hi=node.get(k + ".hi"), run=node.get("run"))
+    return Figure(node[k], lo=node.get(k + ".lo"), hi=node.get(k + ".hi"), run=node_run(node, k.split(".")[0]))
+
+
+# Node's figures by the JMH scenario they stand beside: the first part of each key of node.json.
+NODE_GROUPS = {"chain": "Chain", "resolveThen": "ResolveThen", "await": "Await"}
+
+
+def node_run(node, group):
+    """The run that measured Node's figures of group: its own id, or the file's (older format)."""
+    return node.get(f"run.{group}", node.get("run"))
+
+
+def merge_node(old, new, run_id, measured):
+    """node.json after a run: reference.js measures every group, but a run replaces only the groups
+    whose JMH scenario it measured (measured: scenario names), so that each Node figure keeps the
+    run of the rows it is compared with; the other groups keep their figures and run ids."""
+    old = old or {}
+    out = {k: v for k, v in old.items() if k not in ("node", "run")}
+    for group in NODE_GROUPS:  # the older format: one run id for the whole file
+        if old.get("run") and any(k.split(".")[0] == group for k in old) and f"run.{group}" not in out:
+            out[f"run.{group}"] = old["run"]
+    for group, scenario in NODE_GROUPS.items():
+        if scenario not in measured and any(k.split(".")[0] == group for k in old):
+            continue
+        out = {k: v for k, v in out.items() if k.split(".")[0] != group}
+        out.update({k: v for k, v in new.items() if k.split(".")[0] == group})
+        out[f"run.{group}"] = run_id
+    out["node"] = new.get("node", old.get("node"))
+    return out
 
 
 # ------------------------------------------------------------------ formatting
@@ -695,7 +723,8 @@ def parse_bodies(text):
 
 def results_section(entries, meta, node, footprint, dropped, bodies=None):
     table = rows_by_scenario(entries)
-    used = {e["run"] for e in entries} | ({node["run"]} if node and node.get("run") else set())
+    used = {e["run"] for e in entries}
+    used |= {node_run(node, g) for g in NODE_GROUPS if node_run(node, g)} if node else set()
     used |= {footprint["run"]} if footprint.get("run") else set()
     used |= {bodies["run"]} if bodies and bodies.get("run") else set()
     out = [BEGIN, "", "## Latest results", ""]
@@ -771,8 +800,8 @@ def main(argv):
         save_json(latest_path, entries)
         save_json(meta_path, {"runs": meta}, sort_keys=True)
     if a.node:
-        node = dict(load_json(a.node, {}), run=a.run_id)
-        save_json(node_path, node)
+        measured = {scenario_of(e) for e in load_json(a.run_json, [])} if a.run_json else set()
+        save_json(node_path, merge_node(load_json(node_path, None), load_json(a.node, {}), a.run_id, measured))
     node = load_json(node_path, None)
     if a.footprint:
         write_text(footprint_path, f"# run {a.run_id}\n" + read_text(a.footprint))

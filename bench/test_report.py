@@ -147,6 +147,21 @@ class Goals(unittest.TestCase):
         self.assertIn("different runs", rows["Chain n=1,000 and 100,000: at most 0.5x Node.js per link"])
         self.assertTrue(rows["Chain n=1,000 and 100,000: at most 0.5x Node.js per link"].endswith("| undecided |"))
 
+    def test_filtered_run_replaces_only_its_scenarios_node_figures(self):
+        old = {"node": "v20", "run": "r1", "chain.pending.1000.total": 40.0, "resolveThen": 60.0, "await": 200.0}
+        new = {"node": "v20", "chain.pending.1000.total": 30.0, "resolveThen": 50.0, "await": 210.0}
+        node = report.merge_node(old, new, "r2", {"Await", "AwaitFloor"})
+        self.assertEqual((node["chain.pending.1000.total"], node["run.chain"]), (40.0, "r1"))
+        self.assertEqual((node["resolveThen"], node["run.resolveThen"]), (60.0, "r1"))
+        self.assertEqual((node["await"], node["run.await"]), (210.0, "r2"))
+        f = report.node_figure("Chain", {"source": "pending", "n": "1000"}, node)
+        self.assertEqual((f.value, f.run), (40.0, "r1"))
+        again = report.merge_node(node, new, "r3", {"Chain"})
+        self.assertEqual((again["chain.pending.1000.total"], again["run.chain"]), (30.0, "r3"))
+        self.assertEqual(again["run.await"], "r2")
+        first = report.merge_node(None, new, "r4", set())
+        self.assertEqual({first[f"run.{g}"] for g in ("chain", "resolveThen", "await")}, {"r4"})
+
 
 JMH_TEXT = """\
 # Benchmark: dev.eventual.bench.Chain.eventual
