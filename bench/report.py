@@ -242,17 +242,19 @@ def merge_node(old, new, run_id, measured):
     whose JMH scenario it measured (measured: scenario names), so that each Node figure keeps the
     run of the rows it is compared with; the other groups keep their figures and run ids."""
     old = old or {}
-    out = {k: v for k, v in old.items() if k not in ("node", "run")}
-    for group in NODE_GROUPS:  # the older format: one run id for the whole file
-        if old.get("run") and any(k.split(".")[0] == group for k in old) and f"run.{group}" not in out:
-            out[f"run.{group}"] = old["run"]
+
+    def of(figures, group):
+        return {k: v for k, v in figures.items() if k.split(".")[0] == group}
+
+    out = {"node": new.get("node", old.get("node"))}
     for group, scenario in NODE_GROUPS.items():
-        if scenario not in measured and any(k.split(".")[0] == group for k in old):
-            continue
-        out = {k: v for k, v in out.items() if k.split(".")[0] != group}
-        out.update({k: v for k, v in new.items() if k.split(".")[0] == group})
-        out[f"run.{group}"] = run_id
-    out["node"] = new.get("node", old.get("node"))
+        kept = of(old, group)
+        if kept and scenario not in measured:
+            out.update(kept)
+            out[f"run.{group}"] = node_run(old, group)
+        else:
+            out.update(of(new, group))
+            out[f"run.{group}"] = run_id
     return out
 
 
@@ -794,13 +796,14 @@ def main(argv):
     meta = load_json(meta_path, {})
     meta = meta.get("runs", {}) if "runs" in meta else {}  # the per-scenario format before runs had ids
     entries = load_json(latest_path, [])
+    run = load_json(a.run_json, []) if a.run_json else []
     if a.run_json:
-        entries = merge(entries, load_json(a.run_json, []), a.run_id)
+        entries = merge(entries, run, a.run_id)
         meta[a.run_id] = {"mode": a.mode, "command": a.command, "jdk": a.jdk, "machine": a.machine, "load": a.load}
         save_json(latest_path, entries)
         save_json(meta_path, {"runs": meta}, sort_keys=True)
     if a.node:
-        measured = {scenario_of(e) for e in load_json(a.run_json, [])} if a.run_json else set()
+        measured = {scenario_of(e) for e in run}
         save_json(node_path, merge_node(load_json(node_path, None), load_json(a.node, {}), a.run_id, measured))
     node = load_json(node_path, None)
     if a.footprint:
